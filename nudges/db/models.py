@@ -1,0 +1,190 @@
+"""Typed SQLAlchemy 2 models. Alembic migrations in `migrations/` must match them
+(a test runs `upgrade head` on an empty database and compares).
+
+Phone numbers are stored in E.164 and never logged. Message text is not stored,
+except the few words of a consent reply ("YES"), which are the consent record.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Stable constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out, on every database.
+
+    SQLite has no time zone type and hands back naive values; normalising here
+    means no rule ever compares a naive time with an aware one.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTCDateTime column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Clinician(Base):
+    __tablename__ = "clinician"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Subscriber(Base):
+    """One phone number and its consent state and preferences.
+
+    `state` is one of pending, active, paused, stopped, expired (see
+    nudges.domain.consent). `next_send_at` is indexed so dispatch costs what is
+    due, not how many subscribers exist.
+    """
+
+    __tablename__ = "subscriber"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(String(16), unique=True)
+    state: Mapped[str] = mapped_column(String(16))
+    state_changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    timezone: Mapped[str] = mapped_column(String(64))
+    send_minute: Mapped[int] = mapped_column(Integer, default=12 * 60)  # local minutes after 00:00
+    frequency: Mapped[str] = mapped_column(String(8), default="3w")  # "3w" or "daily"
+    track: Mapped[str] = mapped_column(String(32), default="perfectionism")
+    lang: Mapped[str] = mapped_column(String(8), default="en")
+    paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    next_send_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    programme_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    nudges_sent: Mapped[int] = mapped_column(Integer, default=0)
+    unusable_reason: Mapped[str | None] = mapped_column(String(32))
+    clinician_id: Mapped[int | None] = mapped_column(ForeignKey("clinician.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    clinician: Mapped[Clinician | None] = relationship()
+
+
+class ConsentEvent(Base):
+    """Append-only history of consent changes: the proof behind every nudge."""
+
+    __tablename__ = "consent_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscriber.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    from_state: Mapped[str] = mapped_column(String(16))
+    to_state: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(32))  # sms, clinician, twilio_error, expiry, ...
+    message_sid: Mapped[str | None] = mapped_column(String(64))
+    consent_text: Mapped[str | None] = mapped_column(String(160))
+
+
+class InboundMessage(Base):
+    """One processed inbound text, keyed by Twilio's MessageSid.
+
+    The body is not kept; the reply is, so a retried webhook gets the same answer.
+    """
+
+    __tablename__ = "inbound_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    subscriber_id: Mapped[int | None] = mapped_column(ForeignKey("subscriber.id"), index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    intent: Mapped[str] = mapped_column(String(32))
+    reply: Mapped[str | None] = mapped_column(Text)
+
+
+class CrisisAlert(Base):
+    """A message that may signal a crisis. Holds categories, never the text."""
+
+    __tablename__ = "crisis_alert"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscriber.id"), index=True)
+    clinician_id: Mapped[int | None] = mapped_column(ForeignKey("clinician.id"), index=True)
+    inbound_message_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_message.id"))
+    categories: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AuditEvent(Base):
+    """Append-only: who saw or changed what. No phone numbers, no message text."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    subscriber_id: Mapped[int | None] = mapped_column(ForeignKey("subscriber.id"), index=True)
+    detail: Mapped[str | None] = mapped_column(String(500))
+
+
+class Outbox(Base):
+    """One outgoing text. Dispatch writes it; the sender claims and sends it.
+
+    `dedupe_key` is unique ("nudge:<subscriber>:<slot ISO>", "alert:<alert id>"),
+    so re-running a tick never doubles a nudge. `state` moves queued -> sending
+    -> sent -> delivered/undelivered/failed (final), or skipped/unknown.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_state_next_attempt_at", "state", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # nudge, alert, invitation
+    subscriber_id: Mapped[int | None] = mapped_column(ForeignKey("subscriber.id"), index=True)
+    clinician_id: Mapped[int | None] = mapped_column(ForeignKey("clinician.id"))
+    slot_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    nudge_id: Mapped[str | None] = mapped_column(String(64))
+    body: Mapped[str | None] = mapped_column(Text)  # cleared after the retention period
+    state: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    provider_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    provider_status: Mapped[str | None] = mapped_column(String(16))
+    error_code: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
