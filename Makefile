@@ -1,0 +1,41 @@
+# Two commands take a fresh machine to a running service or a passing suite:
+#   make run    create .venv, install, migrate the SQLite database, serve on 127.0.0.1:5000
+#   make test   create .venv with dev tools, install the Prism mock, lint, run the suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+NODE_STAMP := node_modules/.installed-$(shell cat package-lock.json 2>/dev/null | cksum | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint tick bench clean
+
+$(STAMP):
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+$(NODE_STAMP): package.json
+	@if command -v npm >/dev/null; then \
+		npm ci --no-audit --no-fund --loglevel=error && rm -f node_modules/.installed-* && touch $@; \
+	else echo "npm not found: the Prism contract test will skip"; fi
+
+run: $(STAMP)
+	$(BIN)/nudges db upgrade
+	$(BIN)/nudges serve --host $(HOST) --port $(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(STAMP) $(NODE_STAMP) lint
+	$(BIN)/pytest
+
+tick: $(STAMP)
+	$(BIN)/nudges tick
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -1,0 +1,3 @@
+from nudges.cli import main
+
+main()

@@ -1,0 +1,155 @@
+"""Shared fixtures: a real, migrated database per test, settings, a frozen clock,
+the app, and a Twilio-signed test client.
+
+The database is SQLite by default. With TEST_DATABASE_URL pointing at PostgreSQL
+(as `.ci/run` does) every database test runs there instead; if it is unreachable,
+tests skip with the reason, except under CI, where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from twilio.request_validator import RequestValidator
+
+from nudges.clock import FrozenClock
+from nudges.config import Settings, load_settings
+from nudges.db.migrate import upgrade
+from nudges.db.models import Base
+from nudges.db.session import make_engine
+
+PUBLIC_BASE_URL = "https://nudges.example.org"
+SECRET_KEY = "test-secret-key"
+# Monday 23 November 2026, 15:00 in New York.
+MONDAY_AFTERNOON = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
+
+# Personas: numbers whose area codes sit in one zone each.
+ANNA_ATLANTA = "+14045550123"  # 404: Eastern
+CARLOS_CHICAGO = "+13125550188"  # 312: Central
+PAT_PORTLAND = "+15035550142"  # 503: Pacific
+HANA_HONOLULU = "+18085550199"  # 808: Hawaii
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    return url if url.startswith("postgresql") else None
+
+
+def _unreachable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"PostgreSQL is required under CI: {reason}")
+    pytest.skip(f"PostgreSQL not reachable ({reason}); set TEST_DATABASE_URL to a live server")
+
+
+@pytest.fixture(scope="session")
+def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Run the real Alembic migrations once; tests start from a copy or a truncate."""
+    pg = _postgres_url()
+    if pg:
+        url = pg.replace("postgresql://", "postgresql+psycopg://", 1)
+        engine = make_engine(url)
+        try:
+            with engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+            engine.dispose()
+            _unreachable(type(exc).__name__)
+        engine.dispose()
+        upgrade(url)
+        return url
+    path = tmp_path_factory.mktemp("db") / "template.sqlite3"
+    upgrade(f"sqlite:///{path}")
+    return str(path)
+
+
+@pytest.fixture
+def database_url(_migrated_template: str, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty database for this test."""
+    if _migrated_template.startswith("postgresql"):
+        engine = make_engine(_migrated_template)
+        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        yield _migrated_template
+        return
+    path = tmp_path / "nudges.sqlite3"
+    shutil.copy(_migrated_template, path)
+    yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def make_settings(database_url: str) -> Callable[..., Settings]:
+    def make(**overrides: str) -> Settings:
+        env = {
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": SECRET_KEY,
+            "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+            "SMS_TRANSPORT": "console",
+            "PROGRAM_NAME": "GoodEnough",
+            "SUPPORT_CONTACT": "help@goodenough.example",
+        }
+        env.update(overrides)
+        return load_settings(env)
+
+    return make
+
+
+@pytest.fixture
+def settings(make_settings: Callable[..., Settings]) -> Settings:
+    return make_settings()
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(MONDAY_AFTERNOON)
+
+
+@pytest.fixture
+def app(settings: Settings, clock: FrozenClock) -> Iterator[Any]:
+    from nudges.app import create_app, get_runtime
+
+    application = create_app({"TESTING": True}, settings=settings, clock=clock)
+    yield application
+    get_runtime(application).db.dispose()
+
+
+def sign(token: str, url: str, params: dict[str, str]) -> str:
+    return str(RequestValidator(token).compute_signature(url, params))
+
+
+class SignedClient:
+    """Posts form data signed the way Twilio signs it."""
+
+    def __init__(self, client: Any, token: str) -> None:
+        self.client = client
+        self.token = token
+        self._sid = 0
+
+    def post(self, path: str, data: dict[str, str], *, signature: str | None = None) -> Any:
+        url = PUBLIC_BASE_URL + path
+        sig = sign(self.token, url, data) if signature is None else signature
+        return self.client.post(path, data=data, headers={"X-Twilio-Signature": sig})
+
+    def next_sid(self) -> str:
+        self._sid += 1
+        return f"SM{self._sid:032x}"
+
+    def text(self, phone: str, body: str, sid: str | None = None, **extra: str) -> Any:
+        data = {"From": phone, "To": "+14045550100", "Body": body}
+        data["MessageSid"] = sid or self.next_sid()
+        data.update(extra)
+        return self.post("/sms/inbound", data)
+
+
+@pytest.fixture
+def twilio(app: Any, settings: Settings) -> SignedClient:
+    return SignedClient(app.test_client(), settings.twilio_auth_token or settings.secret_key)

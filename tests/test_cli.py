@@ -1,0 +1,64 @@
+"""The `nudges` command, as a newcomer would use it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from nudges.cli import main
+
+
+@pytest.fixture
+def env(database_url: str) -> dict[str, str]:
+    return {"DATABASE_URL": database_url, "SMS_TRANSPORT": "console", "SECRET_KEY": "k"}
+
+
+def test_sms_prints_the_reply_a_number_would_get(env: dict[str, str]) -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["sms", "+14045550123", "HELP"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "988" in result.output
+
+
+def test_the_conversation_works_through_the_command(env: dict[str, str]) -> None:
+    runner = CliRunner()
+    joined = runner.invoke(main, ["sms", "+14045550123", "JOIN"], env=env)
+    assert "YES" in joined.output
+    welcomed = runner.invoke(main, ["sms", "+14045550123", "YES"], env=env)
+    assert "988" in welcomed.output
+    stopped = runner.invoke(main, ["sms", "+14045550123", "STOP"], env=env)
+    assert "988" in stopped.output
+    again = runner.invoke(main, ["sms", "+14045550123", "STOP"], env=env)
+    assert "(no reply)" in again.output
+
+
+def test_sms_refuses_a_number_that_is_not_e164(env: dict[str, str]) -> None:
+    result = CliRunner().invoke(main, ["sms", "404-555-0123", "HELP"], env=env)
+    assert result.exit_code == 2
+    assert "E.164" in result.output
+
+
+def test_a_bad_setting_stops_the_command_naming_it(env: dict[str, str]) -> None:
+    result = CliRunner().invoke(
+        main, ["sms", "+14045550123", "HELP"], env={**env, "SEND_WINDOW": "late"}
+    )
+    assert result.exit_code == 2
+    assert "SEND_WINDOW" in result.output
+
+
+def test_db_upgrade_creates_a_fresh_sqlite_database(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'sub' / 'fresh.sqlite3'}"
+    result = CliRunner().invoke(main, ["db", "upgrade"], env={"DATABASE_URL": url})
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "sub" / "fresh.sqlite3").exists()
+
+
+def test_every_command_has_help() -> None:
+    runner = CliRunner()
+    names = list(main.commands)
+    assert {"db", "sms", "messages", "tick", "scheduler", "serve"} <= set(names)
+    for name in names:
+        result = runner.invoke(main, [name, "--help"])
+        assert result.exit_code == 0, (name, result.output)

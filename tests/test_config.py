@@ -1,0 +1,55 @@
+import pytest
+
+from nudges.config import ConfigError, load_settings
+
+GOOD_TWILIO = {
+    "SMS_TRANSPORT": "twilio",
+    "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+    "TWILIO_AUTH_TOKEN": "token",
+    "TWILIO_FROM_NUMBER": "+14045550100",
+    "SECRET_KEY": "k",
+}
+
+
+def test_defaults_run_on_the_console_transport_with_sqlite() -> None:
+    settings = load_settings({})
+    assert settings.sms_transport == "console"
+    assert settings.database_url.startswith("sqlite:///")
+    assert settings.send_window[0].hour == 9
+
+
+def test_twilio_credentials_select_the_twilio_transport() -> None:
+    env = dict(GOOD_TWILIO)
+    del env["SMS_TRANSPORT"]
+    assert load_settings(env).sms_transport == "twilio"
+
+
+def test_plain_postgresql_urls_use_psycopg3() -> None:
+    settings = load_settings({"DATABASE_URL": "postgresql://postgres@127.0.0.1/test"})
+    assert settings.database_url.startswith("postgresql+psycopg://")
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"SEND_WINDOW": "9-5"}, "SEND_WINDOW"),
+        ({"SEND_WINDOW": "20:00-09:00"}, "SEND_WINDOW"),
+        ({"DEFAULT_TIMEZONE": "Mars/Olympus"}, "DEFAULT_TIMEZONE"),
+        ({"MAX_SENDS_PER_SECOND": "fast"}, "MAX_SENDS_PER_SECOND"),
+        ({"MAX_SENDS_PER_SECOND": "0"}, "MAX_SENDS_PER_SECOND"),
+        ({"SMS_TRANSPORT": "pigeon"}, "SMS_TRANSPORT"),
+        ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
+        ({"PUBLIC_BASE_URL": "nudges.example"}, "PUBLIC_BASE_URL"),
+        ({"PROGRAM_NAME": "x" * 30}, "PROGRAM_NAME"),
+        ({**GOOD_TWILIO, "TWILIO_ACCOUNT_SID": "nope"}, "TWILIO_ACCOUNT_SID"),
+        ({**GOOD_TWILIO, "TWILIO_AUTH_TOKEN": ""}, "TWILIO_AUTH_TOKEN"),
+        ({**GOOD_TWILIO, "TWILIO_FROM_NUMBER": ""}, "TWILIO_FROM_NUMBER"),
+        ({**GOOD_TWILIO, "TWILIO_FROM_NUMBER": "404-555-0100"}, "TWILIO_FROM_NUMBER"),
+        ({**GOOD_TWILIO, "SECRET_KEY": ""}, "SECRET_KEY"),
+        ({"TWILIO_API_BASE_URL": "localhost:4010"}, "TWILIO_API_BASE_URL"),
+        ({"MESSAGE_RETENTION_DAYS": "-1"}, "MESSAGE_RETENTION_DAYS"),
+    ],
+)
+def test_a_bad_setting_stops_start_up_naming_it(env: dict[str, str], named: str) -> None:
+    with pytest.raises(ConfigError, match=named):
+        load_settings(env)
