@@ -9,7 +9,7 @@ NODE_STAMP := node_modules/.installed-$(shell cat package-lock.json 2>/dev/null 
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint tick bench clean
+.PHONY: run test lint tick bench clean chromium
 
 $(STAMP):
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -31,7 +31,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(STAMP) $(NODE_STAMP) lint
+# Browser tests use Debian's chromium; install it when we can (root with apt).
+chromium:
+	@command -v chromium >/dev/null || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "chromium not installed: browser tests will skip (apt-get install chromium)"; fi; }
+
+test: $(STAMP) $(NODE_STAMP) chromium lint
 	$(BIN)/pytest
 
 tick: $(STAMP)
