@@ -1,0 +1,143 @@
+"""Loading the library: system texts and nudge tracks from TOML files.
+
+Each file names its language, so Spanish (or any) tracks can sit beside the
+English ones. `load_library()` reads the package's own files once;
+`Library.load(root)` reads any folder (the validator's tests use small bad ones).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+ROOT = Path(__file__).parent
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class LibraryError(ValueError):
+    """A library file cannot be read; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    citation: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Nudge:
+    id: str
+    track: str
+    lang: str
+    week: int
+    day: str
+    kind: str
+    text: str
+    sources: tuple[str, ...] = ()
+    file: str = ""
+
+
+@dataclass
+class Library:
+    system: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> key -> text
+    system_files: dict[str, str] = field(default_factory=dict)  # lang -> file
+    nudges: list[Nudge] = field(default_factory=list)
+    sources: dict[str, Source] = field(default_factory=dict)
+    track_titles: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def tracks(self) -> list[str]:
+        return sorted({n.track for n in self.nudges if n.track != "checkin"})
+
+    def track(self, name: str, lang: str = "en") -> list[Nudge]:
+        """The track's nudges in programme order: week, then day of the week."""
+        chosen = [n for n in self.nudges if n.track == name and n.lang == lang]
+        if not chosen:
+            raise KeyError(f"no track {name!r} in language {lang!r}")
+        return sorted(chosen, key=lambda n: (n.week, DAYS.index(n.day), n.id))
+
+    def checkins(self, lang: str = "en") -> list[Nudge]:
+        """Caring check-ins for after the programme, in file order."""
+        return [n for n in self.nudges if n.track == "checkin" and n.lang == lang]
+
+    def nudge(self, nudge_id: str) -> Nudge:
+        for candidate in self.nudges:
+            if candidate.id == nudge_id:
+                return candidate
+        raise KeyError(nudge_id)
+
+    def system_text(self, key: str, lang: str = "en", **fields: str) -> str:
+        texts = self.system.get(lang) or self.system["en"]
+        if key not in texts:
+            raise KeyError(f"no system text {key!r} for language {lang!r}")
+        try:
+            return texts[key].format(**fields)
+        except KeyError as exc:
+            raise KeyError(f"system text {key!r} needs the field {exc.args[0]!r}") from None
+
+    @classmethod
+    def load(cls, root: Path) -> Library:
+        library = cls()
+        for path in sorted((root / "system").glob("*.toml")):
+            data = _read(path)
+            lang = str(data.get("lang", ""))
+            texts = data.get("texts")
+            if not lang or not isinstance(texts, dict):
+                raise LibraryError(f"{path.name}: needs lang and a [texts] table")
+            library.system[lang] = {str(k): str(v) for k, v in texts.items()}
+            library.system_files[lang] = path.name
+        sources_path = root / "sources.toml"
+        if sources_path.exists():
+            for key, entry in _read(sources_path).items():
+                library.sources[key] = Source(
+                    key=key, citation=str(entry["citation"]), url=str(entry.get("url", ""))
+                )
+        for path in sorted((root / "tracks").glob("*.toml")):
+            data = _read(path)
+            track, lang = str(data.get("track", "")), str(data.get("lang", ""))
+            if not track or not lang:
+                raise LibraryError(f"{path.name}: needs track and lang")
+            library.track_titles[track] = str(data.get("title", track))
+            for entry in data.get("nudge", []):
+                try:
+                    library.nudges.append(
+                        Nudge(
+                            id=str(entry["id"]),
+                            track=track,
+                            lang=lang,
+                            week=int(entry.get("week", 0)),
+                            day=str(entry.get("day", "mon")),
+                            kind=str(entry["kind"]),
+                            text=str(entry["text"]),
+                            sources=tuple(entry.get("sources", ())),
+                            file=path.name,
+                        )
+                    )
+                except KeyError as exc:
+                    raise LibraryError(
+                        f"{path.name}: nudge {entry.get('id', '?')} lacks {exc.args[0]}"
+                    ) from None
+        return library
+
+
+def _read(path: Path) -> dict:  # type: ignore[type-arg]
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise LibraryError(f"{path.name}: {exc}") from None
+
+
+@cache
+def load_library() -> Library:
+    return Library.load(ROOT)
+
+
+def system_text(key: str, *, lang: str = "en", **fields: str) -> str:
+    """A system text with its fields filled in. `help_es` is the Spanish help."""
+    if key == "help_es":
+        key, lang = "help", "es"
+    return load_library().system_text(key, lang, **fields)
