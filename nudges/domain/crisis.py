@@ -105,8 +105,8 @@ PATTERNS: dict[str, list[str]] = {
         r"\bwhats the point\b",
         r"\bhopeless\b",
         r"\b(?:want|wish|need) (?:it all|everything|it|the pain) to (?:stop|end|be over)\b",
-        r"\b(?:just )?(?:want|wanna|wish i could) (?:to )?(?:disappear|vanish|not exist|sleep forever"
-        r"|give up)\b",
+        r"\b(?:just )?(?:want|wanna|wish i could) (?:to )?"
+        r"(?:disappear|vanish|not exist|sleep forever|give up)\b",
         r"\bgiv(?:e|ing) up on (?:life|everything|myself)\b",
         r"\b(?:no puedo|ya no puedo|no aguanto) (?:mas|seguir)\b",
         r"\bsin salida\b",

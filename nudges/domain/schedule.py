@@ -1,0 +1,122 @@
+"""When the next nudge is due: pure arithmetic on (preferences, zones, window, now).
+
+Slots are at the parent's chosen local time on their days (Mon/Wed/Fri by
+default, every day on request) in their stored zone. A slot is then kept
+inside SEND_WINDOW in *every* candidate zone (stored zone plus the area code's
+zones): if the chosen time falls outside that shared window it moves to the
+nearest edge of it, and a day with no shared window is skipped.
+
+DST: a local time that does not exist (spring forward) resolves with the
+offset from before the change, i.e. an hour later on the clock; a time that
+happens twice (fall back) uses the first. With the default 09:00-20:00 window
+neither ever happens, since US changes are at 02:00.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+FREQUENCY_DAYS: dict[str, tuple[int, ...]] = {
+    "3w": (0, 2, 4),  # Monday normalise, Wednesday one action, Friday a small win
+    "daily": (0, 1, 2, 3, 4, 5, 6),
+}
+GRACE = timedelta(hours=2)  # a slot missed while the scheduler was down, at most this late
+END_MARGIN = timedelta(minutes=30)  # never aim a slot at the last minutes of the window
+MAX_PER_24H = 3
+
+
+@dataclass(frozen=True)
+class Preferences:
+    send_minute: int  # local minutes after midnight
+    frequency: str  # "3w" or "daily"
+    timezone: str  # the stored IANA zone
+
+
+def local_at(day: date, minute: int, zone: str) -> datetime:
+    """`minute` after local midnight of `day` in `zone`, as an aware UTC datetime."""
+    naive = datetime.combine(day, time(minute // 60, minute % 60))
+    return naive.replace(tzinfo=ZoneInfo(zone), fold=0).astimezone(UTC)
+
+
+def shared_window(
+    day: date, zones: tuple[str, ...], window: tuple[time, time]
+) -> tuple[datetime, datetime] | None:
+    """The UTC interval on the stored zone's `day` inside the window in every zone.
+
+    "The same day" elsewhere is the date there at noon of `day` in the stored
+    zone; US zones are at most a few hours apart, so that is the date a parent
+    would name.
+    """
+    start_min = window[0].hour * 60 + window[0].minute
+    end_min = window[1].hour * 60 + window[1].minute
+    noon = local_at(day, 12 * 60, zones[0])
+    lo = datetime.min.replace(tzinfo=UTC)
+    hi = datetime.max.replace(tzinfo=UTC)
+    for zone in zones:
+        there = noon.astimezone(ZoneInfo(zone)).date()
+        lo = max(lo, local_at(there, start_min, zone))
+        hi = min(hi, local_at(there, end_min, zone))
+    return (lo, hi) if lo < hi else None
+
+
+def inside_window(at: datetime, zones: tuple[str, ...], window: tuple[time, time]) -> bool:
+    """True when `at` is inside the send window in every candidate zone."""
+    for zone in zones:
+        local = at.astimezone(ZoneInfo(zone)).time()
+        if not window[0] <= local < window[1]:
+            return False
+    return True
+
+
+def slot_on(
+    day: date, prefs: Preferences, zones: tuple[str, ...], window: tuple[time, time]
+) -> datetime | None:
+    """The send time on local `day`, moved into the shared window; None if there is none."""
+    shared = shared_window(day, zones, window)
+    if shared is None:
+        return None
+    lo, hi = shared
+    latest = max(lo, hi - END_MARGIN)
+    wanted = local_at(day, prefs.send_minute, prefs.timezone)
+    return min(max(wanted, lo), latest)
+
+
+def next_slot(
+    prefs: Preferences,
+    zones: tuple[str, ...],
+    window: tuple[time, time],
+    after: datetime,
+) -> datetime:
+    """The first slot strictly after `after` (aware). Looks up to two weeks ahead."""
+    today = after.astimezone(ZoneInfo(prefs.timezone)).date()
+    days = FREQUENCY_DAYS.get(prefs.frequency, FREQUENCY_DAYS["3w"])
+    for offset in range(15):
+        day = today + timedelta(days=offset)
+        if day.weekday() not in days:
+            continue
+        slot = slot_on(day, prefs, zones, window)
+        if slot is not None and slot > after:
+            return slot
+    raise ValueError("no slot inside the send window in the next two weeks")
+
+
+def slot_day(slot: datetime, zone: str) -> date:
+    """The local day a slot belongs to: one nudge per subscription per local day."""
+    return slot.astimezone(ZoneInfo(zone)).date()
+
+
+def is_late(slot: datetime, now: datetime) -> bool:
+    """A slot older than the grace period is skipped, never sent in a burst."""
+    return now - slot > GRACE
+
+
+def programme_position(index: int, programme_length: int, checkins: int) -> tuple[str, int]:
+    """Which nudge comes `index`-th: ("programme", i) until the track is used up,
+    then ("checkin", j) cycling through the caring check-ins."""
+    if index < programme_length:
+        return "programme", index
+    if checkins <= 0:
+        return "programme", (index - programme_length) % max(programme_length, 1)
+    return "checkin", (index - programme_length) % checkins

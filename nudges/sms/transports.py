@@ -1,0 +1,136 @@
+"""The one seam to the SMS provider: `Transport.send(sms) -> SendResult`.
+
+Errors come back as `SendError` with a kind (see nudges.domain.send_errors), so
+the sender decides retry or settle without knowing which provider it used.
+Nothing here retries: the sender does, with backoff, because the Twilio SDK
+does not retry a 429 by itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+from dataclasses import dataclass
+from typing import Protocol
+
+from nudges.config import Settings
+from nudges.domain.send_errors import ErrorKind, classify
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OutgoingSms:
+    to: str
+    body: str
+    status_callback: str | None = None
+    # Twilio drops a message still queued after this many seconds, so a backlog
+    # can never deliver a nudge into quiet hours.
+    validity_period: int | None = 3600
+
+
+@dataclass(frozen=True)
+class SendResult:
+    sid: str
+    status: str
+
+
+class SendError(Exception):
+    """A failed send. Its text never holds the phone number or the body."""
+
+    def __init__(self, kind: ErrorKind, code: int | None, http_status: int | None) -> None:
+        super().__init__(f"send failed: kind={kind.value} code={code} http_status={http_status}")
+        self.kind = kind
+        self.code = code
+        self.http_status = http_status
+
+
+class Transport(Protocol):
+    name: str
+
+    def send(self, sms: OutgoingSms) -> SendResult: ...
+
+
+class ConsoleTransport:
+    """For laptops and demos: prints the text to stdout and remembers it."""
+
+    name = "console"
+
+    def __init__(self, echo: bool = True) -> None:
+        self.echo = echo
+        self.sent: list[OutgoingSms] = []
+        self._lock = threading.Lock()
+
+    def send(self, sms: OutgoingSms) -> SendResult:
+        with self._lock:
+            self.sent.append(sms)
+        if self.echo:
+            # stdout, not the log: this transport exists to show the text to a developer.
+            print(f"[console sms] to ***{sms.to[-4:]}: {sms.body}", flush=True)
+        return SendResult(sid="SM" + secrets.token_hex(16), status="queued")
+
+
+class TwilioTransport:
+    """The official SDK. `api_base_url` points it at any Twilio-compatible server."""
+
+    name = "twilio"
+
+    def __init__(
+        self,
+        account_sid: str,
+        auth_token: str,
+        *,
+        from_number: str = "",
+        messaging_service_sid: str = "",
+        api_base_url: str = "",
+        timeout: float = 10.0,
+    ) -> None:
+        from twilio.http.http_client import TwilioHttpClient
+        from twilio.rest import Client
+
+        if not (from_number or messaging_service_sid):
+            raise ValueError("TwilioTransport needs a from number or a messaging service SID")
+        self.client = Client(account_sid, auth_token, http_client=TwilioHttpClient(timeout=timeout))
+        if api_base_url:
+            # The documented way to aim the SDK elsewhere; region/edge would rewrite the host.
+            self.client.api.base_url = api_base_url.rstrip("/")
+            self.client.region = None
+            self.client.edge = None
+        self.from_number = from_number
+        self.messaging_service_sid = messaging_service_sid
+
+    def send(self, sms: OutgoingSms) -> SendResult:
+        from requests import RequestException
+        from twilio.base.exceptions import TwilioException, TwilioRestException
+
+        kwargs: dict[str, object] = {"to": sms.to, "body": sms.body}
+        if self.messaging_service_sid:
+            kwargs["messaging_service_sid"] = self.messaging_service_sid
+        else:
+            kwargs["from_"] = self.from_number
+        if sms.status_callback:
+            kwargs["status_callback"] = sms.status_callback
+        if sms.validity_period:
+            kwargs["validity_period"] = sms.validity_period
+        try:
+            message = self.client.messages.create(**kwargs)  # type: ignore[arg-type]
+        except TwilioRestException as exc:
+            code = int(exc.code) if exc.code is not None else None
+            raise SendError(classify(code, exc.status), code, exc.status) from None
+        except (RequestException, TwilioException, OSError) as exc:
+            log.warning("twilio send: no answer (%s)", type(exc).__name__)
+            raise SendError(ErrorKind.TRANSIENT, None, None) from None
+        return SendResult(sid=str(message.sid), status=str(message.status or "queued"))
+
+
+def build_transport(settings: Settings) -> Transport:
+    if settings.sms_transport == "twilio":
+        return TwilioTransport(
+            settings.twilio_account_sid,
+            settings.twilio_auth_token,
+            from_number=settings.twilio_from_number,
+            messaging_service_sid=settings.twilio_messaging_service_sid,
+            api_base_url=settings.twilio_api_base_url,
+        )
+    return ConsoleTransport()
