@@ -1,0 +1,94 @@
+"""`nudges tick`, `nudges scheduler`, `nudges serve` (added to the `nudges` command
+through the `nudges.commands` entry points)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+from datetime import UTC, datetime
+from types import FrameType
+
+import click
+
+from nudges.clock import FrozenClock
+
+
+def _parse_now(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("use ISO 8601, e.g. 2026-11-23T10:00-05:00") from None
+    if parsed.tzinfo is None:
+        raise click.BadParameter("include a UTC offset, e.g. 2026-11-23T10:00-05:00")
+    return parsed.astimezone(UTC)
+
+
+@click.command(help="One pass: expire, resume, dispatch due nudges, send, reconcile. Then exit.")
+@click.option("--now", "now_text", help="Run as if it were this time (ISO 8601 with offset).")
+def tick_command(now_text: str | None) -> None:
+    from nudges.cli import settings_or_exit
+    from nudges.runtime import build_runtime
+    from scheduler.runner import tick
+
+    now = _parse_now(now_text)
+    settings = settings_or_exit()
+    runtime = build_runtime(settings, clock=FrozenClock(now) if now else None)
+    try:
+        report = tick(runtime)
+    except Exception as exc:
+        logging.getLogger(__name__).exception("tick failed")
+        click.echo(f"tick failed: {type(exc).__name__}", err=True)
+        sys.exit(1)
+    finally:
+        runtime.db.dispose()
+    click.echo(report.summary())
+
+
+@click.command(help="Run the scheduler alone (no web), until SIGTERM or Ctrl-C.")
+def scheduler_command() -> None:
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    from nudges.cli import settings_or_exit
+    from nudges.runtime import build_runtime
+    from scheduler.runner import add_jobs
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    runtime = build_runtime(settings_or_exit())
+    scheduler = BlockingScheduler(timezone=UTC)
+    add_jobs(scheduler, runtime)
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        logging.getLogger(__name__).info("signal %d: stopping the scheduler", signum)
+        scheduler.shutdown(wait=True)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    click.echo("scheduler running; SIGTERM or Ctrl-C stops it")
+    scheduler.start()
+    runtime.db.dispose()
+    click.echo("scheduler stopped")
+
+
+@click.command(help="Web app and scheduler in one process: the single-machine default.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--debug", is_flag=True, help="Flask debug mode with the reloader.")
+def serve_command(host: str, port: int, debug: bool) -> None:
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from nudges.app import create_app, get_runtime
+    from nudges.cli import settings_or_exit
+    from scheduler.runner import add_jobs
+
+    app = create_app(settings=settings_or_exit())
+    # Under the reloader the parent process only watches files; start the
+    # scheduler in the child that serves (WERKZEUG_RUN_MAIN), and only once.
+    if not debug or os.environ.get("WERKZEUG_RUN_MAIN") == "true":
+        scheduler = BackgroundScheduler(timezone=UTC)
+        add_jobs(scheduler, get_runtime(app))
+        scheduler.start()
+    app.run(host=host, port=port, debug=debug, use_reloader=debug)

@@ -1,0 +1,89 @@
+"""One tick, and the APScheduler clock that runs ticks.
+
+APScheduler is only the clock: it holds a few interval jobs in memory and no
+per-subscriber jobs, so any number of scheduler processes can share one
+PostgreSQL database; the work itself is claimed from our own tables.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from apscheduler.schedulers.base import BaseScheduler
+
+from nudges.runtime import Runtime
+from scheduler.dispatch import DispatchReport, dispatch
+from scheduler.maintenance import MaintenanceReport, maintain
+from scheduler.sender import SendReport, send_queued
+
+log = logging.getLogger(__name__)
+
+SEND_EVERY_SECONDS = 30
+MAINTAIN_EVERY_SECONDS = 300
+
+
+@dataclass
+class TickReport:
+    maintenance: MaintenanceReport
+    dispatch: DispatchReport
+    send: SendReport
+
+    def summary(self) -> str:
+        m, d, s = self.maintenance, self.dispatch, self.send
+        return (
+            f"expired={m.expired} resumed={m.resumed} unknown={m.unknown} purged={m.purged} "
+            f"queued={d.queued} skipped_slots={d.skipped} "
+            f"sent={s.sent} retried={s.retried} failed={s.failed} skipped_sends={s.skipped}"
+        )
+
+
+def tick(runtime: Runtime, now: datetime | None = None) -> TickReport:
+    """Maintenance, dispatch and send, once. `now` defaults to the runtime's clock."""
+    now = now or runtime.clock.now()
+    maintenance = maintain(runtime, now)
+    dispatched = dispatch(runtime, now)
+    sent = send_queued(runtime)
+    return TickReport(maintenance, dispatched, sent)
+
+
+def _send_job(runtime: Runtime) -> None:
+    now = runtime.clock.now()
+    dispatched = dispatch(runtime, now)
+    sent = send_queued(runtime)
+    if dispatched.queued or sent.sent or sent.failed:
+        log.info(
+            "send job: queued=%d sent=%d retried=%d failed=%d",
+            dispatched.queued,
+            sent.sent,
+            sent.retried,
+            sent.failed,
+        )
+
+
+def _maintain_job(runtime: Runtime) -> None:
+    report = maintain(runtime, runtime.clock.now())
+    log.info(
+        "maintenance: expired=%d resumed=%d unknown=%d purged=%d",
+        report.expired,
+        report.resumed,
+        report.unknown,
+        report.purged,
+    )
+
+
+def add_jobs(scheduler: BaseScheduler, runtime: Runtime) -> None:
+    # max_instances=1 and coalesce: a slow run is never overlapped or replayed in a burst.
+    common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 60}
+    scheduler.add_job(
+        _send_job, "interval", seconds=SEND_EVERY_SECONDS, args=[runtime], id="send", **common
+    )
+    scheduler.add_job(
+        _maintain_job,
+        "interval",
+        seconds=MAINTAIN_EVERY_SECONDS,
+        args=[runtime],
+        id="maintain",
+        **common,
+    )
