@@ -52,12 +52,15 @@ def db_upgrade() -> None:
 def sms(phone: str, body: str) -> None:
     from nudges.inbound import InboundSms, InvalidInbound, handle_inbound
 
-    runtime = runtime_or_exit()
     try:
         message = InboundSms(from_number=phone, body=body, message_sid="SM" + secrets.token_hex(16))
     except InvalidInbound as exc:
         raise click.BadParameter(str(exc)) from None
-    reply = handle_inbound(runtime, message)
+    runtime = runtime_or_exit()
+    try:
+        reply = handle_inbound(runtime, message)
+    finally:
+        runtime.db.dispose()
     if not reply.messages:
         click.echo("(no reply)")
     for text in reply.messages:
