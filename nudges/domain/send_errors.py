@@ -21,6 +21,7 @@ class ErrorKind(StrEnum):
 OPTED_OUT_CODES = {21610, 30004}
 UNUSABLE_CODES = {21211, 21614, 21635, 30005, 30006}
 TRANSIENT_CODES = {20429, 30003, 30008, 30001, 30036}
+NO_RETRY_CODES = {30007}  # filtered as spam: the same text again will be filtered again
 CONFIG_CODES = {20003, 20404, 21408, 21606, 21608, 21612, 30034, 30035, 21659}
 
 MAX_ATTEMPTS = 5
@@ -33,10 +34,13 @@ def classify(code: int | None, http_status: int | None) -> ErrorKind:
         return ErrorKind.UNUSABLE
     if code in TRANSIENT_CODES:
         return ErrorKind.TRANSIENT
+    if code in NO_RETRY_CODES:
+        return ErrorKind.NO_RETRY
     if code in CONFIG_CODES or http_status in (401, 403):
         return ErrorKind.CONFIG
-    if http_status is None or http_status == 429 or http_status >= 500:
-        # No status at all means the request never got an answer (timeout, reset).
+    if code is None and http_status is None:
+        return ErrorKind.TRANSIENT  # no answer at all: a timeout or a reset connection
+    if http_status is not None and (http_status == 429 or http_status >= 500):
         return ErrorKind.TRANSIENT
     return ErrorKind.NO_RETRY
 
