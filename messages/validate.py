@@ -1,0 +1,197 @@
+"""`nudges messages check`: every rule a text must pass before a parent sees it.
+
+Each problem names the file, the id and the rule, so a writer can fix it
+without reading code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from messages.gsm import gsm7_length, non_gsm7, segments
+from messages.library import DAYS, ROOT, Library, LibraryError
+from messages.readability import grade
+
+KINDS = {
+    "normalising fact",
+    "reframe",
+    "micro-repair",
+    "regulation",
+    "values",
+    "boundary",
+    "self-compassion",
+    "small action",
+    "reflection",
+    "small win",
+    "seasons",
+    "caring check-in",
+}
+WEEKS = range(1, 9)
+NUDGE_GRADE_CEILING = 6.0
+# System texts carry required legal wording ("Msg&data rates may apply") and
+# addresses, which a syllable counter scores harshly: a looser, documented ceiling.
+SYSTEM_GRADE_CEILING = 9.0
+
+# Fields at their longest, so a system text that fits here fits for any deployment.
+LONGEST_FIELDS = {
+    "program": "P" * 20,
+    "support": "s" * 40,
+    "time": "12:30pm",
+    "until": "Wed Sep 30",
+    "window": "10:00am-10:00pm",
+    "zone": "Mountain",
+    "frequency": "3 times a week",
+    "client": "client #123456",
+}
+
+REQUIRED_FACTS: dict[str, tuple[str, ...]] = {
+    "consent_prompt": ("{program}", "3 msgs/wk", "Msg&data rates may apply", "YES", "HELP", "STOP"),
+    "invitation": ("{program}", "3 msgs/wk", "Msg&data rates may apply", "YES", "HELP", "STOP"),
+    "welcome": ("TIME", "PAUSE", "STOP", "HELP", "not medical advice", "988"),
+    "rejoined": ("STOP", "HELP", "988"),
+    "help": (
+        "{program}",
+        "{support}",
+        "3 msgs/wk",
+        "Msg&data rates may apply",
+        "Reply STOP to cancel",
+        "988",
+        "988lifeline.org",
+    ),
+    "stop_confirm": ("{program}", "no more messages", "START", "988"),
+    "crisis": ("not watched around the clock", "988", "988lifeline.org", "HOME to 741741", "911"),
+    "unrecognised": ("automated", "not monitored", "988"),
+    "clinician_alert": ("{client}", "988", "dashboard"),
+}
+REQUIRED_FACTS_ES: dict[str, tuple[str, ...]] = {
+    "help": ("{program}", "{support}", "988", "988lifeline.org", "STOP", "911"),
+}
+
+BANNED: list[tuple[str, re.Pattern[str]]] = [
+    ("shaming", re.compile(r"\b(bad|lazy|selfish|terrible|failed) (mom|mother|dad|father|parent)s?\b", re.I)),
+    ("should at the reader", re.compile(r"\byou(?:'d| would)? (?:should|must|need to|have to|ought to)\b", re.I)),
+    ("should at the reader", re.compile(r"^(?:you )?(?:should|must)\b", re.I)),
+    (
+        "method words",
+        re.compile(
+            r"\b(pills?|overdose|hang(?:ing)?|noose|gun|shoot|jump(?:ing)? off|bridge|wrists?|razor|poison|bleach)\b",
+            re.I,
+        ),
+    ),
+    ("outcome promise", re.compile(r"\b(will (?:fix|cure|guarantee|make sure)|guarantee[sd]?)\b", re.I)),
+    ("clinical advice", re.compile(r"\b(diagnos\w*|medication|dose|dosage|prescri\w*|antidepressant)\b", re.I)),
+    ("comparison", re.compile(r"\b(better|worse) (?:mom|mother|dad|father|parent) than\b", re.I)),
+]
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    id: str
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.id}: [{self.rule}] {self.message}"
+
+
+def check_library(root: Path = ROOT) -> list[Problem]:
+    try:
+        library = Library.load(root)
+    except LibraryError as exc:
+        return [Problem(str(exc).split(":")[0], "-", "readable", str(exc))]
+    problems: list[Problem] = []
+    problems += _check_system(library)
+    problems += _check_nudges(library)
+    return problems
+
+
+def _text_rules(file: str, key: str, text: str, max_segments: int, ceiling: float) -> list[Problem]:
+    found = []
+    bad = non_gsm7(text)
+    if bad:
+        names = ", ".join(f"U+{ord(ch):04X}" for ch in bad)
+        found.append(Problem(file, key, "gsm7", f"characters outside GSM-7: {names}"))
+    elif segments(text) > max_segments:
+        found.append(
+            Problem(
+                file, key, "segments",
+                f"{gsm7_length(text)} GSM-7 characters is {segments(text)} segments "
+                f"(at most {max_segments})",
+            )
+        )
+    for rule, pattern in BANNED:
+        match = pattern.search(text)
+        if match:
+            found.append(Problem(file, key, rule, f"banned wording: {match.group(0)!r}"))
+    level = grade(text)
+    if level > ceiling:
+        found.append(Problem(file, key, "readability", f"grade {level:.1f} is above {ceiling}"))
+    return found
+
+
+def _check_system(library: Library) -> list[Problem]:
+    problems: list[Problem] = []
+    if "en" not in library.system:
+        return [Problem("system/en.toml", "-", "system texts", "no English system texts")]
+    for lang, texts in library.system.items():
+        file = "system/" + library.system_files[lang]
+        required = REQUIRED_FACTS if lang == "en" else REQUIRED_FACTS_ES
+        for key, facts in required.items():
+            if key not in texts:
+                problems.append(Problem(file, key, "system texts", "required text is missing"))
+                continue
+            for fact in facts:
+                if fact not in texts[key]:
+                    problems.append(Problem(file, key, "required facts", f"must mention {fact!r}"))
+        for key, template in texts.items():
+            try:
+                text = template.format(**LONGEST_FIELDS)
+            except (KeyError, IndexError, ValueError) as exc:
+                problems.append(Problem(file, key, "fields", f"unknown or bad field: {exc}"))
+                continue
+            problems += _text_rules(file, key, text, 2, SYSTEM_GRADE_CEILING)
+    return problems
+
+
+def _check_nudges(library: Library) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for nudge in library.nudges:
+        if nudge.id in seen:
+            problems.append(
+                Problem(nudge.file, nudge.id, "unique ids", f"id also used in {seen[nudge.id]}")
+            )
+        seen[nudge.id] = nudge.file
+        if nudge.kind not in KINDS:
+            problems.append(Problem(nudge.file, nudge.id, "kind", f"unknown kind {nudge.kind!r}"))
+        if nudge.day not in DAYS:
+            problems.append(Problem(nudge.file, nudge.id, "day", f"unknown day {nudge.day!r}"))
+        for key in nudge.sources:
+            if key not in library.sources:
+                problems.append(Problem(nudge.file, nudge.id, "sources", f"no source {key!r}"))
+        problems += _text_rules(nudge.file, nudge.id, nudge.text, 1, NUDGE_GRADE_CEILING)
+    by_track: dict[tuple[str, str], set[tuple[int, str]]] = {}
+    files: dict[tuple[str, str], str] = {}
+    for nudge in library.nudges:
+        if nudge.track == "checkin":
+            continue
+        by_track.setdefault((nudge.track, nudge.lang), set()).add((nudge.week, nudge.day))
+        files[(nudge.track, nudge.lang)] = nudge.file
+    for key, slots in by_track.items():
+        missing = [f"w{w}-{d}" for w in WEEKS for d in DAYS if (w, d) not in slots]
+        if missing:
+            problems.append(
+                Problem(files[key], key[0], "complete weeks", "missing " + ", ".join(missing[:8]))
+            )
+    return problems
+
+
+def main() -> int:
+    problems = check_library()
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} problem(s)" if problems else "library OK")
+    return 1 if problems else 0
