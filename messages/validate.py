@@ -70,18 +70,33 @@ REQUIRED_FACTS_ES: dict[str, tuple[str, ...]] = {
 }
 
 BANNED: list[tuple[str, re.Pattern[str]]] = [
-    ("shaming", re.compile(r"\b(bad|lazy|selfish|terrible|failed) (mom|mother|dad|father|parent)s?\b", re.I)),
-    ("should at the reader", re.compile(r"\byou(?:'d| would)? (?:should|must|need to|have to|ought to)\b", re.I)),
+    (
+        "shaming",
+        re.compile(
+            r"\b(bad|lazy|selfish|terrible|failed) (mom|mother|dad|father|parent)s?\b", re.I
+        ),
+    ),
+    (
+        "should at the reader",
+        re.compile(r"\byou(?:'d| would)? (?:should|must|need to|have to|ought to)\b", re.I),
+    ),
     ("should at the reader", re.compile(r"^(?:you )?(?:should|must)\b", re.I)),
     (
         "method words",
         re.compile(
-            r"\b(pills?|overdose|hang(?:ing)?|noose|gun|shoot|jump(?:ing)? off|bridge|wrists?|razor|poison|bleach)\b",
+            r"\b(pills?|overdose|hang(?:ing)?|noose|gun|shoot|jump(?:ing)? off|bridge|wrists?"
+            r"|razor|poison|bleach)\b",
             re.I,
         ),
     ),
-    ("outcome promise", re.compile(r"\b(will (?:fix|cure|guarantee|make sure)|guarantee[sd]?)\b", re.I)),
-    ("clinical advice", re.compile(r"\b(diagnos\w*|medication|dose|dosage|prescri\w*|antidepressant)\b", re.I)),
+    (
+        "outcome promise",
+        re.compile(r"\b(will (?:fix|cure|guarantee|make sure)|guarantee[sd]?)\b", re.I),
+    ),
+    (
+        "clinical advice",
+        re.compile(r"\b(diagnos\w*|medication|dose|dosage|prescri\w*|antidepressant)\b", re.I),
+    ),
     ("comparison", re.compile(r"\b(better|worse) (?:mom|mother|dad|father|parent) than\b", re.I)),
 ]
 
@@ -117,7 +132,9 @@ def _text_rules(file: str, key: str, text: str, max_segments: int, ceiling: floa
     elif segments(text) > max_segments:
         found.append(
             Problem(
-                file, key, "segments",
+                file,
+                key,
+                "segments",
                 f"{gsm7_length(text)} GSM-7 characters is {segments(text)} segments "
                 f"(at most {max_segments})",
             )
