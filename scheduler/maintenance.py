@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 
 from nudges.db.models import ConsentEvent, Outbox, Subscriber
 from nudges.domain.consent import PENDING_LIFETIME_DAYS, Event, State, next_state
+from nudges.domain.send_errors import MAX_ATTEMPTS
 from nudges.runtime import Runtime
 from nudges.subscriptions import reschedule
 
@@ -21,6 +22,7 @@ class MaintenanceReport:
     expired: int = 0
     resumed: int = 0
     unknown: int = 0
+    requeued: int = 0
     purged: int = 0
 
 
@@ -65,19 +67,31 @@ def resume_paused(runtime: Runtime, now: datetime, report: MaintenanceReport) ->
 
 
 def settle_stuck(runtime: Runtime, now: datetime, report: MaintenanceReport) -> None:
-    """Rows left in `sending` (the sender died mid-call) become `unknown`.
+    """Rows left in `sending` (the sender died around the call) are not lost.
 
-    They are not sent again: Twilio may have accepted the first call, and a
-    nudge twice is worse than a nudge missed. A late callback still moves an
-    `unknown` row on to its real status.
+    1. With a SID, Twilio has it: the row is `sent`.
+    2. Without one, it goes back to the queue marked `verify_before_send`: the
+       sender asks Twilio whether it arrived before sending again, so it is
+       sent exactly once.
+    3. After too many attempts it is `unknown`, for a person to look at.
     """
+    stuck = (Outbox.state == "sending", Outbox.claimed_at < now - STUCK_AFTER)
     with runtime.db.session() as session:
-        result = session.execute(
+        session.execute(
             update(Outbox)
-            .where(Outbox.state == "sending", Outbox.claimed_at < now - STUCK_AFTER)
-            .values(state="unknown", updated_at=now)
+            .where(*stuck, Outbox.provider_sid.is_not(None))
+            .values(state="sent", updated_at=now)
         )
-        report.unknown += result.rowcount
+        report.unknown += session.execute(
+            update(Outbox)
+            .where(*stuck, Outbox.attempts >= MAX_ATTEMPTS)
+            .values(state="unknown", updated_at=now)
+        ).rowcount
+        report.requeued += session.execute(
+            update(Outbox)
+            .where(*stuck)
+            .values(state="queued", verify_before_send=True, next_attempt_at=now, updated_at=now)
+        ).rowcount
 
 
 def purge_bodies(runtime: Runtime, now: datetime, report: MaintenanceReport) -> None:

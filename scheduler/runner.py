@@ -33,9 +33,11 @@ class TickReport:
     def summary(self) -> str:
         m, d, s = self.maintenance, self.dispatch, self.send
         return (
-            f"expired={m.expired} resumed={m.resumed} unknown={m.unknown} purged={m.purged} "
+            f"expired={m.expired} resumed={m.resumed} requeued={m.requeued} unknown={m.unknown} "
+            f"purged={m.purged} "
             f"queued={d.queued} skipped_slots={d.skipped} "
-            f"sent={s.sent} retried={s.retried} failed={s.failed} skipped_sends={s.skipped}"
+            f"sent={s.sent} recovered={s.recovered} retried={s.retried} failed={s.failed} "
+            f"skipped_sends={s.skipped}"
         )
 
 

@@ -33,6 +33,7 @@ class SendReport:
     retried: int = 0
     failed: int = 0
     skipped: int = 0
+    recovered: int = 0
     errors: dict[str, int] = field(default_factory=dict)
 
 
@@ -109,6 +110,9 @@ def _send_one(
             status_callback=callback_url(settings.public_base_url, outbox_id),
             validity_period=VALIDITY_SECONDS,
         )
+        verify_since = row.created_at if row.verify_before_send else None
+    if verify_since is not None and _already_sent(runtime, outbox_id, sms, verify_since, report):
+        return
     if hook:
         hook("before_call", outbox_id)
     throttle.wait()
@@ -119,18 +123,46 @@ def _send_one(
         return
     if hook:
         hook("after_accept", outbox_id)
+    _record_sid(runtime, outbox_id, result.sid, result.status, hook)
+    report.sent += 1
+
+
+def _record_sid(
+    runtime: Runtime, outbox_id: int, sid: str, status: str, hook: Hook | None = None
+) -> None:
     with runtime.db.session() as session:
         row = session.get(Outbox, outbox_id, with_for_update=True)
         assert row is not None
         if row.provider_sid is None:
-            row.provider_sid = result.sid
-        if row.state in ("sending", "unknown"):
+            row.provider_sid = sid
+        if row.state in ("sending", "queued", "unknown"):
             row.state = "sent"
-            row.provider_status = row.provider_status or result.status
+            row.provider_status = row.provider_status or status
+        row.verify_before_send = False
         row.updated_at = runtime.clock.now()
         if hook:
             hook("before_commit", outbox_id)
-    report.sent += 1
+
+
+def _already_sent(
+    runtime: Runtime, outbox_id: int, sms: OutgoingSms, since: datetime, report: SendReport
+) -> bool:
+    """An earlier attempt may have reached Twilio: ask before sending again.
+
+    True when the message is there (we record its SID) or when Twilio cannot be
+    asked right now (the row waits for a later try); False when it is safe to send.
+    """
+    try:
+        sid = runtime.transport.find_sent(sms.to, sms.body, since)
+    except SendError as exc:
+        _after_failure(runtime, outbox_id, exc, report)
+        return True
+    if sid is None:
+        return False
+    _record_sid(runtime, outbox_id, sid, "sent")
+    report.recovered += 1
+    log.info("outbox %s: found at the provider, not sent again", outbox_id)
+    return True
 
 
 def _refusal(row: Outbox, sub: Subscriber | None, now: datetime, window: tuple) -> str | None:  # type: ignore[type-arg]
@@ -156,6 +188,9 @@ def _after_failure(runtime: Runtime, outbox_id: int, exc: SendError, report: Sen
         if exc.kind is ErrorKind.TRANSIENT and row.attempts < MAX_ATTEMPTS:
             row.state = "queued"
             row.next_attempt_at = now + timedelta(seconds=retry_delay(row.attempts))
+            # A 429 was never processed; a 5xx or a timeout may have been.
+            if not (exc.http_status == 429 or exc.code == 20429):
+                row.verify_before_send = True
             report.retried += 1
             return
         row.state = "failed"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -186,5 +187,8 @@ class Outbox(Base):
     provider_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
     provider_status: Mapped[str | None] = mapped_column(String(16))
     error_code: Mapped[int | None] = mapped_column(Integer)
+    # Set when an earlier attempt may have reached Twilio (a crash mid-call, a 5xx,
+    # a timeout): ask Twilio before sending again, so nothing is sent twice.
+    verify_before_send: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -12,6 +12,7 @@ import logging
 import secrets
 import threading
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from nudges.config import Settings
@@ -51,6 +52,11 @@ class Transport(Protocol):
 
     def send(self, sms: OutgoingSms) -> SendResult: ...
 
+    def find_sent(self, to: str, body: str, since: datetime) -> str | None:
+        """The SID of a message with this body sent to `to` since `since`, if the
+        provider has one. Raises SendError when the provider cannot be asked."""
+        ...
+
 
 class ConsoleTransport:
     """For laptops and demos: prints the text to stdout and remembers it."""
@@ -60,6 +66,7 @@ class ConsoleTransport:
     def __init__(self, echo: bool = True) -> None:
         self.echo = echo
         self.sent: list[OutgoingSms] = []
+        self._sids: list[str] = []
         self._lock = threading.Lock()
 
     def send(self, sms: OutgoingSms) -> SendResult:
@@ -68,7 +75,17 @@ class ConsoleTransport:
         if self.echo:
             # stdout, not the log: this transport exists to show the text to a developer.
             print(f"[console sms] to ***{sms.to[-4:]}: {sms.body}", flush=True)
-        return SendResult(sid="SM" + secrets.token_hex(16), status="queued")
+        sid = "SM" + secrets.token_hex(16)
+        with self._lock:
+            self._sids.append(sid)
+        return SendResult(sid=sid, status="queued")
+
+    def find_sent(self, to: str, body: str, since: datetime) -> str | None:
+        with self._lock:
+            for sms, sid in zip(self.sent, self._sids, strict=True):
+                if sms.to == to and sms.body == body:
+                    return sid
+        return None
 
 
 class TwilioTransport:
@@ -122,6 +139,25 @@ class TwilioTransport:
             log.warning("twilio send: no answer (%s)", type(exc).__name__)
             raise SendError(ErrorKind.TRANSIENT, None, None) from None
         return SendResult(sid=str(message.sid), status=str(message.status or "queued"))
+
+    def find_sent(self, to: str, body: str, since: datetime) -> str | None:
+        from requests import RequestException
+        from twilio.base.exceptions import TwilioException, TwilioRestException
+
+        # Twilio filters DateSent by day, so look from the day before and match the body.
+        try:
+            found = self.client.messages.list(
+                to=to, date_sent_after=since - timedelta(days=1), limit=50
+            )
+        except TwilioRestException as exc:
+            code = int(exc.code) if exc.code is not None else None
+            raise SendError(classify(code, exc.status), code, exc.status) from None
+        except (RequestException, TwilioException, OSError):
+            raise SendError(ErrorKind.TRANSIENT, None, None) from None
+        for message in found:
+            if message.body == body and message.direction == "outbound-api":
+                return str(message.sid)
+        return None
 
 
 def build_transport(settings: Settings) -> Transport:

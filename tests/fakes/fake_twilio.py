@@ -37,6 +37,7 @@ class FakeTwilio:
 
     def __init__(self, timeout_sleep: float = 1.5) -> None:
         self.messages: list[dict[str, str]] = []
+        self._resources: list[dict[str, Any]] = []
         self.requests_count = 0
         self.timeout_sleep = timeout_sleep  # longer than the client timeout used in tests
         self._errors: list[tuple[int, int | None]] = []
@@ -106,8 +107,13 @@ class FakeTwilio:
 
     def _record(self, form: dict[str, str]) -> dict[str, Any]:
         sid = "SM" + secrets.token_hex(16)
+        resource = self._resource(sid, form)
         with self._lock:
             self.messages.append({**form, "sid": sid})
+            self._resources.append(resource)
+        return resource
+
+    def _resource(self, sid: str, form: dict[str, str]) -> dict[str, Any]:
         return {
             "sid": sid,
             "account_sid": self.account_sid,
@@ -120,6 +126,7 @@ class FakeTwilio:
             "direction": "outbound-api",
             "api_version": "2010-04-01",
             "date_created": time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime()),
+            "date_sent": time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime()),
             "error_code": None,
             "error_message": None,
             "uri": f"/2010-04-01/Accounts/{self.account_sid}/Messages/{sid}.json",
@@ -151,6 +158,42 @@ class FakeTwilio:
                     },
                 )
 
+            def _authorised(self) -> bool:
+                expected = base64.b64encode(
+                    f"{fake.account_sid}:{fake.auth_token}".encode()
+                ).decode()
+                if self.headers.get("Authorization") != f"Basic {expected}":
+                    self._error(401, 20003, "Authenticate")
+                    return False
+                return True
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                """The message list, filtered by To (DateSent is ignored: the fake
+                keeps minutes of history, not days)."""
+                path, _, query = self.path.partition("?")
+                if not MESSAGES_PATH.match(path):
+                    self._error(404, 20404, "The requested resource was not found")
+                    return
+                if not self._authorised():
+                    return
+                params = {k: v[0] for k, v in parse_qs(query).items()}
+                with fake._lock:
+                    found = [r for r in fake._resources if r["to"] == params.get("To", r["to"])]
+                self._reply(
+                    200,
+                    {
+                        "messages": list(reversed(found)),
+                        "page": 0,
+                        "page_size": 50,
+                        "start": 0,
+                        "end": len(found),
+                        "uri": path,
+                        "first_page_uri": path,
+                        "next_page_uri": None,
+                        "previous_page_uri": None,
+                    },
+                )
+
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 length = int(self.headers.get("Content-Length", "0"))
                 raw = self.rfile.read(length).decode()
@@ -158,11 +201,7 @@ class FakeTwilio:
                 if not match:
                     self._error(404, 20404, "The requested resource was not found")
                     return
-                expected = base64.b64encode(
-                    f"{fake.account_sid}:{fake.auth_token}".encode()
-                ).decode()
-                if self.headers.get("Authorization") != f"Basic {expected}":
-                    self._error(401, 20003, "Authenticate")
+                if not self._authorised():
                     return
                 form = {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
                 if not form.get("To"):
