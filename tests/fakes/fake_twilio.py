@@ -8,7 +8,8 @@
 
 Faults, for retry and crash tests:
 - `queue_errors([(400, 21610), (500, None)])`: the next calls answer with these.
-- `fault_rate(0.2, seed=1)`: a seeded share of calls fail with 429, 500 or a timeout.
+- `fault_rate(0.2, seed=1)`: a seeded share of calls fail with 429, 500 or a timeout;
+  add "slow_accept" to the faults for timeouts where Twilio did take the message.
 - `accept_then_fail(n)`: the next n calls are recorded as accepted (Twilio has the
   message) but answered with a 500, as when the response is lost on the way back.
 """
@@ -100,8 +101,8 @@ class FakeTwilio:
                 return "accept_fail", 500, None
             if self._rate and self._random.random() < self._rate:
                 fault = self._random.choice(self._faults)
-                if fault == "timeout":
-                    return "timeout", 0, None
+                if fault in ("timeout", "slow_accept"):
+                    return fault, 0, None
                 return "error", int(fault), 20429 if fault == "429" else None
         return "ok", 201, None
 
@@ -217,6 +218,12 @@ class FakeTwilio:
                 if action == "timeout":
                     time.sleep(fake.timeout_sleep)
                     self._error(504, None, "slow")
+                    return
+                if action == "slow_accept":
+                    # Twilio took the message but answered after the client gave up.
+                    payload = fake._record(form)
+                    time.sleep(fake.timeout_sleep)
+                    self._reply(201, payload)
                     return
                 if action == "error":
                     self._error(status, code, "scripted error")
