@@ -197,11 +197,16 @@ def _check_nudges(library: Library) -> list[Problem]:
             continue
         by_track.setdefault((nudge.track, nudge.lang), set()).add((nudge.week, nudge.day))
         files[(nudge.track, nudge.lang)] = nudge.file
-    for key, slots in by_track.items():
+    for track_lang, slots in by_track.items():
         missing = [f"w{w}-{d}" for w in WEEKS for d in DAYS if (w, d) not in slots]
         if missing:
             problems.append(
-                Problem(files[key], key[0], "complete weeks", "missing " + ", ".join(missing[:8]))
+                Problem(
+                    files[track_lang],
+                    track_lang[0],
+                    "complete weeks",
+                    "missing " + ", ".join(missing[:8]),
+                )
             )
     return problems
 

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from messages import load_library
 from nudges.db.models import Outbox, Subscriber
+from nudges.db.session import affected
 from nudges.domain.preferences import candidate_zones
 from nudges.domain.schedule import (
     MAX_PER_24H,
@@ -90,11 +91,13 @@ def dispatch(runtime: Runtime, now: datetime, batch_size: int = 1000) -> Dispatc
         sub_prefs = preferences(row)  # type: ignore[arg-type]
         following = next_slot(sub_prefs, zones, settings.send_window, max(slot, now))
         with runtime.db.session() as session:
-            claimed = session.execute(
-                update(Subscriber)
-                .where(Subscriber.id == row.id, Subscriber.next_send_at == slot)
-                .values(next_send_at=following)
-            ).rowcount
+            claimed = affected(
+                session.execute(
+                    update(Subscriber)
+                    .where(Subscriber.id == row.id, Subscriber.next_send_at == slot)
+                    .values(next_send_at=following)
+                )
+            )
             if claimed != 1:
                 continue
             recent = session.scalar(

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from nudges.db.models import ConsentEvent, Outbox, Subscriber
+from nudges.db.session import affected
 from nudges.domain.consent import PENDING_LIFETIME_DAYS, Event, State, next_state
 from nudges.domain.send_errors import MAX_ATTEMPTS
 from nudges.runtime import Runtime
@@ -82,16 +83,22 @@ def settle_stuck(runtime: Runtime, now: datetime, report: MaintenanceReport) -> 
             .where(*stuck, Outbox.provider_sid.is_not(None))
             .values(state="sent", updated_at=now)
         )
-        report.unknown += session.execute(
-            update(Outbox)
-            .where(*stuck, Outbox.attempts >= MAX_ATTEMPTS)
-            .values(state="unknown", updated_at=now)
-        ).rowcount
-        report.requeued += session.execute(
-            update(Outbox)
-            .where(*stuck)
-            .values(state="queued", verify_before_send=True, next_attempt_at=now, updated_at=now)
-        ).rowcount
+        report.unknown += affected(
+            session.execute(
+                update(Outbox)
+                .where(*stuck, Outbox.attempts >= MAX_ATTEMPTS)
+                .values(state="unknown", updated_at=now)
+            )
+        )
+        report.requeued += affected(
+            session.execute(
+                update(Outbox)
+                .where(*stuck)
+                .values(
+                    state="queued", verify_before_send=True, next_attempt_at=now, updated_at=now
+                )
+            )
+        )
 
 
 def purge_bodies(runtime: Runtime, now: datetime, report: MaintenanceReport) -> None:
@@ -103,7 +110,7 @@ def purge_bodies(runtime: Runtime, now: datetime, report: MaintenanceReport) -> 
             .where(Outbox.created_at < cutoff, Outbox.body.is_not(None), Outbox.state.in_(FINAL))
             .values(body=None)
         )
-        report.purged += result.rowcount
+        report.purged += affected(result)
 
 
 def maintain(runtime: Runtime, now: datetime) -> MaintenanceReport:

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 
 from nudges.db.models import Outbox, Subscriber
+from nudges.db.session import affected
 from nudges.delivery import settle_failure
 from nudges.domain.preferences import candidate_zones
 from nudges.domain.schedule import GRACE, inside_window
@@ -87,11 +88,15 @@ def _send_one(
     settings = runtime.settings
     now = runtime.clock.now()
     with runtime.db.session() as session:
-        claimed = session.execute(
-            update(Outbox)
-            .where(Outbox.id == outbox_id, Outbox.state == "queued")
-            .values(state="sending", claimed_at=now, attempts=Outbox.attempts + 1, updated_at=now)
-        ).rowcount
+        claimed = affected(
+            session.execute(
+                update(Outbox)
+                .where(Outbox.id == outbox_id, Outbox.state == "queued")
+                .values(
+                    state="sending", claimed_at=now, attempts=Outbox.attempts + 1, updated_at=now
+                )
+            )
+        )
         if claimed != 1:
             return
         row = session.get(Outbox, outbox_id)

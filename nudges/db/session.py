@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -67,3 +67,9 @@ class Database:
     def dispose(self) -> None:
         if self.engine is not None:
             self.engine.dispose()
+
+
+def affected(result: Result[Any]) -> int:
+    """Rows an UPDATE matched: how a conditional UPDATE tells who won a claim."""
+    assert isinstance(result, CursorResult)
+    return int(result.rowcount)
