@@ -85,6 +85,11 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
        insert, which rolls back and returns the winner's replies.
     """
     intent = intent or interpret(sms.body)
+    if intent.crisis is None and intent.kind in (Kind.HELP, Kind.HELP_ES):
+        # HELP changes nothing and its answer never varies, so a repeat already gets
+        # the same reply: no database work, the same path as during an outage.
+        quiet = sms.opt_out_type is not None
+        return Reply(() if quiet else safety_reply(runtime.settings, intent) or (), intent.kind.value)
     now = runtime.clock.now()
     try:
         with runtime.db.session() as session:
