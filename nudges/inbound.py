@@ -89,7 +89,9 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
         # HELP changes nothing and its answer never varies, so a repeat already gets
         # the same reply: no database work, the same path as during an outage.
         quiet = sms.opt_out_type is not None
-        return Reply(() if quiet else safety_reply(runtime.settings, intent) or (), intent.kind.value)
+        return Reply(
+            () if quiet else safety_reply(runtime.settings, intent) or (), intent.kind.value
+        )
     now = runtime.clock.now()
     try:
         with runtime.db.session() as session:

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from functools import cache
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select
 
-from messages import load_library
+from messages import Nudge, load_library
 from nudges.db.models import Outbox, Subscriber
-from nudges.db.session import affected
 from nudges.domain.preferences import candidate_zones
 from nudges.domain.schedule import (
     MAX_PER_24H,
@@ -37,10 +36,10 @@ class DispatchReport:
     skipped: int = 0
 
 
-def pick_text(track: str, lang: str, frequency: str, index: int) -> tuple[str, str]:
-    """The `index`-th nudge for this subscriber: programme order, no repeat until the
-    track is used up, then the caring check-ins. 3-a-week subscribers get the
-    Monday, Wednesday and Friday nudges of each week."""
+@cache
+def _sequences(
+    track: str, lang: str, frequency: str
+) -> tuple[tuple[Nudge, ...], tuple[Nudge, ...]]:
     library = load_library()
     try:
         programme = library.track(track, lang)
@@ -49,99 +48,109 @@ def pick_text(track: str, lang: str, frequency: str, index: int) -> tuple[str, s
     if frequency != "daily":
         programme = [n for n in programme if n.day in ("mon", "wed", "fri")]
     checkins = library.checkins(lang) or library.checkins("en")
+    return tuple(programme), tuple(checkins)
+
+
+def pick_text(track: str, lang: str, frequency: str, index: int) -> tuple[str, str]:
+    """The `index`-th nudge for this subscriber: programme order, no repeat until the
+    track is used up, then the caring check-ins. 3-a-week subscribers get the
+    Monday, Wednesday and Friday nudges of each week."""
+    programme, checkins = _sequences(track, lang, frequency)
     where, position = programme_position(index, len(programme), len(checkins))
     nudge = programme[position] if where == "programme" else checkins[position]
     return nudge.id, nudge.text
 
 
-def dispatch(runtime: Runtime, now: datetime, batch_size: int = 1000) -> DispatchReport:
-    """Queue one outbox row per due (subscription, slot).
+def dispatch(runtime: Runtime, now: datetime, batch_size: int = 500) -> DispatchReport:
+    """Queue one outbox row per due (subscription, slot), a batch per transaction.
 
-    1. Read a batch of active subscribers whose `next_send_at` has come.
-    2. Claim each with a conditional UPDATE that moves `next_send_at` to the
-       following slot only if it still holds the slot we read; a rowcount of 0
-       means another scheduler process took it.
-    3. If the slot is past its grace period, outside the window now, or the
-       number already had 3 texts in 24 h, skip it (never a burst after downtime).
-    4. Otherwise insert the outbox row; its unique key (subscription, local day)
-       makes a repeated tick harmless.
+    1. Select a batch of active subscribers whose `next_send_at` has come, locking
+       them (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so several scheduler
+       processes split the work; on SQLite a second writer's snapshot fails and
+       its batch rolls back untouched).
+    2. Move each one's `next_send_at` to the slot after now, whatever happens next.
+    3. Skip the slot if it is past its grace period, outside the window now, the
+       number already had 3 texts in 24 h, or that local day already has its nudge
+       (never a burst after downtime, never two on a day).
+    4. Otherwise add the outbox row; its unique key (subscription, local day)
+       is the last guard against a doubled nudge. Commit the batch.
     """
     report = DispatchReport()
     settings = runtime.settings
-    with runtime.db.session() as session:
-        due = session.execute(
-            select(
-                Subscriber.id,
-                Subscriber.next_send_at,
-                Subscriber.phone,
-                Subscriber.timezone,
-                Subscriber.send_minute,
-                Subscriber.frequency,
-                Subscriber.track,
-                Subscriber.lang,
-                Subscriber.nudges_sent,
-            )
-            .where(Subscriber.next_send_at <= now, Subscriber.state == "active")
-            .order_by(Subscriber.next_send_at)
-            .limit(batch_size)
-        ).all()
-    for row in due:
-        slot = row.next_send_at
-        zones = candidate_zones(row.phone, row.timezone)
-        sub_prefs = preferences(row)  # type: ignore[arg-type]
-        following = next_slot(sub_prefs, zones, settings.send_window, max(slot, now))
+    while True:
         with runtime.db.session() as session:
-            claimed = affected(
-                session.execute(
-                    update(Subscriber)
-                    .where(Subscriber.id == row.id, Subscriber.next_send_at == slot)
-                    .values(next_send_at=following)
-                )
+            query = (
+                select(Subscriber)
+                .where(Subscriber.next_send_at <= now, Subscriber.state == "active")
+                .order_by(Subscriber.next_send_at)
+                .limit(batch_size)
             )
-            if claimed != 1:
-                continue
-            recent = session.scalar(
-                select(func.count())
-                .select_from(Outbox)
-                .where(
-                    Outbox.subscriber_id == row.id,
-                    Outbox.kind == "nudge",
-                    Outbox.slot_at > now - timedelta(hours=24),
-                    Outbox.state != "skipped",
-                )
-            )
-            if (
-                is_late(slot, now)
-                or not inside_window(now, zones, settings.send_window)
-                or (recent or 0) >= MAX_PER_24H
-            ):
-                report.skipped += 1
-                continue
-            nudge_id, text = pick_text(row.track, row.lang, row.frequency, row.nudges_sent)
-            day = slot_day(slot, row.timezone)
-            try:
-                with session.begin_nested():
-                    session.add(
-                        Outbox(
-                            dedupe_key=f"nudge:{row.id}:{day.isoformat()}",
-                            kind="nudge",
-                            subscriber_id=row.id,
-                            slot_at=slot,
-                            nudge_id=nudge_id,
-                            body=text,
-                            state="queued",
-                            attempts=0,
-                            created_at=now,
-                            updated_at=now,
-                        )
+            if runtime.db.dialect == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            subs = session.scalars(query).all()
+            if not subs:
+                break
+            ids = [sub.id for sub in subs]
+            recent: dict[int | None, int] = {
+                subscriber_id: count
+                for subscriber_id, count in session.execute(
+                    select(Outbox.subscriber_id, func.count())
+                    .where(
+                        Outbox.subscriber_id.in_(ids),
+                        Outbox.kind == "nudge",
+                        Outbox.slot_at > now - timedelta(hours=24),
+                        Outbox.state != "skipped",
                     )
-            except IntegrityError:
-                report.skipped += 1  # this local day already has its nudge
-                continue
-            session.execute(
-                update(Subscriber)
-                .where(Subscriber.id == row.id)
-                .values(nudges_sent=Subscriber.nudges_sent + 1)
+                    .group_by(Outbox.subscriber_id)
+                )
+            }
+            keys = {
+                sub.id: _dedupe_key(sub.id, slot_day(sub.next_send_at, sub.timezone))
+                for sub in subs
+                if sub.next_send_at is not None
+            }
+            taken = set(
+                session.scalars(
+                    select(Outbox.dedupe_key).where(Outbox.dedupe_key.in_(keys.values()))
+                )
             )
-            report.queued += 1
+            for sub in subs:
+                slot = sub.next_send_at
+                assert slot is not None
+                zones = candidate_zones(sub.phone, sub.timezone)
+                sub.next_send_at = next_slot(
+                    preferences(sub), zones, settings.send_window, max(slot, now)
+                )
+                if (
+                    is_late(slot, now)
+                    or not inside_window(now, zones, settings.send_window)
+                    or recent.get(sub.id, 0) >= MAX_PER_24H
+                    or keys[sub.id] in taken
+                ):
+                    report.skipped += 1
+                    continue
+                nudge_id, text = pick_text(sub.track, sub.lang, sub.frequency, sub.nudges_sent)
+                session.add(
+                    Outbox(
+                        dedupe_key=keys[sub.id],
+                        kind="nudge",
+                        subscriber_id=sub.id,
+                        slot_at=slot,
+                        nudge_id=nudge_id,
+                        body=text,
+                        state="queued",
+                        attempts=0,
+                        verify_before_send=False,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+                sub.nudges_sent += 1
+                report.queued += 1
+        if len(subs) < batch_size:
+            break
     return report
+
+
+def _dedupe_key(subscriber_id: int, day: date) -> str:
+    return f"nudge:{subscriber_id}:{day.isoformat()}"

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 
 from nudges.db.models import Outbox, Subscriber
-from nudges.db.session import affected
 from nudges.delivery import settle_failure
 from nudges.domain.preferences import candidate_zones
 from nudges.domain.schedule import GRACE, inside_window
@@ -53,100 +52,127 @@ def send_queued(
     limit: int = 10_000,
     throttle: Throttle | None = None,
     hook: Hook | None = None,
+    batch_size: int = 100,
 ) -> SendReport:
-    """Send what is queued and due.
+    """Send what is queued and due, a batch at a time.
 
-    1. Pick queued rows whose retry time has come.
-    2. Claim one with `UPDATE ... SET state='sending' WHERE state='queued'`;
-       rowcount 0 means another sender has it. Commit the claim before calling out.
-    3. Re-check consent and the window at this moment; skip if either fails.
+    1. Claim a batch: `UPDATE ... SET state='sending' WHERE state='queued'
+       RETURNING id` (the rows picked `FOR UPDATE SKIP LOCKED` on PostgreSQL), so
+       two senders never hold one row. Commit the claim before calling out.
+    2. Re-check consent and the window for each row at this moment; skip if
+       either fails.
+    3. If an earlier attempt may have reached Twilio, ask Twilio first.
     4. Send with a StatusCallback naming the row and a ValidityPeriod.
-    5. Store the SID (unless a callback already did) and mark it sent; or
-       schedule a retry with backoff, or settle a permanent failure.
+    5. Store the SIDs of the batch in one commit; failures are settled one by one
+       (retry with backoff, or a permanent failure). A crash before that commit
+       leaves rows in `sending`, which reconcile checks with Twilio: never twice.
     """
     report = SendReport()
     throttle = throttle or Throttle(runtime.settings.max_sends_per_second)
+    while report.sent + report.failed + report.skipped + report.retried < limit:
+        batch = _claim_batch(runtime, min(batch_size, limit), report)
+        if not batch:
+            break
+        accepted: list[tuple[int, str, str]] = []
+        for outbox_id, sms, verify_since in batch:
+            if verify_since is not None and _already_sent(
+                runtime, outbox_id, sms, verify_since, report
+            ):
+                continue
+            if hook:
+                hook("before_call", outbox_id)
+            throttle.wait()
+            try:
+                result = runtime.transport.send(sms)
+            except SendError as exc:
+                _after_failure(runtime, outbox_id, exc, report)
+                continue
+            if hook:
+                hook("after_accept", outbox_id)
+            accepted.append((outbox_id, result.sid, result.status))
+        _record_sids(runtime, accepted, hook)
+        report.sent += len(accepted)
+    return report
+
+
+def _claim_batch(
+    runtime: Runtime, size: int, report: SendReport
+) -> list[tuple[int, OutgoingSms, datetime | None]]:
+    settings = runtime.settings
     now = runtime.clock.now()
     with runtime.db.session() as session:
-        ids = session.scalars(
+        due = (
             select(Outbox.id)
             .where(
                 Outbox.state == "queued",
                 or_(Outbox.next_attempt_at.is_(None), Outbox.next_attempt_at <= now),
             )
             .order_by(Outbox.id)
-            .limit(limit)
-        ).all()
-    for outbox_id in ids:
-        _send_one(runtime, outbox_id, throttle, report, hook)
-    return report
-
-
-def _send_one(
-    runtime: Runtime, outbox_id: int, throttle: Throttle, report: SendReport, hook: Hook | None
-) -> None:
-    settings = runtime.settings
-    now = runtime.clock.now()
-    with runtime.db.session() as session:
-        claimed = affected(
-            session.execute(
+            .limit(size)
+        )
+        if runtime.db.dialect == "postgresql":
+            due = due.with_for_update(skip_locked=True)
+        ids = list(session.scalars(due))
+        if not ids:
+            return []
+        claimed = list(
+            session.scalars(
                 update(Outbox)
-                .where(Outbox.id == outbox_id, Outbox.state == "queued")
+                .where(Outbox.id.in_(ids), Outbox.state == "queued")
                 .values(
                     state="sending", claimed_at=now, attempts=Outbox.attempts + 1, updated_at=now
                 )
+                .returning(Outbox.id)
             )
         )
-        if claimed != 1:
-            return
-        row = session.get(Outbox, outbox_id)
-        assert row is not None
-        sub = session.get(Subscriber, row.subscriber_id) if row.subscriber_id else None
-        reason = _refusal(row, sub, now, settings.send_window)
-        if reason is not None or sub is None:
-            row.state = "skipped"
-            row.error_code = None
-            report.skipped += 1
-            log.info("outbox %s skipped at send time: %s", outbox_id, reason)
-            return
-        sms = OutgoingSms(
-            to=sub.phone,
-            body=row.body or "",
-            status_callback=callback_url(settings.public_base_url, outbox_id),
-            validity_period=VALIDITY_SECONDS,
-        )
-        verify_since = row.created_at if row.verify_before_send else None
-    if verify_since is not None and _already_sent(runtime, outbox_id, sms, verify_since, report):
-        return
-    if hook:
-        hook("before_call", outbox_id)
-    throttle.wait()
-    try:
-        result = runtime.transport.send(sms)
-    except SendError as exc:
-        _after_failure(runtime, outbox_id, exc, report)
-        return
-    if hook:
-        hook("after_accept", outbox_id)
-    _record_sid(runtime, outbox_id, result.sid, result.status, hook)
-    report.sent += 1
+        rows = session.execute(
+            select(Outbox, Subscriber)
+            .outerjoin(Subscriber, Subscriber.id == Outbox.subscriber_id)
+            .where(Outbox.id.in_(claimed))
+            .order_by(Outbox.id)
+        ).all()
+        work: list[tuple[int, OutgoingSms, datetime | None]] = []
+        for row, sub in rows:
+            reason = _refusal(row, sub, now, settings.send_window)
+            if reason is not None or sub is None:
+                row.state = "skipped"
+                report.skipped += 1
+                log.info("outbox %s skipped at send time: %s", row.id, reason)
+                continue
+            sms = OutgoingSms(
+                to=sub.phone,
+                body=row.body or "",
+                status_callback=callback_url(settings.public_base_url, row.id),
+                validity_period=VALIDITY_SECONDS,
+            )
+            work.append((row.id, sms, row.created_at if row.verify_before_send else None))
+        return work
 
 
-def _record_sid(
-    runtime: Runtime, outbox_id: int, sid: str, status: str, hook: Hook | None = None
+def _record_sids(
+    runtime: Runtime, accepted: list[tuple[int, str, str]], hook: Hook | None = None
 ) -> None:
+    if not accepted:
+        return
     with runtime.db.session() as session:
-        row = session.get(Outbox, outbox_id, with_for_update=True)
-        assert row is not None
-        if row.provider_sid is None:
-            row.provider_sid = sid
-        if row.state in ("sending", "queued", "unknown"):
-            row.state = "sent"
-            row.provider_status = row.provider_status or status
-        row.verify_before_send = False
-        row.updated_at = runtime.clock.now()
+        rows = {
+            row.id: row
+            for row in session.scalars(
+                select(Outbox).where(Outbox.id.in_([a[0] for a in accepted]))
+            )
+        }
+        now = runtime.clock.now()
+        for outbox_id, sid, status in accepted:
+            row = rows[outbox_id]
+            if row.provider_sid is None:
+                row.provider_sid = sid
+            if row.state in ("sending", "queued", "unknown"):
+                row.state = "sent"
+                row.provider_status = row.provider_status or status
+            row.verify_before_send = False
+            row.updated_at = now
         if hook:
-            hook("before_commit", outbox_id)
+            hook("before_commit", accepted[-1][0])
 
 
 def _already_sent(
@@ -164,7 +190,7 @@ def _already_sent(
         return True
     if sid is None:
         return False
-    _record_sid(runtime, outbox_id, sid, "sent")
+    _record_sids(runtime, [(outbox_id, sid, "sent")])
     report.recovered += 1
     log.info("outbox %s: found at the provider, not sent again", outbox_id)
     return True

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import zoneinfo
 from datetime import time
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import timezone as phone_timezones
@@ -139,7 +140,22 @@ def clamp_to_window(minute: int, window: tuple[time, time], margin: int = 30) ->
 
 
 def zones_for_number(phone: str) -> tuple[str, ...]:
-    """IANA zones the number's area code suggests (may be several, or none)."""
+    """IANA zones the number's area code suggests (may be several, or none).
+
+    In the North American plan the zone follows the area code, so lookups are
+    cached per "+1NPA": dispatch asks this for every due subscriber.
+    """
+    if len(phone) == 12 and phone.startswith("+1"):
+        return _zones_for_area_code(phone[:5])
+    return _zones_uncached(phone)
+
+
+@lru_cache(maxsize=2048)
+def _zones_for_area_code(prefix: str) -> tuple[str, ...]:
+    return _zones_uncached(prefix + "5550100")
+
+
+def _zones_uncached(phone: str) -> tuple[str, ...]:
     try:
         parsed = phonenumbers.parse(phone, None)
     except phonenumbers.NumberParseException:

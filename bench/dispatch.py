@@ -1,0 +1,204 @@
+"""Dispatch and send at scale, and the naive design beside it, in one run.
+
+    .venv/bin/python bench/dispatch.py [--sizes 100000,1000000] [--databases sqlite,postgresql]
+        [--naive 10000]
+
+For each database and size: N active subscribers, 1% due now. Prints the time
+of one tick split into dispatch and send (to an in-process fake transport),
+nudges per second, the peak Python memory of the tick (tracemalloc), and the
+time of a tick with 1,000 due. Then the naive design: one APScheduler cron job
+per subscriber in a SQLAlchemyJobStore, timed for --naive subscribers.
+PostgreSQL is 127.0.0.1:5432/test (skipped with a message if unreachable); the
+benchmark uses its own schema there and drops it afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import insert, text  # noqa: E402
+
+from nudges.clock import FrozenClock  # noqa: E402
+from nudges.config import load_settings  # noqa: E402
+from nudges.db.migrate import upgrade  # noqa: E402
+from nudges.db.models import Subscriber  # noqa: E402
+from nudges.db.session import make_engine  # noqa: E402
+from nudges.runtime import build_runtime  # noqa: E402
+from nudges.sms.transports import ConsoleTransport  # noqa: E402
+from scheduler.dispatch import dispatch  # noqa: E402
+from scheduler.sender import send_queued  # noqa: E402
+from scheduler.throttle import Throttle  # noqa: E402
+
+NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # Monday 10:00 in New York
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+AREA_CODES = ["404", "312", "503", "602", "808", "212", "415", "713"]
+
+
+def phone(i: int) -> str:
+    return f"+1{AREA_CODES[i % len(AREA_CODES)]}{2000000 + i // len(AREA_CODES):07d}"
+
+
+def zone_for(i: int) -> str:
+    return {
+        "404": "America/New_York",
+        "312": "America/Chicago",
+        "503": "America/Los_Angeles",
+        "602": "America/Phoenix",
+        "808": "Pacific/Honolulu",
+        "212": "America/New_York",
+        "415": "America/Los_Angeles",
+        "713": "America/Chicago",
+    }[AREA_CODES[i % len(AREA_CODES)]]
+
+
+def fill(url: str, count: int, due: int) -> None:
+    """Insert `count` active subscribers; the first `due` of them are due now."""
+    engine = make_engine(url)
+    rows_per_batch = 20_000
+    with engine.begin() as conn:
+        for start in range(0, count, rows_per_batch):
+            batch = []
+            for i in range(start, min(count, start + rows_per_batch)):
+                zone = zone_for(i)
+                # Due rows get a slot 5 minutes ago; the rest are spread over the week.
+                at = (
+                    NOW - timedelta(minutes=5)
+                    if i < due
+                    else NOW + timedelta(minutes=10 + i % 10000)
+                )
+                batch.append(
+                    {
+                        "phone": phone(i),
+                        "state": "active",
+                        "state_changed_at": NOW,
+                        "timezone": zone,
+                        "send_minute": 600,
+                        "frequency": "daily",
+                        "track": "perfectionism",
+                        "lang": "en",
+                        "next_send_at": at,
+                        "nudges_sent": 0,
+                        "created_at": NOW,
+                    }
+                )
+            # Through the table's own column types, so times are stored as the app stores them.
+            conn.execute(insert(Subscriber.__table__), batch)
+    engine.dispose()
+
+
+def fresh_database(kind: str, tmp: Path) -> str | None:
+    if kind == "sqlite":
+        path = tmp / f"bench-{time.monotonic_ns()}.sqlite3"
+        url = f"sqlite:///{path}"
+    else:
+        url = PG_URL
+        engine = make_engine(url)
+        try:
+            with engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        except Exception as exc:  # noqa: BLE001
+            print(f"  PostgreSQL unreachable ({type(exc).__name__}): skipped")
+            return None
+        finally:
+            engine.dispose()
+    upgrade(url)
+    return url
+
+
+def run_tick(url: str) -> tuple[float, float, int, int, float]:
+    settings = load_settings({"DATABASE_URL": url, "SECRET_KEY": "bench"})
+    runtime = build_runtime(
+        settings, clock=FrozenClock(NOW), transport=ConsoleTransport(echo=False)
+    )
+    gc.collect()
+    tracemalloc.start()
+    start = time.perf_counter()
+    report = dispatch(runtime, NOW, batch_size=1_000_000)
+    middle = time.perf_counter()
+    sent = send_queued(runtime, throttle=Throttle(1e9))
+    end = time.perf_counter()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    runtime.db.dispose()
+    return middle - start, end - middle, report.queued, sent.sent, peak / 1e6
+
+
+def naive(kind: str, tmp: Path, count: int) -> None:
+    """One APScheduler cron job per subscriber in a SQLAlchemyJobStore."""
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    url = fresh_database(kind, tmp)
+    if url is None:
+        return
+    gc.collect()
+    tracemalloc.start()
+    scheduler = BackgroundScheduler(
+        jobstores={"default": SQLAlchemyJobStore(url=url)}, timezone=UTC
+    )
+    scheduler.start(paused=True)
+    start = time.perf_counter()
+    for i in range(count):
+        scheduler.add_job(
+            print,
+            "cron",
+            day_of_week="mon,wed,fri",
+            hour=10,
+            timezone=zone_for(i),
+            id=f"sub-{i}",
+            args=[i],
+        )
+    elapsed = time.perf_counter() - start
+    _, peak_bytes = tracemalloc.get_traced_memory()
+    peak = peak_bytes / 1e6
+    tracemalloc.stop()
+    scheduler.shutdown(wait=False)
+    print(
+        f"  naive {kind:<10} {count:>9,} jobs: schedule {elapsed:7.2f} s "
+        f"({count / elapsed:,.0f} jobs/s), peak {peak:6.1f} MB; "
+        f"1M would take about {1_000_000 / (count / elapsed) / 60:.0f} min"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--naive", type=int, default=10_000)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        for kind in args.databases.split(","):
+            print(f"== {kind}")
+            for size in sizes:
+                for due in (size // 100, 1000):
+                    url = fresh_database(kind, tmp)
+                    if url is None:
+                        break
+                    fill(url, size, due)
+                    timings = [run_tick(url)]
+                    d, s, queued, sent, peak = timings[0]
+                    rate = sent / (d + s) if d + s else 0.0
+                    print(
+                        f"  {size:>9,} subscribers, {due:>6,} due: tick {1000 * (d + s):8.1f} ms "
+                        f"(dispatch {1000 * d:8.1f}, send {1000 * s:8.1f}), "
+                        f"queued {queued:,}, sent {sent:,}, {rate:,.0f} nudges/s, "
+                        f"peak {peak:6.1f} MB"
+                    )
+            naive(kind, tmp, args.naive)
+    print("median-free single runs: rerun to see the spread on this shared machine")
+
+
+if __name__ == "__main__":
+    main()
