@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 
 from messages import Nudge, load_library
 from nudges.db.models import Outbox, Subscriber
 from nudges.domain.preferences import candidate_zones
 from nudges.domain.schedule import (
     MAX_PER_24H,
+    Preferences,
     inside_window,
     is_late,
     next_slot,
@@ -25,7 +26,6 @@ from nudges.domain.schedule import (
     slot_day,
 )
 from nudges.runtime import Runtime
-from nudges.subscriptions import preferences
 
 log = logging.getLogger(__name__)
 
@@ -80,14 +80,24 @@ def dispatch(runtime: Runtime, now: datetime, batch_size: int = 500) -> Dispatch
     while True:
         with runtime.db.session() as session:
             query = (
-                select(Subscriber)
+                select(
+                    Subscriber.id,
+                    Subscriber.next_send_at,
+                    Subscriber.phone,
+                    Subscriber.timezone,
+                    Subscriber.send_minute,
+                    Subscriber.frequency,
+                    Subscriber.track,
+                    Subscriber.lang,
+                    Subscriber.nudges_sent,
+                )
                 .where(Subscriber.next_send_at <= now, Subscriber.state == "active")
                 .order_by(Subscriber.next_send_at)
                 .limit(batch_size)
             )
             if runtime.db.dialect == "postgresql":
                 query = query.with_for_update(skip_locked=True)
-            subs = session.scalars(query).all()
+            subs = session.execute(query).all()
             if not subs:
                 break
             ids = [sub.id for sub in subs]
@@ -107,20 +117,24 @@ def dispatch(runtime: Runtime, now: datetime, batch_size: int = 500) -> Dispatch
             keys = {
                 sub.id: _dedupe_key(sub.id, slot_day(sub.next_send_at, sub.timezone))
                 for sub in subs
-                if sub.next_send_at is not None
             }
             taken = set(
                 session.scalars(
                     select(Outbox.dedupe_key).where(Outbox.dedupe_key.in_(keys.values()))
                 )
             )
+            moves: list[dict[str, object]] = []
+            rows: list[dict[str, object]] = []
             for sub in subs:
                 slot = sub.next_send_at
-                assert slot is not None
                 zones = candidate_zones(sub.phone, sub.timezone)
-                sub.next_send_at = next_slot(
-                    preferences(sub), zones, settings.send_window, max(slot, now)
-                )
+                prefs = Preferences(sub.send_minute, sub.frequency, sub.timezone)
+                move: dict[str, object] = {
+                    "id": sub.id,
+                    "next_send_at": next_slot(prefs, zones, settings.send_window, max(slot, now)),
+                    "nudges_sent": sub.nudges_sent,
+                }
+                moves.append(move)
                 if (
                     is_late(slot, now)
                     or not inside_window(now, zones, settings.send_window)
@@ -130,23 +144,28 @@ def dispatch(runtime: Runtime, now: datetime, batch_size: int = 500) -> Dispatch
                     report.skipped += 1
                     continue
                 nudge_id, text = pick_text(sub.track, sub.lang, sub.frequency, sub.nudges_sent)
-                session.add(
-                    Outbox(
-                        dedupe_key=keys[sub.id],
-                        kind="nudge",
-                        subscriber_id=sub.id,
-                        slot_at=slot,
-                        nudge_id=nudge_id,
-                        body=text,
-                        state="queued",
-                        attempts=0,
-                        verify_before_send=False,
-                        created_at=now,
-                        updated_at=now,
-                    )
+                move["nudges_sent"] = sub.nudges_sent + 1
+                rows.append(
+                    {
+                        "dedupe_key": keys[sub.id],
+                        "kind": "nudge",
+                        "subscriber_id": sub.id,
+                        "slot_at": slot,
+                        "nudge_id": nudge_id,
+                        "body": text,
+                        "state": "queued",
+                        "attempts": 0,
+                        "verify_before_send": False,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
                 )
-                sub.nudges_sent += 1
-                report.queued += 1
+            # Two statements for the whole batch: an executemany UPDATE by primary
+            # key and a multi-row INSERT.
+            session.execute(update(Subscriber), moves)
+            if rows:
+                session.execute(insert(Outbox), rows)
+            report.queued += len(rows)
         if len(subs) < batch_size:
             break
     return report
