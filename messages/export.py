@@ -16,7 +16,8 @@ table { border-collapse: collapse; width: 100%; }
 th, td { border-bottom: 1px solid #ddd; padding: .4rem .5rem; text-align: left;
          vertical-align: top; }
 th { background: #f4f6f8; }
-td.text { max-width: 28rem; }
+td.text { min-width: 20rem; font-size: 1.05rem; }
+td.meta { font-size: .8rem; }
 .meta { color: #555; font-size: .9rem; }
 """
 

@@ -6,18 +6,23 @@ arrives before the sender stored the SID still finds its row.
 
 from __future__ import annotations
 
+import logging
 import re
 
 from flask import Blueprint, Response, current_app, request
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from nudges.app import get_runtime
 from nudges.db.models import Outbox
 from nudges.delivery import STATUS_RANK, apply_status
+from nudges.runtime import Runtime
 from nudges.sms.signature import require_twilio_signature
 
+log = logging.getLogger(__name__)
 bp = Blueprint("status", __name__)
 SID = re.compile(r"(?:SM|MM)[0-9a-fA-F]{32}")
+NUMBER = re.compile(r"[0-9]{1,9}")  # ASCII digits only, small enough for any integer column
 
 
 def _plain(text: str, status: int) -> Response:
@@ -34,13 +39,23 @@ def status_callback() -> Response:
     if status not in STATUS_RANK:
         return _plain("MessageStatus missing or unknown", 400)
     raw_code = request.form.get("ErrorCode") or None
-    if raw_code is not None and not raw_code.isdigit():
+    if raw_code is not None and not NUMBER.fullmatch(raw_code):
         return _plain("ErrorCode must be a number", 400)
     outbox_arg = request.args.get("outbox")
-    if outbox_arg is not None and not outbox_arg.isdigit():
+    if outbox_arg is not None and not NUMBER.fullmatch(outbox_arg):
         return _plain("outbox must be a number", 400)
 
     runtime = get_runtime(current_app)
+    try:
+        return _apply(runtime, outbox_arg, sid, status, raw_code)
+    except SQLAlchemyError:
+        log.exception("status callback could not be stored")
+        return _plain("temporarily unavailable", 503)
+
+
+def _apply(
+    runtime: Runtime, outbox_arg: str | None, sid: str, status: str, raw_code: str | None
+) -> Response:
     with runtime.db.session() as session:
         if outbox_arg is not None:
             row = session.get(Outbox, int(outbox_arg), with_for_update=True)

@@ -58,3 +58,8 @@ def test_health_reports_the_outage(broken_twilio: SignedClient) -> None:
     response = broken_twilio.client.get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["database"] == "unreachable"
+
+
+def test_a_status_callback_gets_a_503_not_a_500(broken_twilio: SignedClient) -> None:
+    data = {"MessageSid": "SM" + "a" * 32, "MessageStatus": "delivered"}
+    assert broken_twilio.post("/sms/status?outbox=1", data).status_code == 503

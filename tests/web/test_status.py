@@ -138,6 +138,9 @@ def test_a_callback_found_by_sid_without_an_outbox_id(
         ("?outbox=1", {"MessageSid": SID, "MessageStatus": "exploded"}),
         ("?outbox=1", {"MessageSid": SID, "MessageStatus": "failed", "ErrorCode": "abc"}),
         ("?outbox=x", {"MessageSid": SID, "MessageStatus": "sent"}),
+        ("?outbox=%C2%B2", {"MessageSid": SID, "MessageStatus": "sent"}),
+        ("?outbox=99999999999999999999", {"MessageSid": SID, "MessageStatus": "sent"}),
+        ("?outbox=1", {"MessageSid": SID, "MessageStatus": "failed", "ErrorCode": "\u00b2"}),
     ],
 )
 def test_malformed_callbacks_get_a_400(
