@@ -7,6 +7,7 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from types import FrameType
 
@@ -73,6 +74,13 @@ def scheduler_command() -> None:
     click.echo("scheduler stopped")
 
 
+def starts_scheduler_here(debug: bool, environ: Mapping[str, str]) -> bool:
+    """Under the reloader the parent process only watches files and restarts a
+    child that serves (WERKZEUG_RUN_MAIN=true): the scheduler runs in that child,
+    so there is one scheduler, not two."""
+    return not debug or environ.get("WERKZEUG_RUN_MAIN") == "true"
+
+
 @click.command(help="Web app and scheduler in one process: the single-machine default.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -85,9 +93,7 @@ def serve_command(host: str, port: int, debug: bool) -> None:
     from scheduler.runner import add_jobs
 
     app = create_app(settings=settings_or_exit())
-    # Under the reloader the parent process only watches files; start the
-    # scheduler in the child that serves (WERKZEUG_RUN_MAIN), and only once.
-    if not debug or os.environ.get("WERKZEUG_RUN_MAIN") == "true":
+    if starts_scheduler_here(debug, os.environ):
         scheduler = BackgroundScheduler(timezone=UTC)
         add_jobs(scheduler, get_runtime(app))
         scheduler.start()

@@ -1,0 +1,53 @@
+"""The scheduler's commands."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from nudges.cli import main
+from scheduler.cli import starts_scheduler_here
+
+
+@pytest.mark.parametrize(
+    ("debug", "environ", "starts"),
+    [
+        (False, {}, True),  # plain serve: one process, one scheduler
+        (True, {}, False),  # the reloader's watching parent
+        (True, {"WERKZEUG_RUN_MAIN": "true"}, True),  # the reloader's serving child
+    ],
+)
+def test_the_scheduler_starts_once_even_under_the_reloader(
+    debug: bool, environ: dict[str, str], starts: bool
+) -> None:
+    assert starts_scheduler_here(debug, environ) is starts
+
+
+def test_tick_prints_what_it_did(database_url: str) -> None:
+    env = {"DATABASE_URL": database_url, "SMS_TRANSPORT": "console", "SECRET_KEY": "k"}
+    runner = CliRunner()
+    for body in ("JOIN", "YES", "TIME 10am"):
+        runner.invoke(main, ["sms", "+16025550111", body], env=env)
+    # `sms` uses the real clock, so whether this tick sends depends on today's date:
+    # here only the command's contract (exit 0, a summary) is checked; sending is
+    # covered with a frozen clock in test_sending.py.
+    result = runner.invoke(main, ["tick", "--now", "2030-01-07T10:00-07:00"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "queued=" in result.output and "sent=" in result.output
+
+
+def test_tick_refuses_a_time_without_an_offset(database_url: str) -> None:
+    result = CliRunner().invoke(
+        main, ["tick", "--now", "2026-11-23T10:00"], env={"DATABASE_URL": database_url}
+    )
+    assert result.exit_code == 2
+    assert "offset" in result.output
+
+
+def test_tick_exits_non_zero_when_the_database_is_missing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "db").mkdir()
+    result = CliRunner().invoke(
+        main, ["tick"], env={"DATABASE_URL": f"sqlite:///{tmp_path / 'db'}"}
+    )
+    assert result.exit_code == 1
+    assert "tick failed" in result.output
