@@ -10,7 +10,7 @@ import os
 import re
 import zoneinfo
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
 
@@ -39,11 +39,6 @@ class Settings:
     twilio_messaging_service_sid: str = ""
     twilio_api_base_url: str = ""
     message_retention_days: int = 30
-    extra: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def uses_twilio(self) -> bool:
-        return self.sms_transport == "twilio"
 
 
 def parse_window(raw: str) -> tuple[time, time]:
