@@ -11,8 +11,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Table, bindparam, case, func, or_, select, update
 
 from nudges.db.models import Outbox, Subscriber
 from nudges.delivery import settle_failure
@@ -52,7 +53,7 @@ def send_queued(
     limit: int = 10_000,
     throttle: Throttle | None = None,
     hook: Hook | None = None,
-    batch_size: int = 100,
+    batch_size: int = 250,
 ) -> SendReport:
     """Send what is queued and due, a batch at a time.
 
@@ -149,28 +150,42 @@ def _claim_batch(
         return work
 
 
+# One executemany for a whole batch. It never moves a row backwards: a status
+# callback may have landed first and already set the SID or a final state.
+_OUTBOX = cast(Table, Outbox.__table__)
+_STILL_OURS = or_(
+    _OUTBOX.c.state == "sending", _OUTBOX.c.state == "queued", _OUTBOX.c.state == "unknown"
+)
+_RECORD_SID = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("row_id"))
+    .values(
+        provider_sid=func.coalesce(_OUTBOX.c.provider_sid, bindparam("sid")),
+        provider_status=case(
+            (_STILL_OURS, func.coalesce(_OUTBOX.c.provider_status, bindparam("status"))),
+            else_=_OUTBOX.c.provider_status,
+        ),
+        state=case((_STILL_OURS, "sent"), else_=_OUTBOX.c.state),
+        verify_before_send=False,
+        updated_at=bindparam("now"),
+    )
+)
+
+
 def _record_sids(
     runtime: Runtime, accepted: list[tuple[int, str, str]], hook: Hook | None = None
 ) -> None:
     if not accepted:
         return
+    now = runtime.clock.now()
     with runtime.db.session() as session:
-        rows = {
-            row.id: row
-            for row in session.scalars(
-                select(Outbox).where(Outbox.id.in_([a[0] for a in accepted]))
-            )
-        }
-        now = runtime.clock.now()
-        for outbox_id, sid, status in accepted:
-            row = rows[outbox_id]
-            if row.provider_sid is None:
-                row.provider_sid = sid
-            if row.state in ("sending", "queued", "unknown"):
-                row.state = "sent"
-                row.provider_status = row.provider_status or status
-            row.verify_before_send = False
-            row.updated_at = now
+        session.connection().execute(
+            _RECORD_SID,
+            [
+                {"row_id": outbox_id, "sid": sid, "status": status, "now": now}
+                for outbox_id, sid, status in accepted
+            ],
+        )
         if hook:
             hook("before_commit", accepted[-1][0])
 
