@@ -23,6 +23,7 @@ from nudges.domain.schedule import (
     is_late,
     next_slot,
     programme_position,
+    search_from,
     slot_day,
 )
 from nudges.runtime import Runtime
@@ -129,22 +130,25 @@ def dispatch(runtime: Runtime, now: datetime, batch_size: int = 500) -> Dispatch
                 slot = sub.next_send_at
                 zones = candidate_zones(sub.phone, sub.timezone)
                 prefs = Preferences(sub.send_minute, sub.frequency, sub.timezone)
-                move: dict[str, object] = {
-                    "id": sub.id,
-                    "next_send_at": next_slot(prefs, zones, settings.send_window, max(slot, now)),
-                    "nudges_sent": sub.nudges_sent,
-                }
-                moves.append(move)
-                if (
+                skip = (
                     is_late(slot, now)
                     or not inside_window(now, zones, settings.send_window)
                     or recent.get(sub.id, 0) >= MAX_PER_24H
                     or keys[sub.id] in taken
-                ):
+                )
+                sent_after = sub.nudges_sent + (0 if skip else 1)
+                programme_length = len(_sequences(sub.track, sub.lang, sub.frequency)[0])
+                start = search_from(slot, now, sent_after, programme_length)
+                move: dict[str, object] = {
+                    "id": sub.id,
+                    "next_send_at": next_slot(prefs, zones, settings.send_window, start),
+                    "nudges_sent": sent_after,
+                }
+                moves.append(move)
+                if skip:
                     report.skipped += 1
                     continue
                 nudge_id, text = pick_text(sub.track, sub.lang, sub.frequency, sub.nudges_sent)
-                move["nudges_sent"] = sub.nudges_sent + 1
                 rows.append(
                     {
                         "dedupe_key": keys[sub.id],

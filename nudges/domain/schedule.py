@@ -26,6 +26,10 @@ FREQUENCY_DAYS: dict[str, tuple[int, ...]] = {
 GRACE = timedelta(hours=2)  # a slot missed while the scheduler was down, at most this late
 END_MARGIN = timedelta(minutes=30)  # never aim a slot at the last minutes of the window
 MAX_PER_24H = 3
+# After the programme, caring check-ins come about once a month: gains faded
+# after programmes ended (Dol et al. 2025), and caring contacts worked as rare,
+# undemanding notes (Motto & Bostrom 2001; Comtois et al. 2019).
+CHECKIN_GAP = timedelta(days=27)
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,13 @@ def next_slot(
         if slot is not None and slot > after:
             return slot
     raise ValueError("no slot inside the send window in the next two weeks")
+
+
+def search_from(slot: datetime, now: datetime, sent: int, programme_length: int) -> datetime:
+    """Where to look for the next slot: after this one, or, once `sent` nudges have
+    used up the programme, a month on (the check-in cadence)."""
+    start = max(slot, now)
+    return start + CHECKIN_GAP if sent >= programme_length else start
 
 
 def slot_day(slot: datetime, zone: str) -> date:

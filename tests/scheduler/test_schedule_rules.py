@@ -119,3 +119,13 @@ def test_late_slots_are_skipped_after_the_grace_period() -> None:
 )
 def test_programme_then_checkins(index: int, expected: tuple[str, int]) -> None:
     assert programme_position(index, 24, 12) == expected
+
+
+@pytest.mark.parametrize(
+    ("sent", "length", "gap_days"), [(5, 27, 0), (26, 27, 0), (27, 27, 27), (40, 27, 27)]
+)
+def test_check_ins_start_a_month_later(sent: int, length: int, gap_days: int) -> None:
+    from nudges.domain.schedule import search_from
+
+    slot = utc(2026, 11, 23, 15)
+    assert (search_from(slot, slot, sent, length) - slot).days == gap_days

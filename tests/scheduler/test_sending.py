@@ -220,3 +220,26 @@ def test_transient_failures_give_up_after_the_attempt_limit(
         clock.advance(minutes=10)
     assert outbox(runtime)[0].state == "failed"
     assert fake_twilio.messages == []
+
+
+def test_after_the_programme_caring_check_ins_come_about_monthly(
+    runtime: Runtime, fake_twilio: FakeTwilio, clock: FrozenClock
+) -> None:
+    from scheduler.dispatch import _sequences
+
+    join(runtime)
+    programme_length = len(_sequences("perfectionism", "en", "3w")[0])
+    with runtime.db.session() as session:
+        sub = session.scalar(select(Subscriber))
+        assert sub is not None
+        sub.nudges_sent = programme_length - 1  # the last programme nudge is next
+    clock.set(WEDNESDAY_TEN_NY)
+    tick(runtime)
+    assert len(fake_twilio.messages) == 1
+    after = subscriber(runtime, ANNA_ATLANTA).next_send_at
+    assert after is not None and after - WEDNESDAY_TEN_NY >= timedelta(days=27)
+    assert after - WEDNESDAY_TEN_NY < timedelta(days=31)
+    clock.set(after)
+    tick(runtime)
+    assert len(fake_twilio.messages) == 2
+    assert fake_twilio.messages[1]["Body"].startswith("Just checking in")
