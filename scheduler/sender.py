@@ -18,7 +18,7 @@ from sqlalchemy import Table, bindparam, case, func, or_, select, update
 from nudges.db.models import Outbox, Subscriber
 from nudges.delivery import settle_failure
 from nudges.domain.preferences import candidate_zones
-from nudges.domain.schedule import GRACE, inside_window
+from nudges.domain.schedule import refusal_at_send
 from nudges.domain.send_errors import MAX_ATTEMPTS, ErrorKind, retry_delay
 from nudges.runtime import Runtime
 from nudges.sms.transports import OutgoingSms, SendError
@@ -127,26 +127,48 @@ def _claim_batch(
             )
         )
         rows = session.execute(
-            select(Outbox, Subscriber)
+            select(
+                Outbox.id,
+                Outbox.body,
+                Outbox.slot_at,
+                Outbox.created_at,
+                Outbox.verify_before_send,
+                Subscriber.phone,
+                Subscriber.state,
+                Subscriber.timezone,
+                Subscriber.unusable_reason,
+            )
             .outerjoin(Subscriber, Subscriber.id == Outbox.subscriber_id)
             .where(Outbox.id.in_(claimed))
             .order_by(Outbox.id)
         ).all()
         work: list[tuple[int, OutgoingSms, datetime | None]] = []
-        for row, sub in rows:
-            reason = _refusal(row, sub, now, settings.send_window)
-            if reason is not None or sub is None:
-                row.state = "skipped"
-                report.skipped += 1
+        skipped: list[int] = []
+        for row in rows:
+            reason = refusal_at_send(
+                row.state,
+                bool(row.unusable_reason),
+                candidate_zones(row.phone, row.timezone) if row.phone else (),
+                row.slot_at,
+                now,
+                settings.send_window,
+            )
+            if reason is not None:
+                skipped.append(row.id)
                 log.info("outbox %s skipped at send time: %s", row.id, reason)
                 continue
             sms = OutgoingSms(
-                to=sub.phone,
+                to=row.phone,
                 body=row.body or "",
                 status_callback=callback_url(settings.public_base_url, row.id),
                 validity_period=VALIDITY_SECONDS,
             )
             work.append((row.id, sms, row.created_at if row.verify_before_send else None))
+        if skipped:
+            session.execute(
+                update(Outbox).where(Outbox.id.in_(skipped)).values(state="skipped", updated_at=now)
+            )
+            report.skipped += len(skipped)
         return work
 
 
@@ -209,18 +231,6 @@ def _already_sent(
     report.recovered += 1
     log.info("outbox %s: found at the provider, not sent again", outbox_id)
     return True
-
-
-def _refusal(row: Outbox, sub: Subscriber | None, now: datetime, window: tuple) -> str | None:  # type: ignore[type-arg]
-    if sub is None:
-        return "no subscriber"
-    if sub.state != "active" or sub.unusable_reason:
-        return "no longer active"
-    if not inside_window(now, candidate_zones(sub.phone, sub.timezone), window):
-        return "outside the send window"
-    if now - row.slot_at > GRACE + timedelta(hours=1):
-        return "too late for its slot"
-    return None
 
 
 def _after_failure(runtime: Runtime, outbox_id: int, exc: SendError, report: SendReport) -> None:

@@ -136,3 +136,25 @@ def programme_position(index: int, programme_length: int, checkins: int) -> tupl
     if checkins <= 0:
         return "programme", (index - programme_length) % max(programme_length, 1)
     return "checkin", (index - programme_length) % checkins
+
+
+def refusal_at_send(
+    state: str | None,
+    unusable: bool,
+    zones: tuple[str, ...],
+    slot: datetime,
+    now: datetime,
+    window: tuple[time, time],
+) -> str | None:
+    """Why a queued nudge must not go out now, or None. Checked at the moment of
+    sending, because consent and the clock may have moved since dispatch."""
+    if state is None:
+        return "no subscriber"
+    if state != "active" or unusable:
+        return "no longer active"
+    if not inside_window(now, zones, window):
+        return "outside the send window"
+    # Retries get an hour beyond the grace period; after that a nudge is stale.
+    if now - slot > GRACE + timedelta(hours=1):
+        return "too late for its slot"
+    return None

@@ -129,3 +129,24 @@ def test_check_ins_start_a_month_later(sent: int, length: int, gap_days: int) ->
 
     slot = utc(2026, 11, 23, 15)
     assert (search_from(slot, slot, sent, length) - slot).days == gap_days
+
+
+@pytest.mark.parametrize(
+    ("state", "unusable", "now", "reason"),
+    [
+        ("active", False, utc(2026, 11, 23, 15), None),
+        (None, False, utc(2026, 11, 23, 15), "no subscriber"),
+        ("stopped", False, utc(2026, 11, 23, 15), "no longer active"),
+        ("paused", False, utc(2026, 11, 23, 15), "no longer active"),
+        ("active", True, utc(2026, 11, 23, 15), "no longer active"),
+        ("active", False, utc(2026, 11, 24, 2), "outside the send window"),
+        ("active", False, utc(2026, 11, 23, 18, 1), "too late for its slot"),
+    ],
+)
+def test_refusal_at_send(
+    state: str | None, unusable: bool, now: datetime, reason: str | None
+) -> None:
+    from nudges.domain.schedule import refusal_at_send
+
+    slot = utc(2026, 11, 23, 15)
+    assert refusal_at_send(state, unusable, (NY,), slot, now, WINDOW) == reason
