@@ -38,7 +38,7 @@ SYSTEM_GRADE_CEILING = 9.0
 LONGEST_FIELDS = {
     "program": "P" * 20,
     "support": "s" * 40,
-    "time": "12:30pm",
+    "time": "12:30pm Mountain",
     "until": "Wed Sep 30",
     "window": "10:00am-10:00pm",
     "zone": "Mountain",
@@ -63,6 +63,14 @@ REQUIRED_FACTS: dict[str, tuple[str, ...]] = {
     "stop_confirm": ("{program}", "no more messages", "START", "988"),
     "crisis": ("not watched around the clock", "988", "988lifeline.org", "HOME to 741741", "911"),
     "unrecognised": ("automated", "not monitored", "988"),
+    "crisis_outside": ("not watched around the clock", "988", "local emergency"),
+    "help_outside": ("{program}", "{support}", "STOP", "988", "local emergency"),
+    "not_in_area": ("988", "local emergency"),
+    "opt_out_question": ("STOP", "PAUSE", "988"),
+    "time_set": ("{time}",),
+    "time_moved": ("{time}", "{window}"),
+    "zone_set": ("{time}", "{zone}"),
+    "no_window": ("{window}", "{zone}", "ZONE"),
     "clinician_alert": ("{client}", "988", "dashboard"),
 }
 REQUIRED_FACTS_ES: dict[str, tuple[str, ...]] = {

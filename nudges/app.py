@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from flask import Flask
 
 from nudges.clock import Clock
 from nudges.config import Settings, load_settings
-from nudges.runtime import Runtime, build_runtime
+from nudges.logs import configure_logging
+from nudges.runtime import build_runtime
 from nudges.sms.transports import Transport
 
 MAX_REQUEST_BYTES = 64 * 1024  # Twilio webhooks are small; a 10 kB body still fits.
@@ -27,10 +27,9 @@ def create_app(
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES)
     if test_config:
         app.config.update(test_config)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
 
-    runtime = build_runtime(settings, clock=clock, transport=transport)
-    app.extensions["nudges"] = runtime
+    app.extensions["nudges"] = build_runtime(settings, clock=clock, transport=transport)
 
     from nudges.web import health, status, webhooks
 
@@ -42,9 +41,3 @@ def create_app(
 
         app.register_blueprint(simulator.bp)
     return app
-
-
-def get_runtime(app: Flask) -> Runtime:
-    runtime = app.extensions["nudges"]
-    assert isinstance(runtime, Runtime)
-    return runtime

@@ -4,6 +4,7 @@ so imports keep pointing one way."""
 
 from __future__ import annotations
 
+import logging
 import secrets
 import sys
 from importlib.metadata import entry_points
@@ -46,19 +47,31 @@ def db_upgrade() -> None:
     click.echo("database is up to date")
 
 
-@main.command("sms", help='Text the service as PHONE would, e.g. nudges sms +14045550123 "HELP".')
+@main.command("sms", help='Text the service as PHONE would, e.g. nudges sms "(404) 555-0123" HELP.')
 @click.argument("phone")
 @click.argument("body")
 def sms(phone: str, body: str) -> None:
-    from nudges.inbound import InboundSms, InvalidInbound, handle_inbound
+    from nudges.domain.phone import InvalidPhone, parse_phone
+    from nudges.logs import configure_logging
+    from nudges.services.inbound import InboundSms, Unavailable, respond
 
     try:
-        message = InboundSms(from_number=phone, body=body, message_sid="SM" + secrets.token_hex(16))
-    except InvalidInbound as exc:
-        raise click.BadParameter(str(exc)) from None
+        number = parse_phone(phone)
+    except InvalidPhone as exc:
+        raise click.BadParameter(str(exc), param_hint="PHONE") from None
+    message = InboundSms(from_number=number, body=body, message_sid="SM" + secrets.token_hex(16))
+    configure_logging(logging.WARNING)
     runtime = runtime_or_exit()
     try:
-        reply = handle_inbound(runtime, message)
+        reply = respond(runtime, message)
+    except Unavailable:
+        click.echo(
+            "error: the database cannot be reached, so that text was not handled "
+            "(HELP and crisis texts still answer). Check DATABASE_URL and run "
+            "nudges db upgrade.",
+            err=True,
+        )
+        sys.exit(1)
     finally:
         runtime.db.dispose()
     if not reply.messages:

@@ -10,11 +10,14 @@ import os
 import re
 import zoneinfo
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
 
-INSTANCE_DIR = Path(os.environ.get("NUDGES_INSTANCE_DIR", Path.cwd() / "instance"))
+# The project's instance/ folder (absolute), so `nudges sms` finds the same
+# database from any directory; NUDGES_INSTANCE_DIR moves it.
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("NUDGES_INSTANCE_DIR") or PROJECT_DIR / "instance").resolve()
 TRANSPORTS = ("twilio", "console")
 
 
@@ -24,8 +27,8 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str
-    secret_key: str
+    database_url: str = field(repr=False)
+    secret_key: str = field(repr=False)
     public_base_url: str
     sms_transport: str
     program_name: str = "GoodEnough"
@@ -34,7 +37,7 @@ class Settings:
     default_timezone: str = "America/New_York"
     max_sends_per_second: float = 1.0
     twilio_account_sid: str = ""
-    twilio_auth_token: str = ""
+    twilio_auth_token: str = field(default="", repr=False)
     twilio_from_number: str = ""
     twilio_messaging_service_sid: str = ""
     twilio_api_base_url: str = ""

@@ -6,10 +6,12 @@ The web app and the scheduler each build one; nothing here knows about Flask.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from nudges.clock import Clock, SystemClock
 from nudges.config import Settings
 from nudges.db.session import Database
+from nudges.logs import quiet_libraries
 from nudges.sms.transports import Transport, build_transport
 
 
@@ -19,6 +21,9 @@ class Runtime:
     db: Database
     clock: Clock
     transport: Transport
+    # Set by `nudges serve`, so /healthz holds this process's scheduler to account.
+    scheduler_in_process: bool = False
+    started_at: datetime | None = None
 
 
 def build_runtime(
@@ -28,9 +33,12 @@ def build_runtime(
     transport: Transport | None = None,
     db: Database | None = None,
 ) -> Runtime:
+    quiet_libraries()  # the Twilio SDK and SQLAlchemy would log numbers and text
+    clock = clock or SystemClock()
     return Runtime(
         settings=settings,
         db=db or Database(settings.database_url),
-        clock=clock or SystemClock(),
+        clock=clock,
         transport=transport or build_transport(settings),
+        started_at=clock.now(),
     )

@@ -30,13 +30,19 @@ def _parse_now(value: str | None) -> datetime | None:
 
 @click.command(help="One pass: expire, resume, dispatch due nudges, send, reconcile. Then exit.")
 @click.option("--now", "now_text", help="Run as if it were this time (ISO 8601 with offset).")
-def tick_command(now_text: str | None) -> None:
+@click.option(
+    "--show", is_flag=True, help="Console transport: print the texts this pass sent (to stdout)."
+)
+def tick_command(now_text: str | None, show: bool) -> None:
     from nudges.cli import settings_or_exit
+    from nudges.logs import configure_logging
     from nudges.runtime import build_runtime
+    from nudges.sms.transports import ConsoleTransport
     from scheduler.runner import tick
 
     now = _parse_now(now_text)
     settings = settings_or_exit()
+    configure_logging(logging.WARNING)
     runtime = build_runtime(settings, clock=FrozenClock(now) if now else None)
     try:
         report = tick(runtime)
@@ -47,6 +53,9 @@ def tick_command(now_text: str | None) -> None:
     finally:
         runtime.db.dispose()
     click.echo(report.summary())
+    if show and isinstance(runtime.transport, ConsoleTransport):
+        for sms in runtime.transport.sent:
+            click.echo(f"to ***{sms.to[-4:]}: {sms.body}")
 
 
 @click.command(help="Run the scheduler alone (no web), until SIGTERM or Ctrl-C.")
@@ -54,10 +63,11 @@ def scheduler_command() -> None:
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     from nudges.cli import settings_or_exit
+    from nudges.logs import configure_logging
     from nudges.runtime import build_runtime
     from scheduler.runner import add_jobs
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
     runtime = build_runtime(settings_or_exit())
     scheduler = BlockingScheduler(timezone=UTC)
     add_jobs(scheduler, runtime)
@@ -84,17 +94,32 @@ def starts_scheduler_here(debug: bool, environ: Mapping[str, str]) -> bool:
 @click.command(help="Web app and scheduler in one process: the single-machine default.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--debug", is_flag=True, help="Flask debug mode with the reloader.")
-def serve_command(host: str, port: int, debug: bool) -> None:
+@click.option("--threads", default=8, show_default=True, type=int, help="Web worker threads.")
+@click.option("--debug", is_flag=True, help="Werkzeug's development server with the reloader.")
+def serve_command(host: str, port: int, threads: int, debug: bool) -> None:
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    from nudges.app import create_app, get_runtime
+    from nudges.app import create_app
     from nudges.cli import settings_or_exit
+    from nudges.web import get_runtime
     from scheduler.runner import add_jobs
 
     app = create_app(settings=settings_or_exit())
+    runtime = get_runtime(app)
+    scheduler = None
     if starts_scheduler_here(debug, os.environ):
         scheduler = BackgroundScheduler(timezone=UTC)
-        add_jobs(scheduler, get_runtime(app))
+        add_jobs(scheduler, runtime)
         scheduler.start()
-    app.run(host=host, port=port, debug=debug, use_reloader=debug)
+        runtime.scheduler_in_process = True
+    if debug:
+        app.run(host=host, port=port, debug=True, use_reloader=True)
+        return
+    import waitress
+
+    click.echo(f"serving on http://{host}:{port} (waitress, {threads} threads; Ctrl-C stops)")
+    try:
+        waitress.serve(app, host=host, port=port, threads=threads, ident="nudges")
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=True)

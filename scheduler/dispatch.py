@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cache
+from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Row, func, insert, select, update
 
 from messages import Nudge, load_library
-from nudges.db.models import Outbox, Subscriber
+from nudges.db.models import AuditEvent, Outbox, Subscriber
+from nudges.domain.outbox import OutboxState
 from nudges.domain.preferences import candidate_zones
 from nudges.domain.schedule import (
     MAX_PER_24H,
@@ -35,6 +37,7 @@ log = logging.getLogger(__name__)
 class DispatchReport:
     queued: int = 0
     skipped: int = 0
+    parked: int = 0
 
 
 @cache
@@ -78,6 +81,8 @@ def dispatch(runtime: Runtime, now: datetime, batch_size: int = 500) -> Dispatch
     """
     report = DispatchReport()
     settings = runtime.settings
+    # A subscriber parked now has no next_send_at, so it is never selected again
+    # until they change their zone or time: the loop always makes progress.
     while True:
         with runtime.db.session() as session:
             query = (
@@ -110,15 +115,12 @@ def dispatch(runtime: Runtime, now: datetime, batch_size: int = 500) -> Dispatch
                         Outbox.subscriber_id.in_(ids),
                         Outbox.kind == "nudge",
                         Outbox.slot_at > now - timedelta(hours=24),
-                        Outbox.state != "skipped",
+                        Outbox.state != OutboxState.SKIPPED.value,
                     )
                     .group_by(Outbox.subscriber_id)
                 )
             }
-            keys = {
-                sub.id: _dedupe_key(sub.id, slot_day(sub.next_send_at, sub.timezone))
-                for sub in subs
-            }
+            keys = {sub.id: _key_for(sub.id, sub.next_send_at, sub.timezone) for sub in subs}
             taken = set(
                 session.scalars(
                     select(Outbox.dedupe_key).where(Outbox.dedupe_key.in_(keys.values()))
@@ -126,53 +128,98 @@ def dispatch(runtime: Runtime, now: datetime, batch_size: int = 500) -> Dispatch
             )
             moves: list[dict[str, object]] = []
             rows: list[dict[str, object]] = []
+            parked: list[dict[str, object]] = []
             for sub in subs:
-                slot = sub.next_send_at
-                zones = candidate_zones(sub.phone, sub.timezone)
-                prefs = Preferences(sub.send_minute, sub.frequency, sub.timezone)
-                skip = (
-                    is_late(slot, now)
-                    or not inside_window(now, zones, settings.send_window)
-                    or recent.get(sub.id, 0) >= MAX_PER_24H
-                    or keys[sub.id] in taken
-                )
-                sent_after = sub.nudges_sent + (0 if skip else 1)
-                programme_length = len(_sequences(sub.track, sub.lang, sub.frequency)[0])
-                start = search_from(slot, now, sent_after, programme_length)
-                move: dict[str, object] = {
-                    "id": sub.id,
-                    "next_send_at": next_slot(prefs, zones, settings.send_window, start),
-                    "nudges_sent": sent_after,
-                }
+                try:
+                    move, row = _plan(sub, now, settings.send_window, recent, keys, taken)
+                except Exception as exc:  # noqa: BLE001 - one bad row never stops the rest
+                    log.exception("subscriber %s could not be scheduled; parked", sub.id)
+                    move = {"id": sub.id, "next_send_at": None, "nudges_sent": sub.nudges_sent}
+                    row = None
+                    parked.append(_parked(sub.id, now, f"error: {type(exc).__name__}"))
+                else:
+                    if move["next_send_at"] is None:
+                        parked.append(_parked(sub.id, now, "no slot inside SEND_WINDOW"))
                 moves.append(move)
-                if skip:
+                if row is None:
                     report.skipped += 1
-                    continue
-                nudge_id, text = pick_text(sub.track, sub.lang, sub.frequency, sub.nudges_sent)
-                rows.append(
-                    {
-                        "dedupe_key": keys[sub.id],
-                        "kind": "nudge",
-                        "subscriber_id": sub.id,
-                        "slot_at": slot,
-                        "nudge_id": nudge_id,
-                        "body": text,
-                        "state": "queued",
-                        "attempts": 0,
-                        "verify_before_send": False,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                )
+                else:
+                    rows.append(row)
             # Two statements for the whole batch: an executemany UPDATE by primary
             # key and a multi-row INSERT.
             session.execute(update(Subscriber), moves)
             if rows:
                 session.execute(insert(Outbox), rows)
+            if parked:
+                session.execute(insert(AuditEvent), parked)
+                log.warning("%d subscriber(s) parked: no time inside the send window", len(parked))
             report.queued += len(rows)
+            report.parked += len(parked)
         if len(subs) < batch_size:
             break
     return report
+
+
+def _plan(
+    sub: Row[Any],
+    now: datetime,
+    window: tuple[time, time],
+    recent: dict[int | None, int],
+    keys: dict[int, str],
+    taken: set[str],
+) -> tuple[dict[str, object], dict[str, object] | None]:
+    """For one due subscriber: where its next slot moves, and the outbox row to
+    write for this one (None when this slot is skipped)."""
+    slot = sub.next_send_at
+    zones = candidate_zones(sub.phone, sub.timezone)
+    prefs = Preferences(sub.send_minute, sub.frequency, sub.timezone)
+    skip = (
+        is_late(slot, now)
+        or not inside_window(now, zones, window)
+        or recent.get(sub.id, 0) >= MAX_PER_24H
+        or keys[sub.id] in taken
+    )
+    sent_after = sub.nudges_sent + (0 if skip else 1)
+    programme_length = len(_sequences(sub.track, sub.lang, sub.frequency)[0])
+    start = search_from(slot, now, sent_after, programme_length)
+    move: dict[str, object] = {
+        "id": sub.id,
+        "next_send_at": next_slot(prefs, zones, window, start),
+        "nudges_sent": sent_after,
+    }
+    if skip:
+        return move, None
+    nudge_id, text = pick_text(sub.track, sub.lang, sub.frequency, sub.nudges_sent)
+    return move, {
+        "dedupe_key": keys[sub.id],
+        "kind": "nudge",
+        "subscriber_id": sub.id,
+        "slot_at": slot,
+        "nudge_id": nudge_id,
+        "body": text,
+        "state": OutboxState.QUEUED.value,
+        "attempts": 0,
+        "verify_before_send": False,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _parked(subscriber_id: int, now: datetime, why: str) -> dict[str, object]:
+    return {
+        "at": now,
+        "actor": "system",
+        "action": "parked_no_window",
+        "subscriber_id": subscriber_id,
+        "detail": why,
+    }
+
+
+def _key_for(subscriber_id: int, slot: datetime, zone: str) -> str:
+    try:
+        return _dedupe_key(subscriber_id, slot_day(slot, zone))
+    except Exception:  # noqa: BLE001 - a bad zone is parked by _plan, not fatal here
+        return f"nudge:{subscriber_id}:bad-zone"
 
 
 def _dedupe_key(subscriber_id: int, day: date) -> str:

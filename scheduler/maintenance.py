@@ -7,15 +7,19 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from nudges.db.models import ConsentEvent, Outbox, Subscriber
+from nudges.db.models import Outbox, Subscriber
 from nudges.db.session import affected
-from nudges.domain.consent import PENDING_LIFETIME_DAYS, Event, State, next_state
+from nudges.domain.consent import PENDING_LIFETIME_DAYS, Event, State
+from nudges.domain.outbox import FINAL, OutboxState
 from nudges.domain.send_errors import MAX_ATTEMPTS
 from nudges.runtime import Runtime
-from nudges.subscriptions import reschedule
+from nudges.services.consent import apply_consent_event
+from nudges.services.subscriptions import reschedule
 
+# Longer than any chunk of sends can take (see scheduler.sender.MAX_CHUNK): a row
+# claimed this long ago and not renewed belongs to a sender that died.
 STUCK_AFTER = timedelta(minutes=15)
-FINAL = ("sent", "delivered", "undelivered", "failed", "skipped", "unknown")
+PURGEABLE = tuple(s.value for s in FINAL | {OutboxState.SENT, OutboxState.UNKNOWN})
 
 
 @dataclass
@@ -27,27 +31,24 @@ class MaintenanceReport:
     purged: int = 0
 
 
+def _locked(runtime: Runtime, query):  # type: ignore[no-untyped-def]
+    return query.with_for_update(skip_locked=True) if runtime.db.dialect == "postgresql" else query
+
+
 def expire_pending(runtime: Runtime, now: datetime, report: MaintenanceReport) -> None:
     """Invitations and JOINs not confirmed within 7 days expire; nothing more is sent."""
     cutoff = now - timedelta(days=PENDING_LIFETIME_DAYS)
     with runtime.db.session() as session:
         rows = session.scalars(
-            select(Subscriber)
-            .where(Subscriber.state == "pending", Subscriber.state_changed_at < cutoff)
-            .with_for_update(skip_locked=True)
+            _locked(
+                runtime,
+                select(Subscriber).where(
+                    Subscriber.state == State.PENDING.value, Subscriber.state_changed_at < cutoff
+                ),
+            )
         ).all()
         for sub in rows:
-            sub.state = next_state(State.PENDING, Event.EXPIRE).value
-            sub.state_changed_at = now
-            session.add(
-                ConsentEvent(
-                    subscriber_id=sub.id,
-                    at=now,
-                    from_state="pending",
-                    to_state=sub.state,
-                    source="expiry",
-                )
-            )
+            apply_consent_event(session, sub, Event.EXPIRE, now, source="expiry")
             report.expired += 1
 
 
@@ -55,39 +56,42 @@ def resume_paused(runtime: Runtime, now: datetime, report: MaintenanceReport) ->
     """`PAUSE 7` ends by itself: paused rows whose date has come are active again."""
     with runtime.db.session() as session:
         rows = session.scalars(
-            select(Subscriber)
-            .where(Subscriber.state == "paused", Subscriber.paused_until <= now)
-            .with_for_update(skip_locked=True)
+            _locked(
+                runtime,
+                select(Subscriber).where(
+                    Subscriber.state == State.PAUSED.value, Subscriber.paused_until <= now
+                ),
+            )
         ).all()
         for sub in rows:
-            sub.state = next_state(State.PAUSED, Event.RESUME).value
-            sub.state_changed_at = now
-            sub.paused_until = None
-            reschedule(sub, runtime.settings, now)
+            apply_consent_event(session, sub, Event.RESUME, now, source="pause_ended")
+            reschedule(sub, runtime.settings, now, session)
             report.resumed += 1
 
 
 def settle_stuck(runtime: Runtime, now: datetime, report: MaintenanceReport) -> None:
-    """Rows left in `sending` (the sender died around the call) are not lost.
+    """Rows left in `sending` by a sender that died are not lost.
 
+    A live sender renews `claimed_at` before every chunk of calls, so only a
+    dead one leaves a claim older than STUCK_AFTER. Each write clears the claim
+    token, so a sender that was merely frozen finds the row no longer its own.
     1. With a SID, Twilio has it: the row is `sent`.
-    2. Without one, it goes back to the queue marked `verify_before_send`: the
-       sender asks Twilio whether it arrived before sending again, so it is
-       sent exactly once.
-    3. After too many attempts it is `unknown`, for a person to look at.
+    2. After too many attempts it is `unknown`, for a person to look at.
+    3. Otherwise it goes back to the queue marked `verify_before_send`: the
+       sender asks Twilio whether it arrived before sending again.
     """
-    stuck = (Outbox.state == "sending", Outbox.claimed_at < now - STUCK_AFTER)
+    stuck = (Outbox.state == OutboxState.SENDING.value, Outbox.claimed_at < now - STUCK_AFTER)
     with runtime.db.session() as session:
         session.execute(
             update(Outbox)
             .where(*stuck, Outbox.provider_sid.is_not(None))
-            .values(state="sent", updated_at=now)
+            .values(state=OutboxState.SENT.value, claim_token=None, updated_at=now)
         )
         report.unknown += affected(
             session.execute(
                 update(Outbox)
                 .where(*stuck, Outbox.attempts >= MAX_ATTEMPTS)
-                .values(state="unknown", updated_at=now)
+                .values(state=OutboxState.UNKNOWN.value, claim_token=None, updated_at=now)
             )
         )
         report.requeued += affected(
@@ -95,7 +99,11 @@ def settle_stuck(runtime: Runtime, now: datetime, report: MaintenanceReport) -> 
                 update(Outbox)
                 .where(*stuck)
                 .values(
-                    state="queued", verify_before_send=True, next_attempt_at=now, updated_at=now
+                    state=OutboxState.QUEUED.value,
+                    claim_token=None,
+                    verify_before_send=True,
+                    next_attempt_at=now,
+                    updated_at=now,
                 )
             )
         )
@@ -107,7 +115,9 @@ def purge_bodies(runtime: Runtime, now: datetime, report: MaintenanceReport) -> 
     with runtime.db.session() as session:
         result = session.execute(
             update(Outbox)
-            .where(Outbox.created_at < cutoff, Outbox.body.is_not(None), Outbox.state.in_(FINAL))
+            .where(
+                Outbox.created_at < cutoff, Outbox.body.is_not(None), Outbox.state.in_(PURGEABLE)
+            )
             .values(body=None)
         )
         report.purged += affected(result)

@@ -14,6 +14,7 @@ from datetime import datetime
 from apscheduler.schedulers.base import BaseScheduler
 
 from nudges.runtime import Runtime
+from nudges.services import health
 from scheduler.dispatch import DispatchReport, dispatch
 from scheduler.maintenance import MaintenanceReport, maintain
 from scheduler.sender import SendReport, send_queued
@@ -35,9 +36,9 @@ class TickReport:
         return (
             f"expired={m.expired} resumed={m.resumed} requeued={m.requeued} unknown={m.unknown} "
             f"purged={m.purged} "
-            f"queued={d.queued} skipped_slots={d.skipped} "
+            f"queued={d.queued} skipped_slots={d.skipped} parked={d.parked} "
             f"sent={s.sent} recovered={s.recovered} retried={s.retried} failed={s.failed} "
-            f"skipped_sends={s.skipped}"
+            f"skipped_sends={s.skipped}" + (" sending_blocked=yes" if s.blocked else "")
         )
 
 
@@ -47,13 +48,21 @@ def tick(runtime: Runtime, now: datetime | None = None) -> TickReport:
     maintenance = maintain(runtime, now)
     dispatched = dispatch(runtime, now)
     sent = send_queued(runtime)
-    return TickReport(maintenance, dispatched, sent)
+    report = TickReport(maintenance, dispatched, sent)
+    health.beat(runtime, health.SCHEDULER, "tick", at=runtime.clock.now())
+    return report
 
 
 def _send_job(runtime: Runtime) -> None:
     now = runtime.clock.now()
-    dispatched = dispatch(runtime, now)
-    sent = send_queued(runtime)
+    try:
+        dispatched = dispatch(runtime, now)
+        sent = send_queued(runtime)
+    except Exception:
+        # Logged here (ids and kinds only); the next run tries again.
+        log.exception("send job failed; retrying at the next run")
+        return
+    health.beat(runtime, health.SCHEDULER, "send job", at=runtime.clock.now())
     if dispatched.queued or sent.sent or sent.failed:
         log.info(
             "send job: queued=%d sent=%d retried=%d failed=%d",
@@ -65,7 +74,11 @@ def _send_job(runtime: Runtime) -> None:
 
 
 def _maintain_job(runtime: Runtime) -> None:
-    report = maintain(runtime, runtime.clock.now())
+    try:
+        report = maintain(runtime, runtime.clock.now())
+    except Exception:
+        log.exception("maintenance failed; retrying at the next run")
+        return
     log.info(
         "maintenance: expired=%d resumed=%d unknown=%d purged=%d",
         report.expired,

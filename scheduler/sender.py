@@ -1,13 +1,19 @@
 """Sender: claim queued outbox rows and hand them to the transport.
 
-A nudge is never sent twice: a row is claimed (queued -> sending) before the
-call, and a row found in `sending` later is never sent again; it is settled
-from Twilio's status callback or marked `unknown` by reconcile.
+A nudge is never sent twice:
+- a row is claimed (queued -> sending, with this pass's `claim_token`) before
+  the call, and every later write to it is conditional on still holding that
+  token in `sending`, checking the row count;
+- rows are sent a small chunk at a time, and each chunk's claim is renewed
+  (`claimed_at`) just before its calls, so a slow batch is never mistaken for a
+  dead sender by reconcile (which waits STUCK_AFTER);
+- a row whose earlier attempt may have reached Twilio is first looked up there.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -16,16 +22,22 @@ from typing import cast
 from sqlalchemy import Table, bindparam, case, func, or_, select, update
 
 from nudges.db.models import Outbox, Subscriber
-from nudges.delivery import settle_failure
+from nudges.db.session import affected
+from nudges.domain.outbox import OutboxState, states_that_may_become
 from nudges.domain.preferences import candidate_zones
 from nudges.domain.schedule import refusal_at_send
 from nudges.domain.send_errors import MAX_ATTEMPTS, ErrorKind, retry_delay
 from nudges.runtime import Runtime
+from nudges.services import health
+from nudges.services.delivery import settle_failure
 from nudges.sms.transports import OutgoingSms, SendError
 from scheduler.throttle import Throttle
 
 log = logging.getLogger(__name__)
 VALIDITY_SECONDS = 3600
+# Calls in one chunk must finish well inside reconcile's STUCK_AFTER (15 min):
+# at most 50 calls of at most 10 s each, and never more than a minute of throttle.
+MAX_CHUNK = 50
 
 
 @dataclass
@@ -35,6 +47,8 @@ class SendReport:
     failed: int = 0
     skipped: int = 0
     recovered: int = 0
+    lost_claims: int = 0
+    blocked: bool = False
     errors: dict[str, int] = field(default_factory=dict)
 
 
@@ -42,9 +56,23 @@ class SendReport:
 # sender exactly there. Production passes none.
 Hook = Callable[[str, int], None]
 
+_OUTBOX = cast(Table, Outbox.__table__)
+SENDING = OutboxState.SENDING.value
+
+
+@dataclass(frozen=True)
+class Work:
+    outbox_id: int
+    sms: OutgoingSms
+    verify_since: datetime | None
+
 
 def callback_url(base_url: str, outbox_id: int) -> str:
     return f"{base_url}/sms/status?outbox={outbox_id}"
+
+
+def chunk_size(rate: float) -> int:
+    return max(1, min(MAX_CHUNK, int(rate * 60)))
 
 
 def send_queued(
@@ -55,57 +83,85 @@ def send_queued(
     hook: Hook | None = None,
     batch_size: int = 250,
 ) -> SendReport:
-    """Send what is queued and due, a batch at a time.
+    """Send what is queued and due.
 
-    1. Claim a batch: `UPDATE ... SET state='sending' WHERE state='queued'
-       RETURNING id` (the rows picked `FOR UPDATE SKIP LOCKED` on PostgreSQL), so
-       two senders never hold one row. Commit the claim before calling out.
+    1. Claim a batch: `UPDATE ... SET state='sending', claim_token=<mine> WHERE
+       state='queued'` (the rows picked `FOR UPDATE SKIP LOCKED` on PostgreSQL),
+       committed before calling out, so two senders never hold one row.
     2. Re-check consent and the window for each row at this moment; skip if
        either fails.
-    3. If an earlier attempt may have reached Twilio, ask Twilio first.
-    4. Send with a StatusCallback naming the row and a ValidityPeriod.
-    5. Store the SIDs of the batch in one commit; failures are settled one by one
-       (retry with backoff, or a permanent failure). A crash before that commit
-       leaves rows in `sending`, which reconcile checks with Twilio: never twice.
+    3. For each chunk: renew the claim (only rows still ours come back), ask
+       Twilio first where an earlier attempt may have reached it, send with a
+       StatusCallback naming the row and a ValidityPeriod, and store the chunk's
+       SIDs in one commit, each conditional on the claim.
+    4. A configuration error (401/403, a bad sender) stops the pass: every row
+       still claimed goes back to the queue untouched, one error is logged and
+       /healthz shows it until a send works again.
     """
     report = SendReport()
     throttle = throttle or Throttle(runtime.settings.max_sends_per_second)
+    chunk = chunk_size(runtime.settings.max_sends_per_second)
     while report.sent + report.failed + report.skipped + report.retried < limit:
-        batch = _claim_batch(runtime, min(batch_size, limit), report)
+        token = secrets.token_hex(16)
+        batch = _claim_batch(runtime, min(batch_size, limit), token, report)
         if not batch:
             break
-        accepted: list[tuple[int, str, str]] = []
-        for outbox_id, sms, verify_since in batch:
-            if verify_since is not None and _already_sent(
-                runtime, outbox_id, sms, verify_since, report
-            ):
-                continue
-            if hook:
-                hook("before_call", outbox_id)
-            throttle.wait()
-            try:
-                result = runtime.transport.send(sms)
-            except SendError as exc:
-                _after_failure(runtime, outbox_id, exc, report)
-                continue
-            if hook:
-                hook("after_accept", outbox_id)
-            accepted.append((outbox_id, result.sid, result.status))
-        _record_sids(runtime, accepted, hook)
-        report.sent += len(accepted)
+        for start in range(0, len(batch), chunk):
+            if report.blocked:
+                _release(runtime, token, [w.outbox_id for w in batch[start:]])
+                break
+            _send_chunk(runtime, batch[start : start + chunk], token, throttle, hook, report)
+        if report.blocked:
+            break
+    sent_any = report.sent or report.recovered
+    if not report.blocked and sent_any and health.clear(runtime, health.SENDING_BLOCKED):
+        log.warning("sending works again: the provider accepted a message")
     return report
 
 
-def _claim_batch(
-    runtime: Runtime, size: int, report: SendReport
-) -> list[tuple[int, OutgoingSms, datetime | None]]:
+def _send_chunk(
+    runtime: Runtime,
+    chunk: list[Work],
+    token: str,
+    throttle: Throttle,
+    hook: Hook | None,
+    report: SendReport,
+) -> None:
+    ours = _renew(runtime, token, [w.outbox_id for w in chunk])
+    report.lost_claims += len(chunk) - len(ours)
+    accepted: list[tuple[int, str, str]] = []
+    for index, work in enumerate(chunk):
+        if work.outbox_id not in ours:
+            continue  # reconcile took it back: someone else will finish it
+        if work.verify_since is not None and _already_sent(runtime, work, token, report):
+            continue
+        if hook:
+            hook("before_call", work.outbox_id)
+        throttle.wait()
+        try:
+            result = runtime.transport.send(work.sms)
+        except SendError as exc:
+            if exc.kind is ErrorKind.CONFIG:
+                _block(runtime, exc, report)
+                _record_sids(runtime, token, accepted, report)
+                _release(runtime, token, [w.outbox_id for w in chunk[index:]])
+                return
+            _after_failure(runtime, work.outbox_id, token, exc, report)
+            continue
+        if hook:
+            hook("after_accept", work.outbox_id)
+        accepted.append((work.outbox_id, result.sid, result.status))
+    _record_sids(runtime, token, accepted, report, hook)
+
+
+def _claim_batch(runtime: Runtime, size: int, token: str, report: SendReport) -> list[Work]:
     settings = runtime.settings
     now = runtime.clock.now()
     with runtime.db.session() as session:
         due = (
             select(Outbox.id)
             .where(
-                Outbox.state == "queued",
+                Outbox.state == OutboxState.QUEUED.value,
                 or_(Outbox.next_attempt_at.is_(None), Outbox.next_attempt_at <= now),
             )
             .order_by(Outbox.id)
@@ -119,9 +175,13 @@ def _claim_batch(
         claimed = list(
             session.scalars(
                 update(Outbox)
-                .where(Outbox.id.in_(ids), Outbox.state == "queued")
+                .where(Outbox.id.in_(ids), Outbox.state == OutboxState.QUEUED.value)
                 .values(
-                    state="sending", claimed_at=now, attempts=Outbox.attempts + 1, updated_at=now
+                    state=SENDING,
+                    claimed_at=now,
+                    claim_token=token,
+                    attempts=Outbox.attempts + 1,
+                    updated_at=now,
                 )
                 .returning(Outbox.id)
             )
@@ -142,7 +202,7 @@ def _claim_batch(
             .where(Outbox.id.in_(claimed))
             .order_by(Outbox.id)
         ).all()
-        work: list[tuple[int, OutgoingSms, datetime | None]] = []
+        work: list[Work] = []
         skipped: list[int] = []
         for row in rows:
             reason = refusal_at_send(
@@ -163,31 +223,62 @@ def _claim_batch(
                 status_callback=callback_url(settings.public_base_url, row.id),
                 validity_period=VALIDITY_SECONDS,
             )
-            work.append((row.id, sms, row.created_at if row.verify_before_send else None))
+            work.append(Work(row.id, sms, row.created_at if row.verify_before_send else None))
         if skipped:
             session.execute(
-                update(Outbox).where(Outbox.id.in_(skipped)).values(state="skipped", updated_at=now)
+                update(Outbox)
+                .where(Outbox.id.in_(skipped), Outbox.claim_token == token, Outbox.state == SENDING)
+                .values(state=OutboxState.SKIPPED.value, updated_at=now)
             )
             report.skipped += len(skipped)
         return work
 
 
-# One executemany for a whole batch. It never moves a row backwards: a status
-# callback may have landed first and already set the SID or a final state.
-_OUTBOX = cast(Table, Outbox.__table__)
-_STILL_OURS = or_(
-    _OUTBOX.c.state == "sending", _OUTBOX.c.state == "queued", _OUTBOX.c.state == "unknown"
-)
+def _renew(runtime: Runtime, token: str, ids: list[int]) -> set[int]:
+    """Renew the claim on rows about to be sent; returns the ids still ours."""
+    now = runtime.clock.now()
+    with runtime.db.session() as session:
+        return set(
+            session.scalars(
+                update(Outbox)
+                .where(Outbox.id.in_(ids), Outbox.state == SENDING, Outbox.claim_token == token)
+                .values(claimed_at=now)
+                .returning(Outbox.id)
+            )
+        )
+
+
+def _release(runtime: Runtime, token: str, ids: list[int]) -> None:
+    """Give claimed rows back to the queue as they were (the attempt did not happen)."""
+    if not ids:
+        return
+    with runtime.db.session() as session:
+        session.execute(
+            update(Outbox)
+            .where(Outbox.id.in_(ids), Outbox.state == SENDING, Outbox.claim_token == token)
+            .values(
+                state=OutboxState.QUEUED.value,
+                claim_token=None,
+                attempts=Outbox.attempts - 1,
+                updated_at=runtime.clock.now(),
+            )
+        )
+
+
+# One executemany for a chunk, each row conditional on our claim. It never moves
+# a row backwards: a status callback may have landed first and already set the
+# SID or a final state, which the CASE keeps.
+_STILL_SENDING = _OUTBOX.c.state == SENDING
 _RECORD_SID = (
     update(_OUTBOX)
-    .where(_OUTBOX.c.id == bindparam("row_id"))
+    .where(_OUTBOX.c.id == bindparam("row_id"), _OUTBOX.c.claim_token == bindparam("token"))
     .values(
         provider_sid=func.coalesce(_OUTBOX.c.provider_sid, bindparam("sid")),
         provider_status=case(
-            (_STILL_OURS, func.coalesce(_OUTBOX.c.provider_status, bindparam("status"))),
+            (_STILL_SENDING, func.coalesce(_OUTBOX.c.provider_status, bindparam("status"))),
             else_=_OUTBOX.c.provider_status,
         ),
-        state=case((_STILL_OURS, "sent"), else_=_OUTBOX.c.state),
+        state=case((_STILL_SENDING, OutboxState.SENT.value), else_=_OUTBOX.c.state),
         verify_before_send=False,
         updated_at=bindparam("now"),
     )
@@ -195,64 +286,105 @@ _RECORD_SID = (
 
 
 def _record_sids(
-    runtime: Runtime, accepted: list[tuple[int, str, str]], hook: Hook | None = None
+    runtime: Runtime,
+    token: str,
+    accepted: list[tuple[int, str, str]],
+    report: SendReport,
+    hook: Hook | None = None,
 ) -> None:
     if not accepted:
         return
     now = runtime.clock.now()
     with runtime.db.session() as session:
-        session.connection().execute(
+        result = session.connection().execute(
             _RECORD_SID,
             [
-                {"row_id": outbox_id, "sid": sid, "status": status, "now": now}
+                {"row_id": outbox_id, "sid": sid, "status": status, "now": now, "token": token}
                 for outbox_id, sid, status in accepted
             ],
         )
         if hook:
             hook("before_commit", accepted[-1][0])
+    recorded = affected(result)
+    report.sent += len(accepted)
+    if recorded != len(accepted):
+        # Reconcile took these back while we sent them; it asks Twilio before any resend.
+        log.warning("%d sent rows were no longer ours to record", len(accepted) - recorded)
 
 
-def _already_sent(
-    runtime: Runtime, outbox_id: int, sms: OutgoingSms, since: datetime, report: SendReport
-) -> bool:
+def _already_sent(runtime: Runtime, work: Work, token: str, report: SendReport) -> bool:
     """An earlier attempt may have reached Twilio: ask before sending again.
 
     True when the message is there (we record its SID) or when Twilio cannot be
     asked right now (the row waits for a later try); False when it is safe to send.
     """
+    assert work.verify_since is not None
     try:
-        sid = runtime.transport.find_sent(sms.to, sms.body, since)
+        sid = runtime.transport.find_sent(work.sms.to, work.sms.body, work.verify_since)
     except SendError as exc:
-        _after_failure(runtime, outbox_id, exc, report)
+        _after_failure(runtime, work.outbox_id, token, exc, report)
         return True
     if sid is None:
         return False
-    _record_sids(runtime, [(outbox_id, sid, "sent")])
+    _record_sids(runtime, token, [(work.outbox_id, sid, "sent")], SendReport())
     report.recovered += 1
-    log.info("outbox %s: found at the provider, not sent again", outbox_id)
+    log.info("outbox %s: found at the provider, not sent again", work.outbox_id)
     return True
 
 
-def _after_failure(runtime: Runtime, outbox_id: int, exc: SendError, report: SendReport) -> None:
+def _block(runtime: Runtime, exc: SendError, report: SendReport) -> None:
+    report.blocked = True
+    detail = f"provider refused our credentials or sender (code {exc.code}, HTTP {exc.http_status})"
+    if health.beat(runtime, health.SENDING_BLOCKED, detail):
+        log.error(
+            "sending stopped: %s. Check TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and the sender; "
+            "queued texts wait and sending resumes by itself when a send works",
+            detail,
+        )
+
+
+def _after_failure(
+    runtime: Runtime, outbox_id: int, token: str, exc: SendError, report: SendReport
+) -> None:
+    """Retry later (a transient error, attempts left) or fail the row; either write
+    only if the row is still ours in `sending` (a callback may have moved it on)."""
     now = runtime.clock.now()
     report.errors[exc.kind.value] = report.errors.get(exc.kind.value, 0) + 1
+    mine = (Outbox.id == outbox_id, Outbox.state == SENDING, Outbox.claim_token == token)
     with runtime.db.session() as session:
-        row = session.get(Outbox, outbox_id, with_for_update=True)
-        assert row is not None
-        row.error_code = exc.code or exc.http_status
-        row.updated_at = now
-        if exc.kind is ErrorKind.TRANSIENT and row.attempts < MAX_ATTEMPTS:
-            row.state = "queued"
-            row.next_attempt_at = now + timedelta(seconds=retry_delay(row.attempts))
+        held = session.execute(
+            select(Outbox.attempts, Outbox.verify_before_send).where(*mine)
+        ).first()
+        if held is None:
+            return  # no longer ours: a callback or reconcile settled it
+        attempts, verify = held
+        code = exc.code or exc.http_status
+        if exc.kind is ErrorKind.TRANSIENT and attempts < MAX_ATTEMPTS:
             # A 429 was never processed; a 5xx or a timeout may have been.
-            if not (exc.http_status == 429 or exc.code == 20429):
-                row.verify_before_send = True
-            report.retried += 1
+            unsure = not (exc.http_status == 429 or exc.code == 20429)
+            moved = session.execute(
+                update(Outbox)
+                .where(*mine, Outbox.state.in_(states_that_may_become(OutboxState.QUEUED)))
+                .values(
+                    state=OutboxState.QUEUED.value,
+                    claim_token=None,
+                    error_code=code,
+                    next_attempt_at=now + timedelta(seconds=retry_delay(attempts)),
+                    verify_before_send=bool(verify) or unsure,
+                    updated_at=now,
+                )
+            )
+            report.retried += affected(moved)
             return
-        row.state = "failed"
+        moved = session.execute(
+            update(Outbox)
+            .where(*mine)
+            .values(state=OutboxState.FAILED.value, error_code=code, updated_at=now)
+        )
+        if not affected(moved):
+            return
         report.failed += 1
-        if exc.kind is ErrorKind.CONFIG:
-            log.error("send failed with a configuration error (code %s): check Twilio", exc.code)
-        sub = session.get(Subscriber, row.subscriber_id) if row.subscriber_id else None
+        subscriber_id = session.scalar(select(Outbox.subscriber_id).where(Outbox.id == outbox_id))
+        sub = session.get(Subscriber, subscriber_id) if subscriber_id else None
         if sub is not None:
             settle_failure(session, sub, exc.kind, exc.code, now)

@@ -115,7 +115,8 @@ def clock() -> FrozenClock:
 
 @pytest.fixture
 def app(settings: Settings, clock: FrozenClock) -> Iterator[Any]:
-    from nudges.app import create_app, get_runtime
+    from nudges.app import create_app
+    from nudges.web import get_runtime
 
     application = create_app({"TESTING": True}, settings=settings, clock=clock)
     yield application

@@ -34,10 +34,20 @@ def test_the_conversation_works_through_the_command(env: dict[str, str]) -> None
     assert "(no reply)" in again.output
 
 
-def test_sms_refuses_a_number_that_is_not_e164(env: dict[str, str]) -> None:
-    result = CliRunner().invoke(main, ["sms", "404-555-0123", "HELP"], env=env)
+@pytest.mark.parametrize("written", ["(404) 555-0123", "404-555-0123", "+1 404 555 0123"])
+def test_sms_takes_numbers_as_people_write_them(env: dict[str, str], written: str) -> None:
+    runner = CliRunner()
+    joined = runner.invoke(main, ["sms", written, "JOIN"], env=env)
+    assert joined.exit_code == 0, joined.output
+    assert "Reply YES" in joined.output
+    again = runner.invoke(main, ["sms", "+14045550123", "JOIN"], env=env)
+    assert "Reply YES" in again.output  # the same subscriber: still pending
+
+
+def test_sms_refuses_what_is_not_a_phone_number_in_plain_words(env: dict[str, str]) -> None:
+    result = CliRunner().invoke(main, ["sms", "555-0123", "HELP"], env=env)
     assert result.exit_code == 2
-    assert "E.164" in result.output
+    assert "doesn't look like a US phone number" in result.output
 
 
 def test_a_bad_setting_stops_the_command_naming_it(env: dict[str, str]) -> None:

@@ -190,5 +190,33 @@ class Outbox(Base):
     # Set when an earlier attempt may have reached Twilio (a crash mid-call, a 5xx,
     # a timeout): ask Twilio before sending again, so nothing is sent twice.
     verify_before_send: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Who holds the claim: every write a sender makes to a row it claimed is
+    # conditional on this still being its token (reconcile clears it).
+    claim_token: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Heartbeat(Base):
+    """Named facts about background work, readable by any process's /healthz:
+    `scheduler` (last successful tick), `sending_blocked` (a configuration error
+    at the provider stopped sending; removed when a send works again)."""
+
+    __tablename__ = "heartbeat"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    detail: Mapped[str | None] = mapped_column(String(200))
+
+
+class SimulatorMessage(Base):
+    """The /dev/phone thread (console transport only): what the pretend phone
+    sent and got back. Nudges come from the outbox, not from here."""
+
+    __tablename__ = "simulator_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(String(16), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    who: Mapped[str] = mapped_column(String(8))  # "you" or "service"
+    text: Mapped[str] = mapped_column(Text)

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    # Parameters are phone numbers and message text: never put them in an error.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         # Web and scheduler threads share one file: wait for locks instead of failing.
         kwargs.setdefault("connect_args", {"timeout": 15, "check_same_thread": False})

@@ -8,10 +8,10 @@ from __future__ import annotations
 import re
 import zoneinfo
 from datetime import time
-from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import timezone as phone_timezones
+from phonenumbers.tzdata import TIMEZONE_LONGEST_PREFIX
 
 # Names a US parent is likely to type, mapped to IANA zones.
 ZONE_NAMES: dict[str, str] = {
@@ -140,19 +140,26 @@ def clamp_to_window(minute: int, window: tuple[time, time], margin: int = 30) ->
 
 
 def zones_for_number(phone: str) -> tuple[str, ...]:
-    """IANA zones the number's area code suggests (may be several, or none).
+    """IANA zones the number suggests (may be several, or none).
 
-    In the North American plan the zone follows the area code, so lookups are
-    cached per "+1NPA": dispatch asks this for every due subscriber.
+    Area codes split across zones (208, 541, 850, 907, 928...) are resolved by
+    phonenumbers' exchange-level data, which is keyed by at most
+    TIMEZONE_LONGEST_PREFIX digits: numbers that share that prefix share their
+    zones, so the lookup is cached on it (dispatch asks for every due subscriber).
     """
-    if len(phone) == 12 and phone.startswith("+1"):
-        return _zones_for_area_code(phone[:5])
-    return _zones_uncached(phone)
+    digits = phone.lstrip("+")
+    if not digits.isdigit():
+        return ()
+    prefix = digits[:TIMEZONE_LONGEST_PREFIX]
+    zones = _ZONES_BY_PREFIX.get(prefix)
+    if zones is None:
+        zones = _zones_uncached(phone)
+        if len(_ZONES_BY_PREFIX) < 200_000:  # bounded: about 20 MB at worst
+            _ZONES_BY_PREFIX[prefix] = zones
+    return zones
 
 
-@lru_cache(maxsize=2048)
-def _zones_for_area_code(prefix: str) -> tuple[str, ...]:
-    return _zones_uncached(prefix + "5550100")
+_ZONES_BY_PREFIX: dict[str, tuple[str, ...]] = {}
 
 
 def _zones_uncached(phone: str) -> tuple[str, ...]:
@@ -176,3 +183,62 @@ def candidate_zones(phone: str, stored_zone: str) -> tuple[str, ...]:
     zones = [stored_zone]
     zones += [z for z in zones_for_number(phone) if z != stored_zone]
     return tuple(zones)
+
+
+# Zones where 988 answers (the US with its territories, and Canada). A ZONE
+# outside these gets a clear reply instead of nudges timed for somewhere else.
+_LIFELINE_ZONE_PREFIXES = ("America/", "US/", "Canada/")
+_LIFELINE_PACIFIC = {"Pacific/Honolulu", "Pacific/Guam", "Pacific/Pago_Pago", "Pacific/Saipan"}
+_NORTH_AMERICA_OTHER = {
+    # America/* zones outside the US and Canada, most likely typed by mistake.
+    "America/Mexico_City",
+    "America/Cancun",
+    "America/Tijuana",
+    "America/Havana",
+    "America/Jamaica",
+    "America/Bogota",
+    "America/Lima",
+    "America/Sao_Paulo",
+    "America/Argentina/Buenos_Aires",
+    "America/Santiago",
+    "America/Caracas",
+    "America/Guatemala",
+    "America/Panama",
+    "America/Costa_Rica",
+    "America/El_Salvador",
+    "America/Managua",
+    "America/Tegucigalpa",
+    "America/Santo_Domingo",
+    "America/Nassau",
+    "America/Port-au-Prince",
+    "America/Montevideo",
+    "America/La_Paz",
+    "America/Guayaquil",
+    "America/Asuncion",
+    "America/Belize",
+    "America/Monterrey",
+    "America/Merida",
+    "America/Chihuahua",
+    "America/Hermosillo",
+    "America/Mazatlan",
+    "America/Barbados",
+    "America/Godthab",
+    "America/Nuuk",
+    "America/Cayenne",
+    "America/Paramaribo",
+    "America/Guyana",
+    "America/Martinique",
+    "America/Guadeloupe",
+    "America/Curacao",
+    "America/Aruba",
+    "America/Port_of_Spain",
+    "America/Bahia",
+    "America/Manaus",
+}
+
+
+def lifeline_zone(zone: str) -> bool:
+    """True for a zone in the US or Canada (where 988 answers)."""
+    if zone in _LIFELINE_PACIFIC:
+        return True
+    return zone.startswith(_LIFELINE_ZONE_PREFIXES) and zone not in _NORTH_AMERICA_OTHER

@@ -97,8 +97,12 @@ def next_slot(
     zones: tuple[str, ...],
     window: tuple[time, time],
     after: datetime,
-) -> datetime:
-    """The first slot strictly after `after` (aware). Looks up to two weeks ahead."""
+) -> datetime | None:
+    """The first slot strictly after `after` (aware), looking two weeks ahead.
+
+    None when the parent's zones share no part of the window on any of their
+    days (a narrow SEND_WINDOW, a zone far from the area code's): the caller
+    parks the subscriber instead of failing every tick."""
     today = after.astimezone(ZoneInfo(prefs.timezone)).date()
     days = FREQUENCY_DAYS.get(prefs.frequency, FREQUENCY_DAYS["3w"])
     for offset in range(15):
@@ -108,7 +112,13 @@ def next_slot(
         slot = slot_on(day, prefs, zones, window)
         if slot is not None and slot > after:
             return slot
-    raise ValueError("no slot inside the send window in the next two weeks")
+    return None
+
+
+def local_minute(at: datetime, zone: str) -> int:
+    """Minutes after local midnight of `at` in `zone`."""
+    local = at.astimezone(ZoneInfo(zone))
+    return local.hour * 60 + local.minute
 
 
 def search_from(slot: datetime, now: datetime, sent: int, programme_length: int) -> datetime:

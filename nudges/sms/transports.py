@@ -73,8 +73,9 @@ class ConsoleTransport:
         with self._lock:
             self.sent.append(sms)
         if self.echo:
-            # stdout, not the log: this transport exists to show the text to a developer.
-            print(f"[console sms] to ***{sms.to[-4:]}: {sms.body}", flush=True)
+            # Neither the number nor the text: stdout is the service log under
+            # `nudges serve`. Read the texts at /dev/phone or with `nudges tick --show`.
+            print(f"[console sms] {len(sms.body)} characters sent", flush=True)
         sid = "SM" + secrets.token_hex(16)
         with self._lock:
             self._sids.append(sid)

@@ -1,7 +1,8 @@
 """GET/POST /dev/phone: a pretend phone for trying the conversation without Twilio.
 
 Registered only with the console transport. Texts go through the same inbound
-service as the webhook; the thread lives in the browser session, not the database.
+service as the webhook (so HELP and crisis answer during an outage too); the
+thread is kept server-side, with nudges sent to the number in it.
 """
 
 from __future__ import annotations
@@ -11,45 +12,68 @@ import secrets
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
-from nudges.app import get_runtime
-from nudges.inbound import InboundSms, InvalidInbound, handle_inbound
+from nudges.domain.phone import InvalidPhone, parse_phone
+from nudges.services.inbound import InboundSms, Unavailable, respond
+from nudges.services.simulator import Bubble, record_exchange, thread
+from nudges.web import get_runtime
 
 bp = Blueprint("simulator", __name__, template_folder="templates")
-MAX_THREAD = 40
+DEFAULT_NUMBER = "+14045550123"
+MAX_BODY = 1600
+
+
+def _page(
+    number: str,
+    *,
+    typed: str = "",
+    error: str | None = None,
+    status: int = 200,
+    extra: list[Bubble] | None = None,
+) -> ResponseReturnValue:
+    runtime = get_runtime(current_app)
+    try:
+        bubbles = thread(runtime, number)
+    except Exception:  # noqa: BLE001 - the page still works during an outage
+        bubbles = []
+    bubbles += extra or []
+    html = render_template(
+        "simulator.html", number=number, thread=bubbles, typed=typed, error=error
+    )
+    return html, status
 
 
 @bp.get("/dev/phone")
 def phone() -> ResponseReturnValue:
-    number = session.get("sim_phone", "+14045550123")
-    thread = session.get("sim_thread", [])
-    sent = [
-        sms.body
-        for sms in getattr(get_runtime(current_app).transport, "sent", [])
-        if sms.to == number
-    ]
-    return render_template(
-        "simulator.html", number=number, thread=thread, outbound=sent[-10:], error=None
-    )
+    return _page(session.get("sim_phone", DEFAULT_NUMBER))
 
 
 @bp.post("/dev/phone")
 def send() -> ResponseReturnValue:
-    number = request.form.get("phone", "").strip()
-    body = request.form.get("body", "")[:1600]
+    typed_number = request.form.get("phone", "")
+    body = request.form.get("body", "")[:MAX_BODY]
     try:
-        sms = InboundSms(from_number=number, body=body, message_sid="SM" + secrets.token_hex(16))
-    except InvalidInbound as exc:
-        thread = session.get("sim_thread", [])
-        html = render_template(
-            "simulator.html", number=number, thread=thread, outbound=[], error=str(exc)
-        )
-        return html, 400
-    reply = handle_inbound(get_runtime(current_app), sms)
-    if number != session.get("sim_phone"):
-        session["sim_thread"] = []
-    thread = session.get("sim_thread", [])
-    thread.append({"who": "you", "text": body})
-    thread += [{"who": "service", "text": text} for text in reply.messages]
+        number = parse_phone(typed_number)
+    except InvalidPhone as exc:
+        return _page(typed_number.strip()[:40], typed=body, error=str(exc), status=400)
+    if not body.strip():
+        return _page(number, error="Type a message first.", status=400)
     session["sim_phone"] = number
-    session["sim_thread"] = thread[-MAX_THREAD:]
+    sms = InboundSms(from_number=number, body=body, message_sid="SM" + secrets.token_hex(16))
+    runtime = get_runtime(current_app)
+    try:
+        reply = respond(runtime, sms)
+    except Unavailable:
+        return _page(
+            number,
+            typed=body,
+            error="The service can't reach its database right now, so that text was not "
+            "handled. Try again in a moment (HELP and crisis texts still get answers).",
+            status=503,
+        )
+    try:
+        record_exchange(runtime, number, body, reply.messages)
+    except Exception:  # noqa: BLE001 - show the reply even when it cannot be stored
+        now = runtime.clock.now()
+        shown = [Bubble("you", body, now)] + [Bubble("service", t, now) for t in reply.messages]
+        return _page(number, extra=shown)
     return redirect(url_for("simulator.phone"))

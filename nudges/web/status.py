@@ -10,14 +10,12 @@ import logging
 import re
 
 from flask import Blueprint, Response, current_app, request
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from nudges.app import get_runtime
-from nudges.db.models import Outbox
-from nudges.delivery import STATUS_RANK, apply_status
-from nudges.runtime import Runtime
-from nudges.sms.signature import require_twilio_signature
+from nudges.domain.outbox import STATUS_RANK
+from nudges.services.delivery import record_status
+from nudges.web import get_runtime
+from nudges.web.signature import require_twilio_signature
 
 log = logging.getLogger(__name__)
 bp = Blueprint("status", __name__)
@@ -44,27 +42,18 @@ def status_callback() -> Response:
     outbox_arg = request.args.get("outbox")
     if outbox_arg is not None and not NUMBER.fullmatch(outbox_arg):
         return _plain("outbox must be a number", 400)
-
-    runtime = get_runtime(current_app)
     try:
-        return _apply(runtime, outbox_arg, sid, status, raw_code)
+        outcome = record_status(
+            get_runtime(current_app),
+            int(outbox_arg) if outbox_arg else None,
+            sid,
+            status,
+            int(raw_code) if raw_code else None,
+        )
     except SQLAlchemyError:
         log.exception("status callback could not be stored")
         return _plain("temporarily unavailable", 503)
-
-
-def _apply(
-    runtime: Runtime, outbox_arg: str | None, sid: str, status: str, raw_code: str | None
-) -> Response:
-    with runtime.db.session() as session:
-        if outbox_arg is not None:
-            row = session.get(Outbox, int(outbox_arg), with_for_update=True)
-        else:
-            row = session.scalar(select(Outbox).where(Outbox.provider_sid == sid))
-        if row is None:
-            # Not ours (or purged). 200 so Twilio does not keep retrying it.
-            return _plain("no such message", 200)
-        changed = apply_status(
-            session, row, sid, status, int(raw_code) if raw_code else None, runtime.clock.now()
-        )
-    return _plain("updated" if changed else "ignored", 200)
+    if not outcome.found:
+        # Not ours (or purged). 200 so Twilio does not keep retrying it.
+        return _plain("no such message", 200)
+    return _plain("updated" if outcome.changed else "ignored", 200)

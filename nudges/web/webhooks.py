@@ -6,17 +6,13 @@ replies go out (as TwiML, in this response) even when the database is down.
 
 from __future__ import annotations
 
-import logging
-
 from flask import Blueprint, Response, current_app, request
 
-from nudges.app import get_runtime
-from nudges.domain.keywords import interpret
-from nudges.inbound import InboundSms, InvalidInbound, handle_inbound, safety_reply
-from nudges.sms.signature import require_twilio_signature
+from nudges.services.inbound import InboundSms, InvalidInbound, Unavailable, respond
 from nudges.sms.twiml import twiml
+from nudges.web import get_runtime
+from nudges.web.signature import require_twilio_signature
 
-log = logging.getLogger(__name__)
 bp = Blueprint("sms", __name__)
 
 
@@ -40,17 +36,9 @@ def inbound() -> Response:
         )
     except InvalidInbound as exc:
         return bad_request(str(exc))
-
-    runtime = get_runtime(current_app)
-    intent = interpret(sms.body)
     try:
-        reply = handle_inbound(runtime, sms, intent)
-    except Exception:
-        # Never let an outage swallow a crisis or HELP reply.
-        log.exception("inbound processing failed")
-        fallback = safety_reply(runtime.settings, intent)
-        if fallback is not None:
-            return twiml(fallback)
+        reply = respond(get_runtime(current_app), sms)
+    except Unavailable:
         # Without a fallback URL Twilio drops a failed webhook; 503 makes it visible
         # in the Twilio console (error 11200) and triggers the fallback URL if set.
         return Response("temporarily unavailable\n", 503, mimetype="text/plain")

@@ -1,12 +1,21 @@
-"""`alembic upgrade head` on an empty database gives exactly the models' schema."""
+"""`alembic upgrade head` on an empty database gives exactly the models' schema,
+and /healthz says so (or says it is not)."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from nudges.app import create_app
+from nudges.clock import FrozenClock
+from nudges.config import load_settings
+from nudges.db.migrate import upgrade
 from nudges.db.models import Base
 from nudges.db.session import make_engine
+from tests.conftest import MONDAY_AFTERNOON, SECRET_KEY
 
 
 def test_upgrade_head_matches_the_models(database_url: str) -> None:
@@ -20,7 +29,31 @@ def test_upgrade_head_matches_the_models(database_url: str) -> None:
     assert diff == []
 
 
-def test_health_is_ok_on_a_migrated_database(app) -> None:  # type: ignore[no-untyped-def]
+def test_health_is_ok_on_a_migrated_database(app: Any) -> None:
     response = app.test_client().get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok", "transport": "console"}
+    assert response.get_json() == {
+        "status": "ok",
+        "database": "ok",
+        "migrations": "ok",
+        "transport": "console",
+    }
+
+
+def _app_on(url: str) -> Any:
+    settings = load_settings({"DATABASE_URL": url, "SECRET_KEY": SECRET_KEY})
+    return create_app({"TESTING": True}, settings=settings, clock=FrozenClock(MONDAY_AFTERNOON))
+
+
+def test_health_fails_naming_migrations_on_an_empty_database(tmp_path: Path) -> None:
+    response = _app_on(f"sqlite:///{tmp_path / 'empty.sqlite3'}").test_client().get("/healthz")
+    assert response.status_code == 503
+    assert "nudges db upgrade" in response.get_json()["migrations"]
+
+
+def test_health_fails_on_a_database_one_migration_behind(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'behind.sqlite3'}"
+    upgrade(url, "0002")
+    response = _app_on(url).test_client().get("/healthz")
+    assert response.status_code == 503
+    assert "at 0002" in response.get_json()["migrations"]

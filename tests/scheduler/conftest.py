@@ -11,8 +11,8 @@ import pytest
 
 from nudges.clock import FrozenClock
 from nudges.config import Settings
-from nudges.inbound import InboundSms, handle_inbound
 from nudges.runtime import Runtime, build_runtime
+from nudges.services.inbound import InboundSms, handle_inbound
 from nudges.sms.transports import OutgoingSms, SendResult, TwilioTransport
 from tests.fakes.fake_twilio import FakeTwilio
 

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from nudges.app import get_runtime
 from nudges.db.models import InboundMessage, Subscriber
+from nudges.web import get_runtime
 from tests.conftest import ANNA_ATLANTA, PUBLIC_BASE_URL, SignedClient, sign
 
 

@@ -7,8 +7,8 @@ from xml.etree import ElementTree
 
 from sqlalchemy import func, select
 
-from nudges.app import get_runtime
 from nudges.db.models import AuditEvent, ConsentEvent, CrisisAlert, InboundMessage, Subscriber
+from nudges.web import get_runtime
 from tests.conftest import ANNA_ATLANTA, CARLOS_CHICAGO, HANA_HONOLULU, SignedClient
 
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from nudges.app import get_runtime
 from nudges.db.models import Outbox, Subscriber
+from nudges.web import get_runtime
 from tests.conftest import ANNA_ATLANTA, PUBLIC_BASE_URL, SignedClient, sign
 
 SID = "SM" + "d" * 32

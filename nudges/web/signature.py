@@ -37,7 +37,7 @@ def require_twilio_signature(view: F) -> F:
 
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from nudges.app import get_runtime
+        from nudges.web import get_runtime
 
         settings = get_runtime(current_app).settings
         token = settings.twilio_auth_token or _console_token(settings.secret_key)

@@ -1,0 +1,289 @@
+"""The conversation rules: for a subscriber's state and what they texted, what
+to say and what to change. `decide(...) -> Decision`, pure.
+
+The inbound service loads the subscriber, asks for a decision and applies it in
+one transaction; these rules never touch the database, so a table of
+(state, message) -> decision cases tests them directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from nudges.domain.consent import Event, State
+from nudges.domain.keywords import Intent, Kind
+from nudges.domain.phone import lifeline_reaches
+from nudges.domain.preferences import (
+    candidate_zones,
+    clamp_to_window,
+    format_minute,
+    lifeline_zone,
+    zone_label,
+)
+from nudges.domain.schedule import Preferences, local_minute, next_slot
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The settings the conversation depends on."""
+
+    window: tuple[time, time]
+    default_timezone: str = "America/New_York"
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """What the rules need to know about a subscriber (plain values)."""
+
+    state: State
+    timezone: str
+    send_minute: int = 12 * 60
+    frequency: str = "3w"
+
+
+@dataclass(frozen=True)
+class Say:
+    """One reply: a system text key and its fields."""
+
+    key: str
+    fields: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Decision:
+    replies: tuple[Say, ...] = ()
+    create: bool = False  # make a subscriber record first (with the defaults)
+    event: Event | None = None  # the consent event to apply and record
+    keep_consent_text: bool = False  # the words of a YES or JOIN are the consent record
+    changes: Mapping[str, object] = field(default_factory=dict)  # preference fields to set
+    start_programme: bool = False
+    reschedule: bool = False
+    crisis: bool = False  # pause nudges, alert the clinician, audit
+    audit: tuple[tuple[str, str | None], ...] = ()
+
+    def plus(self, other: Decision) -> Decision:
+        return Decision(
+            replies=self.replies + other.replies,
+            create=self.create or other.create,
+            event=other.event or self.event,
+            keep_consent_text=self.keep_consent_text or other.keep_consent_text,
+            changes={**self.changes, **other.changes},
+            start_programme=self.start_programme or other.start_programme,
+            reschedule=self.reschedule or other.reschedule,
+            crisis=self.crisis or other.crisis,
+            audit=self.audit + other.audit,
+        )
+
+
+SUBSCRIBED = (State.ACTIVE, State.PAUSED, State.PENDING)
+
+
+def decide(
+    sub: Subscription | None,
+    phone: str,
+    intent: Intent,
+    rules: Rules,
+    now: datetime,
+    advanced_opt_out: str | None = None,
+) -> Decision:
+    """What to say and change for one inbound text.
+
+    Precedence: crisis > help > opt-out > the rest. A crisis message that is
+    also an opt-out is answered as a crisis and honoured as a stop. With
+    Twilio's Advanced Opt-Out (`advanced_opt_out` set) Twilio has answered
+    STOP/START/HELP already: record the change, say nothing.
+    """
+    state = sub.state if sub else State.NONE
+    quiet = advanced_opt_out is not None
+    in_area = lifeline_reaches(phone)
+    decision = Decision()
+
+    if intent.crisis is not None:
+        decision = Decision(
+            replies=(Say("crisis" if in_area else "crisis_outside"),),
+            crisis=sub is not None,
+            audit=() if sub else (("crisis_reply_unknown_number", None),),
+        )
+        if intent.kind is not Kind.OPT_OUT and advanced_opt_out != "STOP":
+            return decision
+
+    if advanced_opt_out == "HELP" or intent.kind in (Kind.HELP, Kind.HELP_ES):
+        return decision.plus(Decision(replies=() if quiet else (help_reply(intent, phone),)))
+
+    if advanced_opt_out == "STOP" or intent.kind is Kind.OPT_OUT:
+        if state is State.STOPPED:
+            return decision  # a second STOP gets no second confirmation (CTIA: one)
+        replies = () if quiet else (Say("stop_confirm"),)
+        return decision.plus(Decision(replies=replies, create=sub is None, event=Event.OPT_OUT))
+
+    if not in_area and state is State.NONE:
+        return Decision(replies=(Say("not_in_area"),))
+    if advanced_opt_out == "START" or intent.kind is Kind.CONFIRM:
+        return _confirm(sub, phone, rules, now, quiet)
+    if intent.kind is Kind.JOIN:
+        if state in (State.ACTIVE, State.PAUSED):
+            return Decision(replies=(Say("already_active"),))
+        return Decision(
+            replies=(Say("consent_prompt"),),
+            create=sub is None,
+            event=Event.JOIN,
+            keep_consent_text=True,
+        )
+    if sub is None or state not in SUBSCRIBED:
+        key = "menu" if intent.kind is Kind.MENU else "not_subscribed"
+        return Decision(replies=(Say(key),))
+    return _preference(sub, phone, intent, rules, now)
+
+
+def help_reply(intent: Intent, phone: str) -> Say:
+    if not lifeline_reaches(phone):
+        return Say("help_outside")
+    return Say("help_es" if intent.kind is Kind.HELP_ES else "help")
+
+
+def _confirm(
+    sub: Subscription | None, phone: str, rules: Rules, now: datetime, quiet: bool
+) -> Decision:
+    state = sub.state if sub else State.NONE
+    if state is State.ACTIVE:
+        return Decision(replies=() if quiet else (Say("already_active"),))
+    if state in (State.NONE, State.EXPIRED):
+        # A YES we never asked for is not informed consent: ask properly first.
+        return Decision(
+            replies=(Say("consent_prompt"),),
+            create=sub is None,
+            event=Event.CONFIRM,
+            keep_consent_text=True,
+        )
+    assert sub is not None
+    key = {State.PENDING: "welcome", State.STOPPED: "rejoined"}.get(state, "resumed")
+    promise = promised_time(sub, phone, rules, now)
+    fields = {"time": promise.text if promise else format_minute(sub.send_minute)}
+    return Decision(
+        # Under Advanced Opt-Out Twilio sends its own opt-in reply (the welcome the
+        # README gives), so nobody gets two.
+        replies=() if quiet else (Say(key, fields),),
+        event=Event.CONFIRM,
+        keep_consent_text=True,
+        start_programme=state in (State.PENDING, State.STOPPED),
+        reschedule=True,
+        changes={"paused_until": None},
+    )
+
+
+def _preference(
+    sub: Subscription, phone: str, intent: Intent, rules: Rules, now: datetime
+) -> Decision:
+    kind, pending = intent.kind, sub.state is State.PENDING
+    if kind in (Kind.PAUSE, Kind.RESUME) and pending:
+        return Decision(replies=(Say("not_subscribed"),))
+    if kind is Kind.PAUSE:
+        until = now + timedelta(days=intent.days) if intent.days else None
+        if until is None:
+            return Decision(
+                replies=(Say("paused_indefinitely"),),
+                event=Event.PAUSE,
+                changes={"paused_until": None},
+            )
+        return Decision(
+            replies=(Say("paused", {"until": _local_date(until, sub.timezone)}),),
+            event=Event.PAUSE,
+            changes={"paused_until": until},
+        )
+    if kind is Kind.RESUME:
+        promise = promised_time(sub, phone, rules, now)
+        text = promise.text if promise else format_minute(sub.send_minute)
+        return Decision(
+            replies=(Say("resumed", {"time": text}),),
+            event=Event.RESUME,
+            changes={"paused_until": None},
+            reschedule=True,
+        )
+    if kind is Kind.TIME:
+        if intent.minute is None:
+            return Decision(replies=(Say("time_unknown"),))
+        minute = clamp_to_window(intent.minute, rules.window)
+        changed = Subscription(sub.state, sub.timezone, minute, sub.frequency)
+        return _with_promise(
+            changed, phone, rules, now, "time_set", intent.minute, ("time_changed", None)
+        )
+    if kind is Kind.ZONE:
+        if intent.zone is None:
+            return Decision(replies=(Say("zone_unknown"),))
+        if not lifeline_zone(intent.zone):
+            return Decision(replies=(Say("zone_outside"),))
+        changed = Subscription(sub.state, intent.zone, sub.send_minute, sub.frequency)
+        return _with_promise(
+            changed, phone, rules, now, "zone_set", sub.send_minute, ("zone_changed", None)
+        )
+    if kind in (Kind.DAILY, Kind.WEEKLY):
+        frequency = "daily" if kind is Kind.DAILY else "3w"
+        label = "every day" if kind is Kind.DAILY else "3 times a week"
+        return Decision(
+            replies=(Say("frequency_set", {"frequency": label}),),
+            changes={"frequency": frequency},
+            reschedule=True,
+            audit=(("frequency_changed", frequency),),
+        )
+    if kind is Kind.MENU:
+        return Decision(replies=(Say("menu"),))
+    if kind is Kind.UNCLEAR_OPT_OUT:
+        return Decision(replies=(Say("opt_out_question"),))
+    return Decision(replies=(Say("consent_prompt" if pending else "unrecognised"),))
+
+
+@dataclass(frozen=True)
+class Promise:
+    minute: int  # local minutes after midnight in the parent's stored zone
+    text: str  # "4:30pm Pacific"
+
+
+def promised_time(sub: Subscription, phone: str, rules: Rules, now: datetime) -> Promise | None:
+    """The local time the next nudge will really arrive, after every window rule;
+    None when the parent's zones share no part of the window."""
+    prefs = Preferences(sub.send_minute, sub.frequency, sub.timezone)
+    slot = next_slot(prefs, candidate_zones(phone, sub.timezone), rules.window, now)
+    if slot is None:
+        return None
+    minute = local_minute(slot, sub.timezone)
+    return Promise(minute, f"{format_minute(minute)} {zone_label(sub.timezone)}")
+
+
+def window_text(window: tuple[time, time]) -> str:
+    return "-".join(format_minute(t.hour * 60 + t.minute) for t in window)
+
+
+def _with_promise(
+    changed: Subscription,
+    phone: str,
+    rules: Rules,
+    now: datetime,
+    key: str,
+    wanted: int,
+    audit: tuple[str, str | None],
+) -> Decision:
+    """Set a time or zone, and tell the parent the time their texts will really come."""
+    changes = {"send_minute": changed.send_minute, "timezone": changed.timezone}
+    promise = promised_time(changed, phone, rules, now)
+    fields = {"zone": zone_label(changed.timezone), "window": window_text(rules.window)}
+    if promise is None:
+        # Nothing can be sent until they change it: say so now, not by silence.
+        return Decision(
+            replies=(Say("no_window", fields),),
+            changes=changes,
+            reschedule=True,
+            audit=(audit, ("parked_no_window", None)),
+        )
+    fields["time"] = promise.text
+    if promise.minute != wanted:
+        key = "time_moved"
+    return Decision(replies=(Say(key, fields),), changes=changes, reschedule=True, audit=(audit,))
+
+
+def _local_date(at: datetime, zone: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    local = at.astimezone(ZoneInfo(zone))
+    return local.strftime("%a %b ") + str(local.day)

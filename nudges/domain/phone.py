@@ -1,0 +1,50 @@
+"""Phone numbers as people write them, and where 988 answers.
+
+Pure: `parse_phone("(404) 555-0123") -> "+14045550123"`. The 988 Suicide &
+Crisis Lifeline answers in the US (with its territories) and Canada, so only
+numbers there are enrolled; others still get the crisis and HELP replies.
+"""
+
+from __future__ import annotations
+
+import phonenumbers
+
+# Regions of the North American plan where dialling or texting 988 reaches a crisis line.
+LIFELINE_REGIONS = frozenset({"US", "CA", "PR", "VI", "GU", "AS", "MP"})
+
+
+class InvalidPhone(ValueError):
+    """Not a phone number we can use; the message is plain enough to show a person."""
+
+
+def parse_phone(raw: str, default_region: str = "US") -> str:
+    """`(404) 555-0123`, `404-555-0123`, `+1 404 555 0123` -> `+14045550123`."""
+    text = (raw or "").strip()
+    if not text or len(text) > 40:
+        raise InvalidPhone("That doesn't look like a phone number. Try (404) 555-0123.")
+    try:
+        parsed = phonenumbers.parse(text, default_region)
+    except phonenumbers.NumberParseException:
+        raise InvalidPhone(
+            "That doesn't look like a US phone number. Try (404) 555-0123."
+        ) from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise InvalidPhone("That doesn't look like a US phone number. Try (404) 555-0123.")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def lifeline_reaches(e164: str) -> bool:
+    """True when the number is in the US or Canada (where 988 answers)."""
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return False
+    if parsed.country_code != 1:
+        return False
+    region = phonenumbers.region_code_for_number(parsed)
+    # Fictional 555-01xx numbers have no region; their area code still places them.
+    return region in LIFELINE_REGIONS or region is None
+
+
+def last_four(e164: str) -> str:
+    return e164[-4:]

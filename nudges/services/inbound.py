@@ -1,0 +1,239 @@
+"""The inbound SMS conversation: one text in, the replies out, the state changed.
+
+The webhook, the `/dev/phone` simulator and the `nudges sms` command all come
+through `respond`, so what a newcomer sees at the terminal is what a parent gets
+on a phone, including during a database outage.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from messages import system_text
+from nudges.config import Settings
+from nudges.db.models import AuditEvent, CrisisAlert, InboundMessage, Subscriber
+from nudges.domain.consent import Event, State
+from nudges.domain.conversation import Decision, Rules, Say, Subscription, decide, help_reply
+from nudges.domain.keywords import Intent, Kind, interpret
+from nudges.runtime import Runtime
+from nudges.services.consent import apply_consent_event
+from nudges.services.subscriptions import new_subscriber, reschedule
+
+log = logging.getLogger(__name__)
+
+E164 = re.compile(r"\+[1-9]\d{6,14}")
+MESSAGE_SID = re.compile(r"[A-Z]{2}[0-9a-fA-F]{32}")
+ADVANCED_OPT_OUT_TYPES = {"STOP", "START", "HELP"}
+
+
+class InvalidInbound(ValueError):
+    """The request is not a usable inbound text; the message says which field."""
+
+
+class Unavailable(RuntimeError):
+    """The database is down and this text has no reply that needs none."""
+
+
+@dataclass(frozen=True)
+class InboundSms:
+    from_number: str
+    body: str
+    message_sid: str
+    opt_out_type: str | None = None  # set by Twilio when Advanced Opt-Out answered already
+
+    def __post_init__(self) -> None:
+        if not E164.fullmatch(self.from_number):
+            raise InvalidInbound("From must be an E.164 phone number")
+        if not MESSAGE_SID.fullmatch(self.message_sid):
+            raise InvalidInbound("MessageSid must look like SM followed by 32 hex digits")
+        if self.opt_out_type is not None and self.opt_out_type not in ADVANCED_OPT_OUT_TYPES:
+            raise InvalidInbound("OptOutType must be STOP, START or HELP")
+
+
+@dataclass(frozen=True)
+class Reply:
+    messages: tuple[str, ...]
+    intent: str
+
+
+def render(settings: Settings, say: Say) -> str:
+    return system_text(
+        say.key,
+        program=settings.program_name,
+        support=settings.support_contact,
+        **dict(say.fields),
+    )
+
+
+def safety_reply(settings: Settings, sms: InboundSms, intent: Intent) -> tuple[str, ...] | None:
+    """The reply that needs no database: crisis first, then HELP. None for the rest."""
+    if intent.crisis is not None or intent.kind in (Kind.HELP, Kind.HELP_ES):
+        decision = decide(None, sms.from_number, intent, _rules(settings), _epoch())
+        return tuple(render(settings, say) for say in decision.replies)
+    return None
+
+
+def respond(runtime: Runtime, sms: InboundSms) -> Reply:
+    """`handle_inbound`, but a database failure still answers HELP and crisis.
+
+    Raises Unavailable for other texts when the database cannot be reached."""
+    intent = interpret(sms.body)
+    try:
+        return handle_inbound(runtime, sms, intent)
+    except Exception:
+        # Never let an outage swallow a crisis or HELP reply.
+        log.exception("inbound processing failed")
+        fallback = safety_reply(runtime.settings, sms, intent)
+        if fallback is None:
+            raise Unavailable("database unavailable") from None
+        quiet = sms.opt_out_type is not None and intent.crisis is None
+        return Reply(() if quiet else fallback, intent.kind.value)
+
+
+def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = None) -> Reply:
+    """Process one inbound text exactly once per MessageSid and return the replies.
+
+    1. HELP needs no database: it changes nothing and its answer never varies.
+    2. A MessageSid we have seen gets the stored replies and changes nothing.
+    3. Otherwise the conversation rules decide, and the decision is applied and
+       the replies stored with the sid, in one transaction.
+    4. Two deliveries of one sid racing each other: the unique sid loses one
+       insert, which rolls back and returns the winner's replies.
+    """
+    intent = intent or interpret(sms.body)
+    if intent.crisis is None and intent.kind in (Kind.HELP, Kind.HELP_ES):
+        quiet = sms.opt_out_type is not None
+        say = help_reply(intent, sms.from_number)
+        return Reply(() if quiet else (render(runtime.settings, say),), intent.kind.value)
+    now = runtime.clock.now()
+    try:
+        with runtime.db.session() as session:
+            seen = _seen_reply(session, sms.message_sid)
+            if seen is not None:
+                return seen
+            sub = session.scalar(select(Subscriber).where(Subscriber.phone == sms.from_number))
+            decision = decide(
+                _snapshot(sub),
+                sms.from_number,
+                intent,
+                _rules(runtime.settings),
+                now,
+                sms.opt_out_type,
+            )
+            sub = _apply(session, runtime.settings, sub, sms, intent, decision, now)
+            messages = [render(runtime.settings, say) for say in decision.replies]
+            session.add(
+                InboundMessage(
+                    message_sid=sms.message_sid,
+                    subscriber_id=sub.id if sub else None,
+                    received_at=now,
+                    intent=("crisis+" if intent.crisis else "") + intent.kind.value,
+                    reply=json.dumps(messages),
+                )
+            )
+    except IntegrityError:
+        with runtime.db.session() as session:
+            seen = _seen_reply(session, sms.message_sid)
+        if seen is None:
+            raise
+        return seen
+    log.info("inbound handled intent=%s crisis=%s", intent.kind.value, bool(intent.crisis))
+    return Reply(tuple(messages), intent.kind.value)
+
+
+def _rules(settings: Settings) -> Rules:
+    return Rules(window=settings.send_window, default_timezone=settings.default_timezone)
+
+
+def _epoch() -> datetime:
+    from datetime import UTC
+
+    return datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def _snapshot(sub: Subscriber | None) -> Subscription | None:
+    if sub is None:
+        return None
+    return Subscription(State(sub.state), sub.timezone, sub.send_minute, sub.frequency)
+
+
+def _seen_reply(session: Session, message_sid: str) -> Reply | None:
+    row = session.scalar(select(InboundMessage).where(InboundMessage.message_sid == message_sid))
+    if row is None:
+        return None
+    return Reply(tuple(json.loads(row.reply or "[]")), row.intent)
+
+
+def _apply(
+    session: Session,
+    settings: Settings,
+    sub: Subscriber | None,
+    sms: InboundSms,
+    intent: Intent,
+    decision: Decision,
+    now: datetime,
+) -> Subscriber | None:
+    """Carry out a decision: the only writes an inbound text makes."""
+    if decision.create and sub is None:
+        sub = new_subscriber(session, settings, sms.from_number, now)
+    if sub is None:
+        for action, detail in decision.audit:
+            _audit(session, now, action, None, detail)
+        return None
+    for name, value in decision.changes.items():
+        setattr(sub, name, value)
+    if decision.crisis:
+        _crisis(session, sub, intent, now)
+    if decision.event is not None:
+        apply_consent_event(
+            session,
+            sub,
+            decision.event,
+            now,
+            source="sms",
+            message_sid=sms.message_sid,
+            consent_text=sms.body if decision.keep_consent_text else None,
+        )
+    if decision.start_programme:
+        sub.programme_started_at = sub.programme_started_at or now
+    if decision.reschedule or decision.event is not None:
+        reschedule(sub, settings, now, session)
+    for action, detail in decision.audit:
+        if action != "parked_no_window":  # reschedule records the parking itself
+            _audit(session, now, action, sub.id, detail)
+    return sub
+
+
+def _crisis(session: Session, sub: Subscriber, intent: Intent, now: datetime) -> None:
+    """Pause nudges, record an alert for the enrolling clinician, audit. Never the text."""
+    if State(sub.state) in (State.ACTIVE, State.PAUSED):
+        apply_consent_event(session, sub, Event.CRISIS, now, source="crisis")
+        sub.paused_until = None  # until someone reviews, or the parent says RESUME
+        sub.next_send_at = None
+    categories = ",".join(intent.crisis.categories) if intent.crisis else None
+    session.add(
+        CrisisAlert(
+            subscriber_id=sub.id,
+            clinician_id=sub.clinician_id,
+            categories=categories or "crisis",
+            created_at=now,
+        )
+    )
+    _audit(session, now, "crisis_detected", sub.id, categories)
+    log.warning("crisis language detected; reply sent, nudges paused, alert recorded")
+
+
+def _audit(
+    session: Session, now: datetime, action: str, subscriber_id: int | None, detail: str | None
+) -> None:
+    session.add(
+        AuditEvent(at=now, actor="sms", action=action, subscriber_id=subscriber_id, detail=detail)
+    )
