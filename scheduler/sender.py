@@ -38,6 +38,8 @@ VALIDITY_SECONDS = 3600
 # Calls in one chunk must finish well inside reconcile's STUCK_AFTER (15 min):
 # at most 50 calls of at most 10 s each, and never more than a minute of throttle.
 MAX_CHUNK = 50
+# ...and however slow the calls, a claim is renewed at least this often.
+RENEW_EVERY = timedelta(minutes=1)
 
 
 @dataclass
@@ -128,10 +130,15 @@ def _send_chunk(
     report: SendReport,
 ) -> None:
     ours = _renew(runtime, token, [w.outbox_id for w in chunk])
-    report.lost_claims += len(chunk) - len(ours)
+    renewed_at = runtime.clock.now()
     accepted: list[tuple[int, str, str]] = []
     for index, work in enumerate(chunk):
+        if runtime.clock.now() - renewed_at > RENEW_EVERY:
+            # A slow provider: renew what is left, so reconcile never takes it back.
+            ours = _renew(runtime, token, [w.outbox_id for w in chunk[index:]])
+            renewed_at = runtime.clock.now()
         if work.outbox_id not in ours:
+            report.lost_claims += 1
             continue  # reconcile took it back: someone else will finish it
         if work.verify_since is not None and _already_sent(runtime, work, token, report):
             continue

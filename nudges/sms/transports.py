@@ -145,17 +145,21 @@ class TwilioTransport:
         from requests import RequestException
         from twilio.base.exceptions import TwilioException, TwilioRestException
 
-        # Twilio filters DateSent by day, so look from the day before and match the body.
+        # Not filtered on DateSent: a message Twilio still holds in its queue (a
+        # burst over the sender's rate) has none, and would be missed, then sent
+        # twice. Newest first, by number; matched on the body and creation time.
         try:
-            found = self.client.messages.list(
-                to=to, date_sent_after=since - timedelta(days=1), limit=50
-            )
+            found = self.client.messages.list(to=to, limit=100)
         except TwilioRestException as exc:
             code = int(exc.code) if exc.code is not None else None
             raise SendError(classify(code, exc.status), code, exc.status) from None
         except (RequestException, TwilioException, OSError):
             raise SendError(ErrorKind.TRANSIENT, None, None) from None
+        earliest = since - timedelta(minutes=5)  # our clock and Twilio's may differ a little
         for message in found:
+            created = message.date_created
+            if created is not None and created < earliest:
+                continue
             if message.body == body and message.direction == "outbound-api":
                 return str(message.sid)
         return None

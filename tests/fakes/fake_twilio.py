@@ -12,6 +12,14 @@ Faults, for retry and crash tests:
   add "slow_accept" to the faults for timeouts where Twilio did take the message.
 - `accept_then_fail(n)`: the next n calls are recorded as accepted (Twilio has the
   message) but answered with a 500, as when the response is lost on the way back.
+- `hold_queue()` / `release_queue()`: accepted messages wait in Twilio's own queue
+  (status `queued`, or `accepted` for a Messaging Service, and no DateSent), as
+  Twilio does when a burst exceeds the sender's rate; release sends them.
+
+The message list honours Twilio's documented filters: `To`, `From`, and
+`DateSent` / `DateSent<` / `DateSent>` (dates as YYYY-MM-DD, compared by day,
+inclusive; a message with no DateSent never matches a DateSent filter), newest
+first, `PageSize` at most 1000.
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -36,7 +44,10 @@ class FakeTwilio:
     account_sid = "AC" + "f" * 32
     auth_token = "fake-auth-token"
 
-    def __init__(self, timeout_sleep: float = 1.5) -> None:
+    def __init__(
+        self, timeout_sleep: float = 1.5, now: Callable[[], float] = time.time
+    ) -> None:
+        self.now = now  # the test's clock, so DateCreated/DateSent follow moved time
         self.messages: list[dict[str, str]] = []
         self._resources: list[dict[str, Any]] = []
         self.requests_count = 0
@@ -46,6 +57,7 @@ class FakeTwilio:
         self._rate = 0.0
         self._faults: tuple[str, ...] = ()
         self._random = random.Random(0)
+        self._holding = False
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -84,6 +96,23 @@ class FakeTwilio:
         with self._lock:
             self._accept_then_fail += count
 
+    def hold_queue(self) -> None:
+        with self._lock:
+            self._holding = True
+
+    def release_queue(self) -> None:
+        """Twilio sends what it held: status `sent`, DateSent now."""
+        with self._lock:
+            self._holding = False
+            for resource in self._resources:
+                if resource["date_sent"] is None:
+                    resource["status"] = "sent"
+                    resource["date_sent"] = _rfc2822(self.now())
+
+    def resources(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [dict(r) for r in self._resources]
+
     def sent_to(self, phone: str) -> list[dict[str, str]]:
         with self._lock:
             return [m for m in self.messages if m["To"] == phone]
@@ -115,6 +144,9 @@ class FakeTwilio:
         return resource
 
     def _resource(self, sid: str, form: dict[str, str]) -> dict[str, Any]:
+        now = _rfc2822(self.now())
+        held = self._holding
+        queued_status = "accepted" if "MessagingServiceSid" in form else "queued"
         return {
             "sid": sid,
             "account_sid": self.account_sid,
@@ -122,12 +154,12 @@ class FakeTwilio:
             "from": form.get("From"),
             "messaging_service_sid": form.get("MessagingServiceSid"),
             "body": form["Body"],
-            "status": "accepted" if "MessagingServiceSid" in form else "queued",
+            "status": queued_status if held else "sent",
             "num_segments": "1",
             "direction": "outbound-api",
             "api_version": "2010-04-01",
-            "date_created": time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime()),
-            "date_sent": time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime()),
+            "date_created": now,
+            "date_sent": None if held else now,
             "error_code": None,
             "error_message": None,
             "uri": f"/2010-04-01/Accounts/{self.account_sid}/Messages/{sid}.json",
@@ -169,8 +201,7 @@ class FakeTwilio:
                 return True
 
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-                """The message list, filtered by To (DateSent is ignored: the fake
-                keeps minutes of history, not days)."""
+                """The message list, with Twilio's filters (see the module docstring)."""
                 path, _, query = self.path.partition("?")
                 if not MESSAGES_PATH.match(path):
                     self._error(404, 20404, "The requested resource was not found")
@@ -179,13 +210,15 @@ class FakeTwilio:
                     return
                 params = {k: v[0] for k, v in parse_qs(query).items()}
                 with fake._lock:
-                    found = [r for r in fake._resources if r["to"] == params.get("To", r["to"])]
+                    found = [r for r in fake._resources if _matches(r, params)]
+                size = min(int(params.get("PageSize", "50")), 1000)
+                found = list(reversed(found))[:size]
                 self._reply(
                     200,
                     {
-                        "messages": list(reversed(found)),
+                        "messages": found,
                         "page": 0,
-                        "page_size": 50,
+                        "page_size": size,
                         "start": 0,
                         "end": len(found),
                         "uri": path,
@@ -235,3 +268,32 @@ class FakeTwilio:
                 self._reply(201, payload)
 
         return Handler
+
+
+def _rfc2822(at: float) -> str:
+    return time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime(at))
+
+
+def _sent_day(resource: dict[str, Any]) -> str | None:
+    if resource["date_sent"] is None:
+        return None
+    parsed = time.strptime(resource["date_sent"], "%a, %d %b %Y %H:%M:%S +0000")
+    return time.strftime("%Y-%m-%d", parsed)
+
+
+def _matches(resource: dict[str, Any], params: dict[str, str]) -> bool:
+    if "To" in params and resource["to"] != params["To"]:
+        return False
+    if "From" in params and resource["from"] != params["From"]:
+        return False
+    day = _sent_day(resource)
+    for key, test in (
+        ("DateSent", lambda d, v: d == v),
+        ("DateSent<", lambda d, v: d <= v),
+        ("DateSent>", lambda d, v: d >= v),
+    ):
+        if key in params:
+            value = params[key][:10]  # the SDK may send a full timestamp; Twilio uses the day
+            if day is None or not test(day, value):
+                return False
+    return True

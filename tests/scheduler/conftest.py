@@ -37,8 +37,8 @@ class ClockedTransport:
 
 
 @pytest.fixture
-def fake_twilio() -> Iterator[FakeTwilio]:
-    with FakeTwilio(timeout_sleep=0.6) as server:
+def fake_twilio(clock: FrozenClock) -> Iterator[FakeTwilio]:
+    with FakeTwilio(timeout_sleep=0.6, now=lambda: clock.now().timestamp()) as server:
         yield server
 
 
