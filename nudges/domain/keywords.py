@@ -166,10 +166,13 @@ _WANT_TO_STOP = re.compile(
     r"|it|now|please|pls|thanks|now|subscription))*"
 )
 # A short message with an opt-out word we cannot read either way: ask, don't guess.
-_MAYBE_OPT_OUT = re.compile(r"\b(?:stop|unsubscribe|quit|cancel|opt out|end)\b")
+_MAYBE_OPT_OUT = re.compile(
+    r"^(?:(?:can|could|may|should)\s+i\s+|maybe\s+|pls\s+|please\s+|i\s+want\s+to\s+)?"
+    r"(?:stop|unsubscribe|quit|cancel|opt out|end)\b"
+)
 # A stop word that is about something else: "can't stop", "stop yelling".
 _OTHER_STOP = re.compile(
-    r"\b(?:can'?t|cannot|couldn'?t|won'?t|didn'?t|don'?t|never|not|how\s+(?:do|to|can)\s+i)"
+    r"\b(?:can'?t|cannot|couldn'?t|won'?t|didn'?t|don'?t|doesn'?t|never|not|how\s+(?:do|to|can)\s+i)"
     r"\s+(?:\w+\s+)?(?:stop|quit|end)\b"
     r"|\b(?:stop|quit)\s+(?:\w+ing)\b(?<!texting)(?<!messaging)(?<!sending)"
     r"|\bend\s+of\b|\bat\s+the\s+end\b"
@@ -233,9 +236,9 @@ def is_opt_out(plain: str, raw: str = "") -> bool:
     words = _words(plain)
     if _is_only(words, OPT_OUT_WORDS):
         return True
-    # The first sentence alone: "STOP. I want to die", "Stop! this is too much".
-    first = _SENTENCE.split(plain, maxsplit=1)[0]
-    if first != plain and _is_only(_words(first), OPT_OUT_WORDS):
+    # The first line or sentence alone: "STOP. I want to die", "Stop\n\nSent from my iPhone".
+    first = _SENTENCE.split(_strip_accents(raw.strip().lower()), maxsplit=1)[0]
+    if _is_only(_words(first), OPT_OUT_WORDS):
         return True
     # A shouted STOP leading the message: "STOP sending these", "STOP i mean it".
     if re.match(r"\s*(?:STOP|UNSUBSCRIBE|STOPALL)\b", raw or ""):
@@ -280,7 +283,7 @@ def _keyword(text: str, plain: str, raw: str) -> Intent:
         return Intent(Kind.WEEKLY)
     if _is_only(words, MENU_WORDS):
         return Intent(Kind.MENU)
-    if _MAYBE_OPT_OUT.search(joined) and len(words) <= 6 and not _OTHER_STOP.search(plain):
+    if _MAYBE_OPT_OUT.search(joined) and len(words) <= 8 and not _OTHER_STOP.search(plain):
         return Intent(Kind.UNCLEAR_OPT_OUT)
     # "I need help" is not the HELP keyword, but the help reply (with 988) is the kind answer.
     if _HELP_ANYWHERE.search(plain) and len(plain) <= 160:

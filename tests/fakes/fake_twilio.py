@@ -44,9 +44,7 @@ class FakeTwilio:
     account_sid = "AC" + "f" * 32
     auth_token = "fake-auth-token"
 
-    def __init__(
-        self, timeout_sleep: float = 1.5, now: Callable[[], float] = time.time
-    ) -> None:
+    def __init__(self, timeout_sleep: float = 1.5, now: Callable[[], float] = time.time) -> None:
         self.now = now  # the test's clock, so DateCreated/DateSent follow moved time
         self.messages: list[dict[str, str]] = []
         self._resources: list[dict[str, Any]] = []

@@ -172,7 +172,7 @@ def test_a_401_stops_sending_leaves_rows_queued_and_resumes_by_itself(
     assert fake_twilio.messages == []
     assert {r.state for r in rows(runtime)} == {"queued"}
     assert {r.attempts for r in rows(runtime)} == {0}
-    errors = [r for r in caplog.records if r.levelname == "ERROR" and "sending stopped" in r.message]
+    errors = [r for r in caplog.records if r.levelname == "ERROR" and "stopped" in r.message]
     assert len(errors) == 1  # one clear error, not one per row or per tick
     healthy, report = check(runtime)
     assert not healthy and "blocked" in report["sending"]

@@ -1,0 +1,42 @@
+"""A table of real-looking messages and what they must mean (`keyword_corpus.tsv`).
+
+Opt-out follows what people write; ordinary sentences change nothing; a short
+message that could mean a break gets a question."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nudges.domain.keywords import Kind, interpret
+
+CORPUS = Path(__file__).with_name("keyword_corpus.tsv")
+
+
+def _cases() -> list[tuple[str, str]]:
+    cases = []
+    for line in CORPUS.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        intent, _, message = line.partition("\t")
+        cases.append((intent, message.replace("\\n", "\n")))
+    return cases
+
+
+CASES = _cases()
+
+
+def test_the_corpus_is_big_enough_and_covers_every_intent() -> None:
+    assert len(CASES) >= 150
+    assert {intent for intent, _ in CASES} == {kind.value for kind in Kind}
+
+
+@pytest.mark.parametrize(("intent", "message"), CASES, ids=[repr(m)[:40] for _, m in CASES])
+def test_each_message_means_what_a_person_would_read(intent: str, message: str) -> None:
+    assert interpret(message).kind.value == intent
+
+
+def test_stop_with_a_crisis_is_both() -> None:
+    intent = interpret("STOP. I want to die")
+    assert intent.kind is Kind.OPT_OUT and intent.crisis is not None
