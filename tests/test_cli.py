@@ -72,3 +72,30 @@ def test_every_command_has_help() -> None:
     for name in names:
         result = runner.invoke(main, [name, "--help"])
         assert result.exit_code == 0, (name, result.output)
+
+
+def test_help_and_crisis_answer_at_the_terminal_when_the_database_is_down(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "db").mkdir()  # a directory where the database file should be
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db'}", "SECRET_KEY": "k"}
+    runner = CliRunner()
+    helped = runner.invoke(main, ["sms", "(404) 555-0123", "HELP"], env=env)
+    assert helped.exit_code == 0 and "988" in helped.output
+    crisis = runner.invoke(main, ["sms", "404-555-0123", "I want to die"], env=env)
+    assert crisis.exit_code == 0 and "741741" in crisis.output
+    other = runner.invoke(main, ["sms", "404-555-0123", "TIME 10am"], env=env)
+    assert other.exit_code == 1 and "database" in other.output
+    assert "Traceback" not in other.output
+
+
+def test_the_default_database_is_the_projects_whatever_the_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nudges.config import PROJECT_DIR, load_settings
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NUDGES_INSTANCE_DIR", raising=False)
+    url = load_settings({}).database_url
+    assert url.startswith("sqlite:////") and str(tmp_path) not in url
+    assert url.endswith("nudges.sqlite3") and str(PROJECT_DIR) in url

@@ -76,3 +76,55 @@ def test_a_bad_number_shows_an_error_on_the_simulator(page: Any, live_url: str) 
     # What was typed is kept, so nothing is lost.
     assert page.input_value("textarea[name=body]") == "HELP me please"
     assert page.input_value("input[name=phone]") == "555-0123"
+
+
+def test_the_thread_survives_long_messages_and_shows_nudges_from_a_tick(
+    page: Any, live_url: str, app: Any, clock: Any
+) -> None:
+    """The thread is kept server-side: ten long texts used to overflow the session
+    cookie and silently drop replies. Nudges sent by a tick show up with their time."""
+    from datetime import UTC, datetime
+
+    from nudges.web import get_runtime
+    from scheduler.runner import tick
+
+    page.goto(live_url + "/dev/phone")
+    page.fill("input[name=phone]", "(404) 555-0123")
+    send(page, "JOIN")
+    send(page, "YES")
+    send(page, "TIME 10am")
+    for n in range(8):
+        send(page, f"thinking out loud {n}: " + "so much laundry and so little sleep " * 25)
+    assert page.locator("[data-who=you]").count() == 11
+    assert page.locator("[data-who=service]").count() == 11
+    clock.set(datetime(2026, 11, 25, 15, 0, tzinfo=UTC))  # Wednesday 10am in Atlanta
+    assert tick(get_runtime(app)).send.sent == 1
+    page.goto(live_url + "/dev/phone")
+    nudge = page.locator("[data-who=nudge]")
+    assert nudge.count() == 1
+    assert "Nudge" in nudge.inner_text() and "Wed 15:00 UTC" in nudge.inner_text()
+
+
+def test_help_still_answers_on_the_simulator_when_the_database_is_down(
+    page: Any, tmp_path: Any
+) -> None:
+    from nudges.app import create_app
+    from nudges.config import load_settings
+
+    (tmp_path / "db").mkdir()  # a directory where the database file should be
+    settings = load_settings({"DATABASE_URL": f"sqlite:///{tmp_path / 'db'}", "SECRET_KEY": "k"})
+    app = create_app({"TESTING": True}, settings=settings)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_port}/dev/phone")
+        send(page, "HELP")
+        assert "988" in page.locator("[data-who=service]").inner_text()
+        send(page, "I can't go on")
+        assert "741741" in page.locator("[data-who=service]").last.inner_text()
+        send(page, "TIME 10am")
+        assert "database" in page.locator("[role=alert]").inner_text()
+        assert page.input_value("textarea[name=body]") == "TIME 10am"
+    finally:
+        server.shutdown()
+        server.server_close()
