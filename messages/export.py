@@ -31,13 +31,19 @@ def _page(title: str, body: str) -> str:
     )
 
 
+def _cite(library: Library, keys: tuple[str, ...]) -> str:
+    return "; ".join(
+        escape(library.sources[k].citation) if k in library.sources else escape(k) for k in keys
+    )
+
+
 def _rows(library: Library, nudges: list[Nudge]) -> str:
     rows = []
     for n in nudges:
-        cites = "; ".join(
-            escape(library.sources[k].citation) if k in library.sources else escape(k)
-            for k in n.sources
-        )
+        whose, keys = library.evidence(n)
+        cites = _cite(library, keys)
+        if whose == "kind" and cites:
+            cites = f"<em>Basis for a {escape(n.kind)}:</em> {cites}"
         rows.append(
             f'<tr id="{escape(n.id)}"><td>{n.week}</td><td>{escape(n.day.title())}</td>'
             f"<td>{escape(n.kind)}</td><td class=text>{escape(n.text)}</td>"
@@ -80,9 +86,16 @@ def export_catalogue(out_dir: Path, root: Path = ROOT) -> list[Path]:
             links.append(
                 f'<li><a href="{name}">{escape(title)}</a> ({lang}, {len(nudges)} texts)</li>'
             )
+    system_path = _system_page(library, out_dir)
+    written.append(system_path)
+    links.append(
+        f'<li><a href="{system_path.name}">System texts</a> (HELP, crisis, STOP, welcome and '
+        "every other reply the service sends)</li>"
+    )
     index = (
-        "<h1>GoodEnough nudge library</h1><p>Every text parents can receive, in programme "
-        "order, with its evidence. All texts are plain GSM-7, one SMS segment each.</p>"
+        "<h1>GoodEnough nudge library</h1><p>Every text parents can receive: the nudges in "
+        "programme order with their evidence (GSM-7, one SMS segment each), and the "
+        "service's own replies (GSM-7, at most two segments).</p>"
         f"<ul>{''.join(links)}</ul>"
     )
     index_path = out_dir / "index.html"
@@ -95,3 +108,39 @@ def _track_or_empty(library: Library, track: str, lang: str) -> list[Nudge]:
         return library.track(track, lang)
     except KeyError:
         return []
+
+
+EXAMPLE_FIELDS = {
+    "program": "GoodEnough",
+    "support": "help@goodenough.example",
+    "time": "7:30pm Eastern",
+    "until": "Mon Dec 7",
+    "window": "9:00am-8:00pm",
+    "zone": "Eastern",
+    "frequency": "3 times a week",
+    "client": "client #12",
+}
+
+
+def _system_page(library: Library, out_dir: Path) -> Path:
+    """Every system text in every language, with the default settings filled in."""
+    rows = []
+    for lang in sorted(library.system):
+        for key, template in library.system[lang].items():
+            text = template.format(**EXAMPLE_FIELDS)
+            rows.append(
+                f'<tr id="{escape(lang)}-{escape(key)}"><td>{escape(key)}</td>'
+                f"<td>{escape(lang)}</td><td class=text>{escape(text)}</td>"
+                f"<td>{gsm7_length(text)}</td><td>{segments(text)}</td></tr>"
+            )
+    head = "<tr><th>Key</th><th>Lang</th><th>Text</th><th>Length</th><th>Segments</th></tr>"
+    body = (
+        '<p><a href="index.html">All tracks</a></p><h1>System texts</h1>'
+        "<p class=meta>The service's replies, shown with the default PROGRAM_NAME and "
+        "SUPPORT_CONTACT. Twilio's Advanced Opt-Out, where on, sends its own help, stop and "
+        "welcome texts (the README gives them).</p>"
+        f"<table>{head}{''.join(rows)}</table>"
+    )
+    path = out_dir / "system.html"
+    path.write_text(_page("System texts", body), encoding="utf-8")
+    return path

@@ -47,6 +47,15 @@ class Library:
     nudges: list[Nudge] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)
     track_titles: dict[str, str] = field(default_factory=dict)
+    # kind -> (basis in words, source keys): the evidence a nudge rests on when it
+    # cites no source of its own.
+    kind_basis: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+
+    def evidence(self, nudge: Nudge) -> tuple[str, tuple[str, ...]]:
+        """("own", keys) for a nudge's own sources, else ("kind", its kind's keys)."""
+        if nudge.sources:
+            return "own", nudge.sources
+        return "kind", self.kind_basis.get(nudge.kind, ("", ()))[1]
 
     @property
     def tracks(self) -> list[str]:
@@ -89,6 +98,13 @@ class Library:
                 raise LibraryError(f"{path.name}: needs lang and a [texts] table")
             library.system[lang] = {str(k): str(v) for k, v in texts.items()}
             library.system_files[lang] = path.name
+        kinds_path = root / "kinds.toml"
+        if kinds_path.exists():
+            for kind, entry in _read(kinds_path).items():
+                library.kind_basis[kind] = (
+                    str(entry.get("basis", "")),
+                    tuple(str(k) for k in entry.get("sources", ())),
+                )
         sources_path = root / "sources.toml"
         if sources_path.exists():
             for key, entry in _read(sources_path).items():

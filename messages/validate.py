@@ -181,8 +181,17 @@ def _check_system(library: Library) -> list[Problem]:
     return problems
 
 
+def _check_kinds(library: Library) -> list[Problem]:
+    problems = []
+    for kind, (_basis, keys) in library.kind_basis.items():
+        for key in keys:
+            if key not in library.sources:
+                problems.append(Problem("kinds.toml", kind, "sources", f"no source {key!r}"))
+    return problems
+
+
 def _check_nudges(library: Library) -> list[Problem]:
-    problems: list[Problem] = []
+    problems: list[Problem] = _check_kinds(library)
     seen: dict[str, str] = {}
     for nudge in library.nudges:
         if nudge.id in seen:
@@ -197,6 +206,11 @@ def _check_nudges(library: Library) -> list[Problem]:
         for key in nudge.sources:
             if key not in library.sources:
                 problems.append(Problem(nudge.file, nudge.id, "sources", f"no source {key!r}"))
+        _, evidence = library.evidence(nudge)
+        if not evidence:
+            problems.append(
+                Problem(nudge.file, nudge.id, "sources", "no source, and its kind has no basis")
+            )
         problems += _text_rules(nudge.file, nudge.id, nudge.text, 1, NUDGE_GRADE_CEILING)
     by_track: dict[tuple[str, str], set[tuple[int, str]]] = {}
     files: dict[tuple[str, str], str] = {}

@@ -194,3 +194,33 @@ def test_the_export_lists_every_nudge(tmp_path: Path) -> None:
         assert f'id="{nudge.id}"' in html
     assert "Meeussen L, Van Laar C" in html
     assert pages[0].name == "index.html"
+
+
+def test_the_export_shows_evidence_for_every_nudge(tmp_path: Path) -> None:
+    import re
+
+    pages = export_catalogue(tmp_path / "catalogue")
+    html = "".join(p.read_text("utf-8") for p in pages)
+    for nudge in load_library().nudges:
+        row = re.search(rf'<tr id="{re.escape(nudge.id)}">(.*?)</tr>', html)
+        assert row is not None
+        source_cell = re.findall(r"<td class=meta>(.*?)</td>", row.group(1))[0]
+        assert source_cell not in ("", "-"), nudge.id
+    assert "Basis for a small win" in html
+
+
+def test_the_export_includes_every_system_text(tmp_path: Path) -> None:
+    pages = export_catalogue(tmp_path / "catalogue")
+    system = next(p for p in pages if p.name == "system.html").read_text("utf-8")
+    library = load_library()
+    for lang, texts in library.system.items():
+        for key in texts:
+            assert f'id="{lang}-{key}"' in system
+    assert "988lifeline.org" in system and "741741" in system
+    assert "system.html" in pages[0].read_text("utf-8")
+
+
+def test_a_nudge_with_no_source_and_no_kind_basis_is_a_problem(bad_library: Path) -> None:
+    edit(bad_library / "kinds.toml", '["small win"]', '["unused kind"]')
+    problems = check_library(bad_library)
+    assert any(p.rule == "sources" and "no basis" in p.message for p in problems)
