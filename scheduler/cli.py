@@ -17,7 +17,7 @@ from nudges.clock import FrozenClock
 
 
 def _parse_now(value: str | None) -> datetime | None:
-    if value is None:
+    if value is None or value == "next":
         return None
     try:
         parsed = datetime.fromisoformat(value)
@@ -29,7 +29,12 @@ def _parse_now(value: str | None) -> datetime | None:
 
 
 @click.command(help="One pass: expire, resume, dispatch due nudges, send, reconcile. Then exit.")
-@click.option("--now", "now_text", help="Run as if it were this time (ISO 8601 with offset).")
+@click.option(
+    "--now",
+    "now_text",
+    help="Run as if it were this time (ISO 8601 with offset), or 'next': the time the "
+    "next nudge is due (for trying it out).",
+)
 @click.option(
     "--show", is_flag=True, help="Console transport: print the texts this pass sent (to stdout)."
 )
@@ -44,6 +49,15 @@ def tick_command(now_text: str | None, show: bool) -> None:
     settings = settings_or_exit()
     configure_logging(logging.WARNING)
     runtime = build_runtime(settings, clock=FrozenClock(now) if now else None)
+    if now_text == "next":
+        from nudges.services.subscriptions import next_due
+
+        due = next_due(runtime)
+        if due is None:
+            click.echo("nothing is scheduled: no active subscriber has a next nudge")
+            runtime.db.dispose()
+            return
+        runtime.clock = FrozenClock(due)
     try:
         report = tick(runtime)
     except Exception as exc:

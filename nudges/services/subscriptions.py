@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nudges.config import Settings
@@ -12,6 +13,7 @@ from nudges.db.models import AuditEvent, Subscriber
 from nudges.domain.consent import State
 from nudges.domain.preferences import candidate_zones, zone_on_join
 from nudges.domain.schedule import Preferences, next_slot
+from nudges.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -61,3 +63,11 @@ def new_subscriber(session: Session, settings: Settings, phone: str, now: dateti
     session.add(sub)
     session.flush()
     return sub
+
+
+def next_due(runtime: Runtime) -> datetime | None:
+    """When the earliest scheduled nudge is due (for `nudges tick --now next`)."""
+    with runtime.db.session() as session:
+        return session.scalar(
+            select(func.min(Subscriber.next_send_at)).where(Subscriber.state == State.ACTIVE.value)
+        )
