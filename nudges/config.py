@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
+from typing import Any
 
 # The project's instance/ folder (absolute), so `nudges sms` finds the same
 # database from any directory; NUDGES_INSTANCE_DIR moves it.
@@ -62,6 +63,17 @@ def _default_database_url() -> str:
     return f"sqlite:///{INSTANCE_DIR / 'nudges.sqlite3'}"
 
 
+Env = Mapping[str, str]
+
+
+def _get(env: Env, name: str, default: str = "") -> str:
+    return env.get(name, default).strip()
+
+
+def _fail(name: str, why: str) -> ConfigError:
+    return ConfigError(f"setting {name} is invalid: {why}")
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Build Settings from `env` (default: os.environ after reading `.env`)."""
     if env is None:
@@ -69,103 +81,108 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
 
         load_dotenv(Path.cwd() / ".env", override=False)
         env = os.environ
+    twilio = _twilio_settings(env)
+    transport = twilio["sms_transport"]
+    secret_key = _get(env, "SECRET_KEY")
+    if not secret_key:
+        if transport == "twilio":
+            raise _fail("SECRET_KEY", "required in production (set a long random value)")
+        secret_key = "dev-only-not-secret"
+    public_base_url = _get(env, "PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    if not re.match(r"^https?://[^\s/]+", public_base_url):
+        raise _fail("PUBLIC_BASE_URL", "expected the URL Twilio calls, e.g. https://nudges.example")
+    return Settings(
+        database_url=_database_url(env),
+        secret_key=secret_key,
+        public_base_url=public_base_url,
+        **twilio,
+        **_sending_settings(env),
+        **_text_settings(env),
+    )
 
-    def get(name: str, default: str = "") -> str:
-        return env.get(name, default).strip()
 
-    def fail(name: str, why: str) -> ConfigError:
-        return ConfigError(f"setting {name} is invalid: {why}")
-
-    database_url = get("DATABASE_URL") or _default_database_url()
-    if not re.match(r"^(sqlite|postgresql)(\+\w+)?://", database_url):
-        raise fail("DATABASE_URL", "use sqlite:///path or postgresql://user@host/db")
-    if database_url.startswith("postgresql://"):
+def _database_url(env: Env) -> str:
+    url = _get(env, "DATABASE_URL") or _default_database_url()
+    if not re.match(r"^(sqlite|postgresql)(\+\w+)?://", url):
+        raise _fail("DATABASE_URL", "use sqlite:///path or postgresql://user@host/db")
+    if url.startswith("postgresql://"):
         # psycopg 3 is the driver we install; plain postgresql:// would ask for psycopg2.
-        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
 
-    account_sid = get("TWILIO_ACCOUNT_SID")
-    auth_token = get("TWILIO_AUTH_TOKEN")
-    from_number = get("TWILIO_FROM_NUMBER")
-    service_sid = get("TWILIO_MESSAGING_SERVICE_SID")
-    transport = get("SMS_TRANSPORT") or ("twilio" if account_sid and auth_token else "console")
+
+def _twilio_settings(env: Env) -> dict[str, Any]:
+    account_sid = _get(env, "TWILIO_ACCOUNT_SID")
+    auth_token = _get(env, "TWILIO_AUTH_TOKEN")
+    from_number = _get(env, "TWILIO_FROM_NUMBER")
+    service_sid = _get(env, "TWILIO_MESSAGING_SERVICE_SID")
+    transport = _get(env, "SMS_TRANSPORT") or (
+        "twilio" if account_sid and auth_token else "console"
+    )
     if transport not in TRANSPORTS:
-        raise fail("SMS_TRANSPORT", f"must be one of {', '.join(TRANSPORTS)}")
+        raise _fail("SMS_TRANSPORT", f"must be one of {', '.join(TRANSPORTS)}")
     if transport == "twilio":
         if not re.fullmatch(r"AC[0-9a-fA-F]{32}", account_sid):
-            raise fail("TWILIO_ACCOUNT_SID", "expected AC followed by 32 hex digits")
+            raise _fail("TWILIO_ACCOUNT_SID", "expected AC followed by 32 hex digits")
         if not auth_token:
-            raise fail("TWILIO_AUTH_TOKEN", "required when SMS_TRANSPORT=twilio")
+            raise _fail("TWILIO_AUTH_TOKEN", "required when SMS_TRANSPORT=twilio")
         if not (from_number or service_sid):
-            raise fail(
+            raise _fail(
                 "TWILIO_FROM_NUMBER",
                 "set TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID for SMS_TRANSPORT=twilio",
             )
         if from_number and not re.fullmatch(r"\+[1-9]\d{6,14}", from_number):
-            raise fail("TWILIO_FROM_NUMBER", "expected an E.164 number like +14045550100")
+            raise _fail("TWILIO_FROM_NUMBER", "expected an E.164 number like +14045550100")
         if service_sid and not re.fullmatch(r"MG[0-9a-fA-F]{32}", service_sid):
-            raise fail("TWILIO_MESSAGING_SERVICE_SID", "expected MG followed by 32 hex digits")
-    api_base = get("TWILIO_API_BASE_URL")
+            raise _fail("TWILIO_MESSAGING_SERVICE_SID", "expected MG followed by 32 hex digits")
+    api_base = _get(env, "TWILIO_API_BASE_URL")
     if api_base and not re.match(r"^https?://[^\s/]+", api_base):
-        raise fail("TWILIO_API_BASE_URL", "expected an http(s) URL")
+        raise _fail("TWILIO_API_BASE_URL", "expected an http(s) URL")
+    return {
+        "sms_transport": transport,
+        "twilio_account_sid": account_sid,
+        "twilio_auth_token": auth_token,
+        "twilio_from_number": from_number,
+        "twilio_messaging_service_sid": service_sid,
+        "twilio_api_base_url": api_base.rstrip("/"),
+    }
 
-    secret_key = get("SECRET_KEY")
-    if not secret_key:
-        if transport == "twilio":
-            raise fail("SECRET_KEY", "required in production (set a long random value)")
-        secret_key = "dev-only-not-secret"
 
-    public_base_url = get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
-    if not re.match(r"^https?://[^\s/]+", public_base_url):
-        raise fail("PUBLIC_BASE_URL", "expected the URL Twilio calls, e.g. https://nudges.example")
-    if transport == "twilio" and not auth_token:
-        raise fail("TWILIO_AUTH_TOKEN", "required to check webhook signatures")
-
+def _sending_settings(env: Env) -> dict[str, Any]:
     try:
-        window = parse_window(get("SEND_WINDOW", "09:00-20:00"))
+        window = parse_window(_get(env, "SEND_WINDOW", "09:00-20:00"))
     except ValueError as exc:
-        raise fail("SEND_WINDOW", str(exc)) from None
-
-    zone = get("DEFAULT_TIMEZONE", "America/New_York")
+        raise _fail("SEND_WINDOW", str(exc)) from None
+    zone = _get(env, "DEFAULT_TIMEZONE", "America/New_York")
     try:
         zoneinfo.ZoneInfo(zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise fail("DEFAULT_TIMEZONE", "expected an IANA zone such as America/Chicago") from None
-
+        raise _fail("DEFAULT_TIMEZONE", "expected an IANA zone such as America/Chicago") from None
     try:
-        rate = float(get("MAX_SENDS_PER_SECOND", "1"))
+        rate = float(_get(env, "MAX_SENDS_PER_SECOND", "1"))
     except ValueError:
-        raise fail("MAX_SENDS_PER_SECOND", "expected a number such as 1 or 0.5") from None
+        raise _fail("MAX_SENDS_PER_SECOND", "expected a number such as 1 or 0.5") from None
     if not 0 < rate <= 1000:
-        raise fail("MAX_SENDS_PER_SECOND", "must be above 0 and at most 1000")
-
+        raise _fail("MAX_SENDS_PER_SECOND", "must be above 0 and at most 1000")
     try:
-        retention = int(get("MESSAGE_RETENTION_DAYS", "30"))
+        retention = int(_get(env, "MESSAGE_RETENTION_DAYS", "30"))
     except ValueError:
-        raise fail("MESSAGE_RETENTION_DAYS", "expected a whole number of days") from None
+        raise _fail("MESSAGE_RETENTION_DAYS", "expected a whole number of days") from None
     if retention < 0:
-        raise fail("MESSAGE_RETENTION_DAYS", "must be 0 or more")
+        raise _fail("MESSAGE_RETENTION_DAYS", "must be 0 or more")
+    return {
+        "send_window": window,
+        "default_timezone": zone,
+        "max_sends_per_second": rate,
+        "message_retention_days": retention,
+    }
 
-    program = get("PROGRAM_NAME", "GoodEnough")
+
+def _text_settings(env: Env) -> dict[str, Any]:
+    program = _get(env, "PROGRAM_NAME", "GoodEnough")
     if not 1 <= len(program) <= 20:
-        raise fail("PROGRAM_NAME", "1 to 20 characters (it starts every system text)")
-    support = get("SUPPORT_CONTACT", "help@goodenough.example")
+        raise _fail("PROGRAM_NAME", "1 to 20 characters (it starts every system text)")
+    support = _get(env, "SUPPORT_CONTACT", "help@goodenough.example")
     if not 1 <= len(support) <= 40:
-        raise fail("SUPPORT_CONTACT", "1 to 40 characters (an email, phone or URL)")
-
-    return Settings(
-        database_url=database_url,
-        secret_key=secret_key,
-        public_base_url=public_base_url,
-        sms_transport=transport,
-        program_name=program,
-        support_contact=support,
-        send_window=window,
-        default_timezone=zone,
-        max_sends_per_second=rate,
-        twilio_account_sid=account_sid,
-        twilio_auth_token=auth_token,
-        twilio_from_number=from_number,
-        twilio_messaging_service_sid=service_sid,
-        twilio_api_base_url=api_base.rstrip("/"),
-        message_retention_days=retention,
-    )
+        raise _fail("SUPPORT_CONTACT", "1 to 40 characters (an email, phone or URL)")
+    return {"program_name": program, "support_contact": support}

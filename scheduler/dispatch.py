@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Row, func, insert, select, update
+from sqlalchemy.orm import Session
 
 from messages import Nudge, load_library
 from nudges.db.models import AuditEvent, Outbox, Subscriber
@@ -80,84 +81,95 @@ def dispatch(runtime: Runtime, now: datetime, batch_size: int = 500) -> Dispatch
        is the last guard against a doubled nudge. Commit the batch.
     """
     report = DispatchReport()
-    settings = runtime.settings
     # A subscriber parked now has no next_send_at, so it is never selected again
     # until they change their zone or time: the loop always makes progress.
     while True:
         with runtime.db.session() as session:
-            query = (
-                select(
-                    Subscriber.id,
-                    Subscriber.next_send_at,
-                    Subscriber.phone,
-                    Subscriber.timezone,
-                    Subscriber.send_minute,
-                    Subscriber.frequency,
-                    Subscriber.track,
-                    Subscriber.lang,
-                    Subscriber.nudges_sent,
-                )
-                .where(Subscriber.next_send_at <= now, Subscriber.state == "active")
-                .order_by(Subscriber.next_send_at)
-                .limit(batch_size)
-            )
-            if runtime.db.dialect == "postgresql":
-                query = query.with_for_update(skip_locked=True)
-            subs = session.execute(query).all()
+            subs = _due(session, runtime.db.dialect, now, batch_size)
             if not subs:
                 break
-            ids = [sub.id for sub in subs]
-            recent: dict[int | None, int] = {
-                subscriber_id: count
-                for subscriber_id, count in session.execute(
-                    select(Outbox.subscriber_id, func.count())
-                    .where(
-                        Outbox.subscriber_id.in_(ids),
-                        Outbox.kind == "nudge",
-                        Outbox.slot_at > now - timedelta(hours=24),
-                        Outbox.state != OutboxState.SKIPPED.value,
-                    )
-                    .group_by(Outbox.subscriber_id)
-                )
-            }
-            keys = {sub.id: _key_for(sub.id, sub.next_send_at, sub.timezone) for sub in subs}
-            taken = set(
-                session.scalars(
-                    select(Outbox.dedupe_key).where(Outbox.dedupe_key.in_(keys.values()))
-                )
-            )
-            moves: list[dict[str, object]] = []
-            rows: list[dict[str, object]] = []
-            parked: list[dict[str, object]] = []
-            for sub in subs:
-                try:
-                    move, row = _plan(sub, now, settings.send_window, recent, keys, taken)
-                except Exception as exc:  # noqa: BLE001 - one bad row never stops the rest
-                    log.exception("subscriber %s could not be scheduled; parked", sub.id)
-                    move = {"id": sub.id, "next_send_at": None, "nudges_sent": sub.nudges_sent}
-                    row = None
-                    parked.append(_parked(sub.id, now, f"error: {type(exc).__name__}"))
-                else:
-                    if move["next_send_at"] is None:
-                        parked.append(_parked(sub.id, now, "no slot inside SEND_WINDOW"))
-                moves.append(move)
-                if row is None:
-                    report.skipped += 1
-                else:
-                    rows.append(row)
-            # Two statements for the whole batch: an executemany UPDATE by primary
-            # key and a multi-row INSERT.
-            session.execute(update(Subscriber), moves)
-            if rows:
-                session.execute(insert(Outbox), rows)
-            if parked:
-                session.execute(insert(AuditEvent), parked)
-                log.warning("%d subscriber(s) parked: no time inside the send window", len(parked))
-            report.queued += len(rows)
-            report.parked += len(parked)
+            _dispatch_batch(session, runtime.settings.send_window, subs, now, report)
         if len(subs) < batch_size:
             break
     return report
+
+
+def _due(session: Session, dialect: str, now: datetime, limit: int) -> list[Row[Any]]:
+    query = (
+        select(
+            Subscriber.id,
+            Subscriber.next_send_at,
+            Subscriber.phone,
+            Subscriber.timezone,
+            Subscriber.send_minute,
+            Subscriber.frequency,
+            Subscriber.track,
+            Subscriber.lang,
+            Subscriber.nudges_sent,
+        )
+        .where(Subscriber.next_send_at <= now, Subscriber.state == "active")
+        .order_by(Subscriber.next_send_at)
+        .limit(limit)
+    )
+    if dialect == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return list(session.execute(query).all())
+
+
+def _dispatch_batch(
+    session: Session,
+    window: tuple[time, time],
+    subs: list[Row[Any]],
+    now: datetime,
+    report: DispatchReport,
+) -> None:
+    ids = [sub.id for sub in subs]
+    recent: dict[int | None, int] = {
+        subscriber_id: count
+        for subscriber_id, count in session.execute(
+            select(Outbox.subscriber_id, func.count())
+            .where(
+                Outbox.subscriber_id.in_(ids),
+                Outbox.kind == "nudge",
+                Outbox.slot_at > now - timedelta(hours=24),
+                Outbox.state != OutboxState.SKIPPED.value,
+            )
+            .group_by(Outbox.subscriber_id)
+        )
+    }
+    keys = {sub.id: _key_for(sub.id, sub.next_send_at, sub.timezone) for sub in subs}
+    taken = set(
+        session.scalars(select(Outbox.dedupe_key).where(Outbox.dedupe_key.in_(keys.values())))
+    )
+    moves: list[dict[str, object]] = []
+    rows: list[dict[str, object]] = []
+    parked: list[dict[str, object]] = []
+    for sub in subs:
+        try:
+            move, row = _plan(sub, now, window, recent, keys, taken)
+        except Exception as exc:  # noqa: BLE001 - one bad row never stops the rest
+            log.exception("subscriber %s could not be scheduled; parked", sub.id)
+            move = {"id": sub.id, "next_send_at": None, "nudges_sent": sub.nudges_sent}
+            row = None
+            parked.append(_parked(sub.id, now, f"error: {type(exc).__name__}"))
+        else:
+            if move["next_send_at"] is None:
+                parked.append(_parked(sub.id, now, "no slot inside SEND_WINDOW"))
+        moves.append(move)
+        if row is None:
+            report.skipped += 1
+        else:
+            rows.append(row)
+    # Few statements for the whole batch: an executemany UPDATE by primary key
+    # and multi-row INSERTs.
+    session.execute(update(Subscriber), moves)
+    if rows:
+        session.execute(insert(Outbox), rows)
+    if parked:
+        session.execute(insert(AuditEvent), parked)
+        log.warning("%d subscriber(s) parked: no time inside the send window", len(parked))
+    report.queued += len(rows)
+    report.parked += len(parked)
 
 
 def _plan(

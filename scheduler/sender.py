@@ -16,25 +16,22 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import cast
+from datetime import timedelta
 
-from sqlalchemy import Table, bindparam, case, func, or_, select, update
+from sqlalchemy import select, update
 
 from nudges.db.models import Outbox, Subscriber
 from nudges.db.session import affected
 from nudges.domain.outbox import OutboxState, states_that_may_become
-from nudges.domain.preferences import candidate_zones
-from nudges.domain.schedule import refusal_at_send
 from nudges.domain.send_errors import MAX_ATTEMPTS, ErrorKind, retry_delay
 from nudges.runtime import Runtime
 from nudges.services import health
 from nudges.services.delivery import settle_failure
-from nudges.sms.transports import OutgoingSms, SendError
+from nudges.sms.transports import SendError
+from scheduler.claims import SENDING, Work, claim_batch, record_sids, release, renew
 from scheduler.throttle import Throttle
 
 log = logging.getLogger(__name__)
-VALIDITY_SECONDS = 3600
 # Calls in one chunk must finish well inside reconcile's STUCK_AFTER (15 min):
 # at most 50 calls of at most 10 s each, and never more than a minute of throttle.
 MAX_CHUNK = 50
@@ -57,20 +54,6 @@ class SendReport:
 # Test hooks: called with the outbox id at each step, so crash tests can stop the
 # sender exactly there. Production passes none.
 Hook = Callable[[str, int], None]
-
-_OUTBOX = cast(Table, Outbox.__table__)
-SENDING = OutboxState.SENDING.value
-
-
-@dataclass(frozen=True)
-class Work:
-    outbox_id: int
-    sms: OutgoingSms
-    verify_since: datetime | None
-
-
-def callback_url(base_url: str, outbox_id: int) -> str:
-    return f"{base_url}/sms/status?outbox={outbox_id}"
 
 
 def chunk_size(rate: float) -> int:
@@ -105,12 +88,12 @@ def send_queued(
     chunk = chunk_size(runtime.settings.max_sends_per_second)
     while report.sent + report.failed + report.skipped + report.retried < limit:
         token = secrets.token_hex(16)
-        batch = _claim_batch(runtime, min(batch_size, limit), token, report)
+        batch = claim_batch(runtime, min(batch_size, limit), token, report)
         if not batch:
             break
         for start in range(0, len(batch), chunk):
             if report.blocked:
-                _release(runtime, token, [w.outbox_id for w in batch[start:]])
+                release(runtime, token, [w.outbox_id for w in batch[start:]])
                 break
             _send_chunk(runtime, batch[start : start + chunk], token, throttle, hook, report)
         if report.blocked:
@@ -129,13 +112,13 @@ def _send_chunk(
     hook: Hook | None,
     report: SendReport,
 ) -> None:
-    ours = _renew(runtime, token, [w.outbox_id for w in chunk])
+    ours = renew(runtime, token, [w.outbox_id for w in chunk])
     renewed_at = runtime.clock.now()
     accepted: list[tuple[int, str, str]] = []
     for index, work in enumerate(chunk):
         if runtime.clock.now() - renewed_at > RENEW_EVERY:
             # A slow provider: renew what is left, so reconcile never takes it back.
-            ours = _renew(runtime, token, [w.outbox_id for w in chunk[index:]])
+            ours = renew(runtime, token, [w.outbox_id for w in chunk[index:]])
             renewed_at = runtime.clock.now()
         if work.outbox_id not in ours:
             report.lost_claims += 1
@@ -150,173 +133,15 @@ def _send_chunk(
         except SendError as exc:
             if exc.kind is ErrorKind.CONFIG:
                 _block(runtime, exc, report)
-                _record_sids(runtime, token, accepted, report)
-                _release(runtime, token, [w.outbox_id for w in chunk[index:]])
+                record_sids(runtime, token, accepted, report)
+                release(runtime, token, [w.outbox_id for w in chunk[index:]])
                 return
             _after_failure(runtime, work.outbox_id, token, exc, report)
             continue
         if hook:
             hook("after_accept", work.outbox_id)
         accepted.append((work.outbox_id, result.sid, result.status))
-    _record_sids(runtime, token, accepted, report, hook)
-
-
-def _claim_batch(runtime: Runtime, size: int, token: str, report: SendReport) -> list[Work]:
-    settings = runtime.settings
-    now = runtime.clock.now()
-    with runtime.db.session() as session:
-        due = (
-            select(Outbox.id)
-            .where(
-                Outbox.state == OutboxState.QUEUED.value,
-                or_(Outbox.next_attempt_at.is_(None), Outbox.next_attempt_at <= now),
-            )
-            .order_by(Outbox.id)
-            .limit(size)
-        )
-        if runtime.db.dialect == "postgresql":
-            due = due.with_for_update(skip_locked=True)
-        ids = list(session.scalars(due))
-        if not ids:
-            return []
-        claimed = list(
-            session.scalars(
-                update(Outbox)
-                .where(Outbox.id.in_(ids), Outbox.state == OutboxState.QUEUED.value)
-                .values(
-                    state=SENDING,
-                    claimed_at=now,
-                    claim_token=token,
-                    attempts=Outbox.attempts + 1,
-                    updated_at=now,
-                )
-                .returning(Outbox.id)
-            )
-        )
-        rows = session.execute(
-            select(
-                Outbox.id,
-                Outbox.body,
-                Outbox.slot_at,
-                Outbox.created_at,
-                Outbox.verify_before_send,
-                Subscriber.phone,
-                Subscriber.state,
-                Subscriber.timezone,
-                Subscriber.unusable_reason,
-            )
-            .outerjoin(Subscriber, Subscriber.id == Outbox.subscriber_id)
-            .where(Outbox.id.in_(claimed))
-            .order_by(Outbox.id)
-        ).all()
-        work: list[Work] = []
-        skipped: list[int] = []
-        for row in rows:
-            reason = refusal_at_send(
-                row.state,
-                bool(row.unusable_reason),
-                candidate_zones(row.phone, row.timezone) if row.phone else (),
-                row.slot_at,
-                now,
-                settings.send_window,
-            )
-            if reason is not None:
-                skipped.append(row.id)
-                log.info("outbox %s skipped at send time: %s", row.id, reason)
-                continue
-            sms = OutgoingSms(
-                to=row.phone,
-                body=row.body or "",
-                status_callback=callback_url(settings.public_base_url, row.id),
-                validity_period=VALIDITY_SECONDS,
-            )
-            work.append(Work(row.id, sms, row.created_at if row.verify_before_send else None))
-        if skipped:
-            session.execute(
-                update(Outbox)
-                .where(Outbox.id.in_(skipped), Outbox.claim_token == token, Outbox.state == SENDING)
-                .values(state=OutboxState.SKIPPED.value, updated_at=now)
-            )
-            report.skipped += len(skipped)
-        return work
-
-
-def _renew(runtime: Runtime, token: str, ids: list[int]) -> set[int]:
-    """Renew the claim on rows about to be sent; returns the ids still ours."""
-    now = runtime.clock.now()
-    with runtime.db.session() as session:
-        return set(
-            session.scalars(
-                update(Outbox)
-                .where(Outbox.id.in_(ids), Outbox.state == SENDING, Outbox.claim_token == token)
-                .values(claimed_at=now)
-                .returning(Outbox.id)
-            )
-        )
-
-
-def _release(runtime: Runtime, token: str, ids: list[int]) -> None:
-    """Give claimed rows back to the queue as they were (the attempt did not happen)."""
-    if not ids:
-        return
-    with runtime.db.session() as session:
-        session.execute(
-            update(Outbox)
-            .where(Outbox.id.in_(ids), Outbox.state == SENDING, Outbox.claim_token == token)
-            .values(
-                state=OutboxState.QUEUED.value,
-                claim_token=None,
-                attempts=Outbox.attempts - 1,
-                updated_at=runtime.clock.now(),
-            )
-        )
-
-
-# One executemany for a chunk, each row conditional on our claim. It never moves
-# a row backwards: a status callback may have landed first and already set the
-# SID or a final state, which the CASE keeps.
-_STILL_SENDING = _OUTBOX.c.state == SENDING
-_RECORD_SID = (
-    update(_OUTBOX)
-    .where(_OUTBOX.c.id == bindparam("row_id"), _OUTBOX.c.claim_token == bindparam("token"))
-    .values(
-        provider_sid=func.coalesce(_OUTBOX.c.provider_sid, bindparam("sid")),
-        provider_status=case(
-            (_STILL_SENDING, func.coalesce(_OUTBOX.c.provider_status, bindparam("status"))),
-            else_=_OUTBOX.c.provider_status,
-        ),
-        state=case((_STILL_SENDING, OutboxState.SENT.value), else_=_OUTBOX.c.state),
-        verify_before_send=False,
-        updated_at=bindparam("now"),
-    )
-)
-
-
-def _record_sids(
-    runtime: Runtime,
-    token: str,
-    accepted: list[tuple[int, str, str]],
-    report: SendReport,
-    hook: Hook | None = None,
-) -> None:
-    if not accepted:
-        return
-    now = runtime.clock.now()
-    with runtime.db.session() as session:
-        result = session.connection().execute(
-            _RECORD_SID,
-            [
-                {"row_id": outbox_id, "sid": sid, "status": status, "now": now, "token": token}
-                for outbox_id, sid, status in accepted
-            ],
-        )
-        if hook:
-            hook("before_commit", accepted[-1][0])
-    recorded = affected(result)
-    report.sent += len(accepted)
-    if recorded != len(accepted):
-        # Reconcile took these back while we sent them; it asks Twilio before any resend.
-        log.warning("%d sent rows were no longer ours to record", len(accepted) - recorded)
+    record_sids(runtime, token, accepted, report, hook)
 
 
 def _already_sent(runtime: Runtime, work: Work, token: str, report: SendReport) -> bool:
@@ -333,7 +158,7 @@ def _already_sent(runtime: Runtime, work: Work, token: str, report: SendReport) 
         return True
     if sid is None:
         return False
-    _record_sids(runtime, token, [(work.outbox_id, sid, "sent")], SendReport())
+    record_sids(runtime, token, [(work.outbox_id, sid, "sent")], SendReport())
     report.recovered += 1
     log.info("outbox %s: found at the provider, not sent again", work.outbox_id)
     return True
