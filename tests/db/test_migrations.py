@@ -57,3 +57,23 @@ def test_health_fails_on_a_database_one_migration_behind(tmp_path: Path) -> None
     response = _app_on(url).test_client().get("/healthz")
     assert response.status_code == 503
     assert "at 0002" in response.get_json()["migrations"]
+
+
+def test_health_reports_the_scheduler_in_this_process(app: Any, clock: FrozenClock) -> None:
+    from nudges.web import get_runtime
+    from scheduler.runner import tick
+
+    runtime = get_runtime(app)
+    runtime.scheduler_in_process = True
+    client = app.test_client()
+    starting = client.get("/healthz")
+    assert starting.status_code == 200
+    assert starting.get_json()["scheduler"]["detail"] == "starting"
+    clock.advance(minutes=5)  # no tick for five minutes: something is wrong
+    stalled = client.get("/healthz")
+    assert stalled.status_code == 503
+    assert "no successful tick" in stalled.get_json()["scheduler_problem"]
+    tick(runtime)
+    ticked = client.get("/healthz")
+    assert ticked.status_code == 200
+    assert ticked.get_json()["scheduler"]["last_tick"] == clock.now().isoformat()
