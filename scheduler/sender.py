@@ -32,10 +32,12 @@ from scheduler.claims import SENDING, Work, claim_batch, record_sids, release, r
 from scheduler.throttle import Throttle
 
 log = logging.getLogger(__name__)
-# Calls in one chunk must finish well inside reconcile's STUCK_AFTER (15 min):
-# at most 50 calls of at most 10 s each, and never more than a minute of throttle.
-MAX_CHUNK = 50
-# ...and however slow the calls, a claim is renewed at least this often.
+# SIDs are recorded after each chunk, so a sender killed mid-batch leaves at
+# most about ten seconds of sends for reconcile to look up (never the batch).
+CHUNK_SECONDS = 10
+MAX_CHUNK = 250
+# However slow the provider, a claim is renewed at least this often, far inside
+# reconcile's STUCK_AFTER (15 min), so a live sender never loses its rows.
 RENEW_EVERY = timedelta(minutes=1)
 
 
@@ -57,7 +59,7 @@ Hook = Callable[[str, int], None]
 
 
 def chunk_size(rate: float) -> int:
-    return max(1, min(MAX_CHUNK, int(rate * 60)))
+    return max(1, min(MAX_CHUNK, int(rate * CHUNK_SECONDS)))
 
 
 def send_queued(
@@ -85,7 +87,7 @@ def send_queued(
     """
     report = SendReport()
     throttle = throttle or Throttle(runtime.settings.max_sends_per_second)
-    chunk = chunk_size(runtime.settings.max_sends_per_second)
+    chunk = chunk_size(1.0 / throttle.interval)
     while report.sent + report.failed + report.skipped + report.retried < limit:
         token = secrets.token_hex(16)
         batch = claim_batch(runtime, min(batch_size, limit), token, report)
