@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from messages import Nudge, load_library
 from nudges.db.models import AuditEvent, Outbox, Subscriber
+from nudges.domain.consent import State
 from nudges.domain.outbox import OutboxState
 from nudges.domain.preferences import candidate_zones
 from nudges.domain.schedule import (
@@ -107,7 +108,7 @@ def _due(session: Session, dialect: str, now: datetime, limit: int) -> list[Row[
             Subscriber.lang,
             Subscriber.nudges_sent,
         )
-        .where(Subscriber.next_send_at <= now, Subscriber.state == "active")
+        .where(Subscriber.next_send_at <= now, Subscriber.state == State.ACTIVE.value)
         .order_by(Subscriber.next_send_at)
         .limit(limit)
     )

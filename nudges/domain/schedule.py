@@ -19,6 +19,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from nudges.domain.consent import State
+
 FREQUENCY_DAYS: dict[str, tuple[int, ...]] = {
     "3w": (0, 2, 4),  # Monday normalise, Wednesday one action, Friday a small win
     "daily": (0, 1, 2, 3, 4, 5, 6),
@@ -160,7 +162,7 @@ def refusal_at_send(
     sending, because consent and the clock may have moved since dispatch."""
     if state is None:
         return "no subscriber"
-    if state != "active" or unusable:
+    if state != State.ACTIVE.value or unusable:
         return "no longer active"
     if not inside_window(now, zones, window):
         return "outside the send window"
