@@ -119,6 +119,7 @@ EXAMPLE_FIELDS = {
     "zone": "Eastern",
     "frequency": "3 times a week",
     "client": "client #12",
+    "focus": "parent guilt",
 }
 
 

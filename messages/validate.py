@@ -44,6 +44,7 @@ LONGEST_FIELDS = {
     "zone": "Mountain",
     "frequency": "3 times a week",
     "client": "client #123456",
+    "focus": "juggling work and family",
 }
 
 REQUIRED_FACTS: dict[str, tuple[str, ...]] = {
@@ -71,7 +72,8 @@ REQUIRED_FACTS: dict[str, tuple[str, ...]] = {
     "time_moved": ("{time}", "{window}"),
     "zone_set": ("{time}", "{zone}"),
     "no_window": ("{window}", "{zone}", "ZONE"),
-    "clinician_alert": ("{client}", "988", "dashboard"),
+    "clinician_alert": ("{program}", "one of your clients", "log in"),
+    "track_menu": ("1", "2", "3"),
 }
 REQUIRED_FACTS_ES: dict[str, tuple[str, ...]] = {
     "help": ("{program}", "{support}", "988", "988lifeline.org", "STOP", "911"),

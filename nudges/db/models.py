@@ -98,6 +98,10 @@ class Subscriber(Base):
     unusable_reason: Mapped[str | None] = mapped_column(String(32))
     clinician_id: Mapped[int | None] = mapped_column(ForeignKey("clinician.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # What the clinician calls this client (no full name is needed).
+    alias: Mapped[str | None] = mapped_column(String(60))
+    # Until then a bare 1, 2 or 3 picks the track (set when the choice is offered).
+    track_choice_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     clinician: Mapped[Clinician | None] = relationship()
 
@@ -146,6 +150,12 @@ class CrisisAlert(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("clinician.id"))
+    # "rules" (tier 1: texted to the clinician) or "possible" (dashboard only).
+    tier: Mapped[str] = mapped_column(String(16), default="rules")
+    # The words that raised the alert, for the clinician to read after login.
+    # Kept ALERT_TEXT_DAYS only, then cleared by maintenance.
+    message_text: Mapped[str | None] = mapped_column(Text)
 
 
 class AuditEvent(Base):
@@ -157,6 +167,7 @@ class AuditEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     actor: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(64))
+    clinician_id: Mapped[int | None] = mapped_column(ForeignKey("clinician.id"), index=True)
     subscriber_id: Mapped[int | None] = mapped_column(ForeignKey("subscriber.id"), index=True)
     detail: Mapped[str | None] = mapped_column(String(500))
 
@@ -193,6 +204,9 @@ class Outbox(Base):
     # Who holds the claim: every write a sender makes to a row it claimed is
     # conditional on this still being its token (reconcile clears it).
     claim_token: Mapped[str | None] = mapped_column(String(32))
+    # Set when the text goes to someone other than the subscriber (a clinician's
+    # crisis alert); otherwise the subscriber's number is used.
+    to_phone: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

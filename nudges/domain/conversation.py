@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from nudges.domain.consent import Event, State
-from nudges.domain.keywords import Intent, Kind
+from nudges.domain.keywords import TRACK_CHOICES, Intent, Kind
 from nudges.domain.phone import lifeline_reaches
 from nudges.domain.preferences import (
     candidate_zones,
@@ -41,6 +41,12 @@ class Subscription:
     timezone: str
     send_minute: int = 12 * 60
     frequency: str = "3w"
+    track: str = "perfectionism"
+    # Until then a bare 1, 2 or 3 picks the track (offered with the welcome or TRACK).
+    track_choice_until: datetime | None = None
+
+    def choosing_track(self, now: datetime) -> bool:
+        return self.track_choice_until is not None and self.track_choice_until > now
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,13 @@ class Decision:
 
 
 SUBSCRIBED = (State.ACTIVE, State.PAUSED, State.PENDING)
+CHOICE_OPEN = timedelta(days=1)  # how long a bare 1/2/3 means a track after the offer
+CHOICE_OPEN_AFTER_JOIN = timedelta(days=8)  # longer than a pending sign-up lives
+TRACK_LABELS = {
+    "perfectionism": "trying to be a perfect parent",
+    "guilt": "parent guilt",
+    "role_strain": "juggling work and family",
+}
 
 
 def decide(
@@ -130,6 +143,8 @@ def decide(
             create=sub is None,
             event=Event.JOIN,
             keep_consent_text=True,
+            # A parent who joined themselves picks their focus after YES.
+            changes={"track_choice_until": now + CHOICE_OPEN_AFTER_JOIN},
         )
     if sub is None or state not in SUBSCRIBED:
         key = "menu" if intent.kind is Kind.MENU else "not_subscribed"
@@ -161,15 +176,20 @@ def _confirm(
     key = {State.PENDING: "welcome", State.STOPPED: "rejoined"}.get(state, "resumed")
     promise = promised_time(sub, phone, rules, now)
     fields = {"time": promise.text if promise else format_minute(sub.send_minute)}
+    replies: tuple[Say, ...] = (Say(key, fields),)
+    changes: dict[str, object] = {"paused_until": None}
+    if state is State.PENDING and sub.choosing_track(now):
+        replies += (Say("track_menu"),)
+        changes["track_choice_until"] = now + CHOICE_OPEN
     return Decision(
         # Under Advanced Opt-Out Twilio sends its own opt-in reply (the welcome the
         # README gives), so nobody gets two.
-        replies=() if quiet else (Say(key, fields),),
+        replies=() if quiet else replies,
         event=Event.CONFIRM,
         keep_consent_text=True,
         start_programme=state in (State.PENDING, State.STOPPED),
         reschedule=True,
-        changes={"paused_until": None},
+        changes=changes,
     )
 
 
@@ -229,9 +249,29 @@ def _preference(
         )
     if kind is Kind.MENU:
         return Decision(replies=(Say("menu"),))
+    if kind in (Kind.TRACK, Kind.CHOICE):
+        return _track(sub, intent, now)
     if kind is Kind.UNCLEAR_OPT_OUT:
         return Decision(replies=(Say("opt_out_question"),))
     return Decision(replies=(Say("consent_prompt" if pending else "unrecognised"),))
+
+
+def _track(sub: Subscription, intent: Intent, now: datetime) -> Decision:
+    """TRACK shows the choice; TRACK 2, or a bare 2 while the choice is open, sets it.
+
+    Switching keeps the parent's place: the next nudge is the same week's in the
+    new track. A bare number with no choice open is not guessed at."""
+    if intent.kind is Kind.CHOICE and not sub.choosing_track(now):
+        return Decision(replies=(Say("number_unclear"),))
+    if intent.track is None or intent.track not in TRACK_CHOICES:
+        return Decision(
+            replies=(Say("track_menu"),), changes={"track_choice_until": now + CHOICE_OPEN}
+        )
+    return Decision(
+        replies=(Say("track_set", {"focus": TRACK_LABELS[intent.track]}),),
+        changes={"track": intent.track, "track_choice_until": None},
+        audit=(("track_changed", intent.track),),
+    )
 
 
 @dataclass(frozen=True)

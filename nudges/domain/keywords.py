@@ -47,6 +47,8 @@ class Kind(StrEnum):
     DAILY = "daily"
     WEEKLY = "weekly"
     MENU = "menu"
+    TRACK = "track"  # TRACK, or TRACK 2 / TRACK guilt: what the texts are about
+    CHOICE = "choice"  # a bare 1, 2 or 3: a track choice only when one was offered
     OTHER = "other"
 
 
@@ -58,6 +60,7 @@ class Intent:
     minute: int | None = None  # TIME: local minutes after midnight; None if unreadable
     zone: str | None = None  # ZONE: IANA name; None if unreadable
     zone_text: str = ""  # ZONE: what the parent typed, for the reply
+    track: str | None = None  # TRACK x / CHOICE n: the track named or numbered
 
     @property
     def is_bare_keyword(self) -> bool:
@@ -115,6 +118,7 @@ def interpret(body: str) -> Intent:
         minute=intent.minute,
         zone=intent.zone,
         zone_text=intent.zone_text,
+        track=intent.track,
     )
 
 
@@ -153,12 +157,56 @@ def _keyword(text: str, plain: str, raw: str) -> Intent:
         return Intent(Kind.WEEKLY)
     if is_only(words, MENU_WORDS):
         return Intent(Kind.MENU)
+    track = _track(joined)
+    if track is not None:
+        return track
     if MAYBE_OPT_OUT.search(joined) and len(words) <= 8 and not OTHER_STOP.search(plain):
         return Intent(Kind.UNCLEAR_OPT_OUT)
     # "I need help" is not the HELP keyword, but the help reply (with 988) is the kind answer.
     if _HELP_ANYWHERE.search(plain) and len(plain) <= 160:
         return Intent(Kind.HELP_ES if "ayuda" in plain else Kind.HELP)
     return Intent(Kind.OTHER)
+
+
+# The three concerns the tracks grew from, in the order the choice offers them.
+TRACK_CHOICES = ("perfectionism", "guilt", "role_strain")
+_TRACK_NAMES = {
+    "perfectionism": "perfectionism",
+    "perfect": "perfectionism",
+    "perfection": "perfectionism",
+    "guilt": "guilt",
+    "mom guilt": "guilt",
+    "parent guilt": "guilt",
+    "juggling": "role_strain",
+    "work": "role_strain",
+    "work and family": "role_strain",
+    "juggling work and family": "role_strain",
+    "balance": "role_strain",
+}
+_TRACK_COMMAND = re.compile(
+    r"(?:track|focus|topic|change track|change focus|change topic)\b\s*(.*)"
+)
+_CHOICE = re.compile(r"(?:#|no\.?\s*|number\s+|option\s+)?([123])")
+
+
+def _track(joined: str) -> Intent | None:
+    """`TRACK`, `TRACK 2`, `focus guilt`; a bare `1`, `2` or `3` is a CHOICE."""
+    bare = _CHOICE.fullmatch(joined)
+    if bare:
+        return Intent(Kind.CHOICE, track=TRACK_CHOICES[int(bare.group(1)) - 1])
+    command = _TRACK_COMMAND.fullmatch(joined)
+    if not command:
+        return None
+    rest = command.group(1).strip()
+    if not rest:
+        return Intent(Kind.TRACK)
+    numbered = _CHOICE.fullmatch(rest)
+    if numbered:
+        return Intent(Kind.TRACK, track=TRACK_CHOICES[int(numbered.group(1)) - 1])
+    named = _TRACK_NAMES.get(rest.replace("_", " "))
+    if named is None and len(rest.split()) > 3:
+        return None  # "focus is hard today" is a sentence, not a command
+    return Intent(Kind.TRACK, track=named)
 
 
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}

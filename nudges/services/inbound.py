@@ -162,7 +162,14 @@ def _epoch() -> datetime:
 def _snapshot(sub: Subscriber | None) -> Subscription | None:
     if sub is None:
         return None
-    return Subscription(State(sub.state), sub.timezone, sub.send_minute, sub.frequency)
+    return Subscription(
+        State(sub.state),
+        sub.timezone,
+        sub.send_minute,
+        sub.frequency,
+        sub.track,
+        sub.track_choice_until,
+    )
 
 
 def _seen_reply(session: Session, message_sid: str) -> Reply | None:

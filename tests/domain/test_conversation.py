@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
@@ -125,3 +125,45 @@ def test_zones_that_share_no_window_are_parked_with_a_reply() -> None:
     decision = decide(sub(State.ACTIVE), ATLANTA, interpret("ZONE Hawaii"), narrow, NOW)
     assert keys(decision) == ["no_window"]
     assert ("parked_no_window", None) in decision.audit
+
+
+def test_a_parent_who_joined_is_offered_a_focus_with_the_welcome() -> None:
+    pending = Subscription(
+        State.PENDING, "America/New_York", track_choice_until=NOW + timedelta(days=7)
+    )
+    decision = decide(pending, ATLANTA, interpret("YES"), RULES, NOW)
+    assert keys(decision) == ["welcome", "track_menu"]
+    assert decision.changes["track_choice_until"] == NOW + timedelta(days=1)
+
+
+def test_an_invited_parent_whose_clinician_chose_a_track_is_not_asked() -> None:
+    decision = decide(sub(State.PENDING), ATLANTA, interpret("YES"), RULES, NOW)
+    assert keys(decision) == ["welcome"]
+
+
+def test_a_bare_number_picks_a_track_only_while_the_choice_is_open() -> None:
+    open_choice = Subscription(
+        State.ACTIVE, "America/New_York", track_choice_until=NOW + timedelta(hours=2)
+    )
+    chosen = decide(open_choice, ATLANTA, interpret("2"), RULES, NOW)
+    assert keys(chosen) == ["track_set"] and chosen.changes["track"] == "guilt"
+    assert chosen.changes["track_choice_until"] is None
+    closed = decide(sub(State.ACTIVE), ATLANTA, interpret("2"), RULES, NOW)
+    assert keys(closed) == ["number_unclear"] and "track" not in closed.changes
+
+
+@pytest.mark.parametrize(("body", "track"), [("TRACK 3", "role_strain"), ("focus guilt", "guilt")])
+def test_track_with_a_choice_sets_it_at_any_time(body: str, track: str) -> None:
+    decision = run(State.PAUSED, body)
+    assert decision.changes["track"] == track
+    assert ("track_changed", track) in decision.audit
+
+
+def test_track_alone_offers_the_choice() -> None:
+    decision = run(State.ACTIVE, "TRACK")
+    assert keys(decision) == ["track_menu"]
+    assert decision.changes["track_choice_until"] == NOW + timedelta(days=1)
+
+
+def test_join_opens_the_choice_for_after_yes() -> None:
+    assert "track_choice_until" in run(None, "JOIN").changes

@@ -48,8 +48,9 @@ def test_yes_activates_and_welcomes_with_988_and_keeps_the_consent_record(
     twilio: SignedClient, app: Any
 ) -> None:
     replies(twilio.text(ANNA_ATLANTA, "JOIN"))
-    [welcome] = replies(twilio.text(ANNA_ATLANTA, "Yes", sid="SM" + "a" * 32))
+    [welcome, focus] = replies(twilio.text(ANNA_ATLANTA, "Yes", sid="SM" + "a" * 32))
     assert "988" in welcome
+    assert "Reply 1" in focus and "3 for juggling work and family" in focus
     for word in ("TIME", "PAUSE", "STOP", "HELP"):
         assert word in welcome
     sub = subscriber(app, ANNA_ATLANTA)
@@ -255,3 +256,20 @@ def test_yes_from_a_number_never_asked_gets_the_consent_prompt_first(
     assert "Msg&data rates may apply" in prompt
     sub = subscriber(app, CARLOS_CHICAGO)
     assert sub is not None and sub.state == "pending"
+
+
+def test_a_parent_picks_a_focus_after_yes_and_keeps_their_place(
+    twilio: SignedClient, app: Any
+) -> None:
+    join_and_confirm(twilio)
+    [reply] = replies(twilio.text(ANNA_ATLANTA, "2"))
+    assert "parent guilt" in reply
+    sub = subscriber(app, ANNA_ATLANTA)
+    assert sub is not None and sub.track == "guilt"
+    # The choice is closed now: a later bare number is not misread.
+    [later] = replies(twilio.text(ANNA_ATLANTA, "3"))
+    assert "TRACK" in later
+    sub = subscriber(app, ANNA_ATLANTA)
+    assert sub is not None and sub.track == "guilt"
+    [switched] = replies(twilio.text(ANNA_ATLANTA, "TRACK 3"))
+    assert "juggling work and family" in switched

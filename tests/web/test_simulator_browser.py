@@ -61,9 +61,9 @@ def test_a_parent_joins_and_asks_for_help_on_the_simulator(page: Any, live_url: 
     send(page, "HELP")
     bubbles = page.locator("[data-who=service]").all_inner_texts()
     bubbles = [b.rsplit("\n", 1)[0] for b in bubbles]  # the last line is the time
-    assert len(bubbles) == 3
+    assert len(bubbles) == 4  # YES brings the welcome and the focus choice
     assert "YES" in bubbles[0]
-    assert "988" in bubbles[1] and "988" in bubbles[2]
+    assert "988" in bubbles[1] and "Reply 1" in bubbles[2] and "988" in bubbles[3]
     mine = page.locator("[data-who=you]").all_inner_texts()
     assert [m.split("\n")[0] for m in mine] == ["JOIN", "YES", "HELP"]
 
@@ -96,7 +96,7 @@ def test_the_thread_survives_long_messages_and_shows_nudges_from_a_tick(
     for n in range(8):
         send(page, f"thinking out loud {n}: " + "so much laundry and so little sleep " * 25)
     assert page.locator("[data-who=you]").count() == 11
-    assert page.locator("[data-who=service]").count() == 11
+    assert page.locator("[data-who=service]").count() == 12
     clock.set(datetime(2026, 11, 25, 15, 0, tzinfo=UTC))  # Wednesday 10am in Atlanta
     assert tick(get_runtime(app)).send.sent == 1
     page.goto(live_url + "/dev/phone")
