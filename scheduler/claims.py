@@ -58,13 +58,16 @@ def claim_batch(runtime: Runtime, size: int, token: str, report: SendReport) -> 
                 row.slot_at,
                 now,
                 runtime.settings.send_window,
+                row.kind,
             )
+            if not (row.to_phone or row.phone):
+                reason = "no number to send to"
             if reason is not None:
                 skipped.append(row.id)
                 log.info("outbox %s skipped at send time: %s", row.id, reason)
                 continue
             sms = OutgoingSms(
-                to=row.phone,
+                to=row.to_phone or row.phone,
                 body=row.body or "",
                 status_callback=callback_url(runtime.settings.public_base_url, row.id),
                 validity_period=VALIDITY_SECONDS,
@@ -122,6 +125,8 @@ def _claimed_rows(session: Session, ids: list[int]) -> list[Row[Any]]:
                 Outbox.slot_at,
                 Outbox.created_at,
                 Outbox.verify_before_send,
+                Outbox.kind,
+                Outbox.to_phone,
                 Subscriber.phone,
                 Subscriber.state,
                 Subscriber.timezone,

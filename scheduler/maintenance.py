@@ -13,6 +13,7 @@ from nudges.domain.consent import PENDING_LIFETIME_DAYS, Event, State
 from nudges.domain.outbox import FINAL, OutboxState
 from nudges.domain.send_errors import MAX_ATTEMPTS
 from nudges.runtime import Runtime
+from nudges.services.alerts import forget_old_texts
 from nudges.services.consent import apply_consent_event
 from nudges.services.subscriptions import reschedule
 
@@ -129,4 +130,5 @@ def maintain(runtime: Runtime, now: datetime) -> MaintenanceReport:
     resume_paused(runtime, now, report)
     settle_stuck(runtime, now, report)
     purge_bodies(runtime, now, report)
+    report.purged += forget_old_texts(runtime, now)
     return report

@@ -84,3 +84,20 @@ def sends_invitation(state: State, event: Event) -> bool:
     """A clinician's invitation texts only a number that has never been asked,
     or whose earlier invitation expired: exactly one invitation per consent request."""
     return event is Event.INVITE and state in (State.NONE, State.EXPIRED)
+
+
+def invitation_refusal(state: State, same_clinician: bool) -> str | None:
+    """Why a clinician may not invite this number now, in words for the clinician;
+    None when the one invitation text may go. A number is never silently taken
+    over from another clinician, and after a stop only the parent can rejoin."""
+    if sends_invitation(state, Event.INVITE):
+        return None
+    if state is State.PENDING:
+        if same_clinician:
+            return "You have already invited this number; it is waiting for their YES."
+        return "This number already has a sign-up waiting for a reply, so it was not invited."
+    if state in (State.ACTIVE, State.PAUSED):
+        if same_clinician:
+            return "This number is already your client."
+        return "This number already gets GoodEnough texts, so it was not invited."
+    return "This number asked us to stop texting it. Only the parent can rejoin, by texting START."

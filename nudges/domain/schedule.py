@@ -117,6 +117,21 @@ def next_slot(
     return None
 
 
+def window_opening(
+    zones: tuple[str, ...], window: tuple[time, time], now: datetime
+) -> datetime | None:
+    """`now` if it is inside the window in every zone, else when it next opens
+    (None if the zones share no window in the next week)."""
+    if inside_window(now, zones, window):
+        return now
+    today = now.astimezone(ZoneInfo(zones[0])).date()
+    for offset in range(8):
+        shared = shared_window(today + timedelta(days=offset), zones, window)
+        if shared is not None and shared[0] > now:
+            return shared[0]
+    return None
+
+
 def local_minute(at: datetime, zone: str) -> int:
     """Minutes after local midnight of `at` in `zone`."""
     local = at.astimezone(ZoneInfo(zone))
@@ -150,6 +165,9 @@ def programme_position(index: int, programme_length: int, checkins: int) -> tupl
     return "checkin", (index - programme_length) % checkins
 
 
+INVITATION_STALE_AFTER = timedelta(days=1)
+
+
 def refusal_at_send(
     state: str | None,
     unusable: bool,
@@ -157,12 +175,30 @@ def refusal_at_send(
     slot: datetime,
     now: datetime,
     window: tuple[time, time],
+    kind: str = "nudge",
 ) -> str | None:
-    """Why a queued nudge must not go out now, or None. Checked at the moment of
-    sending, because consent and the clock may have moved since dispatch."""
+    """Why a queued text must not go out now, or None. Checked at the moment of
+    sending, because consent and the clock may have moved since it was queued.
+
+    - a nudge: only to an active number, inside the window, not stale;
+    - an invitation: only while the invitation is still pending, inside the window;
+    - a clinician's crisis alert: at any hour (alerts are not nudges).
+    """
+    if kind == "alert":
+        return None
     if state is None:
         return "no subscriber"
-    if state != State.ACTIVE.value or unusable:
+    if unusable:
+        return "number unusable"
+    if kind == "invitation":
+        if state != State.PENDING.value:
+            return "invitation no longer pending"
+        if not inside_window(now, zones, window):
+            return "outside the send window"
+        if now - slot > INVITATION_STALE_AFTER:
+            return "invitation too old to send"
+        return None
+    if state != State.ACTIVE.value:
         return "no longer active"
     if not inside_window(now, zones, window):
         return "outside the send window"

@@ -19,11 +19,12 @@ from sqlalchemy.orm import Session
 
 from messages import system_text
 from nudges.config import Settings
-from nudges.db.models import AuditEvent, CrisisAlert, InboundMessage, Subscriber
+from nudges.db.models import AuditEvent, InboundMessage, Subscriber
 from nudges.domain.consent import Event, State
 from nudges.domain.conversation import Decision, Rules, Say, Subscription, decide, help_reply
 from nudges.domain.keywords import Intent, Kind, interpret
 from nudges.runtime import Runtime
+from nudges.services.alerts import raise_alert
 from nudges.services.consent import apply_consent_event
 from nudges.services.subscriptions import new_subscriber, reschedule
 
@@ -198,7 +199,7 @@ def _apply(
     for name, value in decision.changes.items():
         setattr(sub, name, value)
     if decision.crisis:
-        _crisis(session, sub, intent, now)
+        _crisis(session, settings, sub, intent, sms.body, now)
     if decision.event is not None:
         apply_consent_event(
             session,
@@ -219,22 +220,22 @@ def _apply(
     return sub
 
 
-def _crisis(session: Session, sub: Subscriber, intent: Intent, now: datetime) -> None:
-    """Pause nudges, record an alert for the enrolling clinician, audit. Never the text."""
+def _crisis(
+    session: Session,
+    settings: Settings,
+    sub: Subscriber,
+    intent: Intent,
+    text: str,
+    now: datetime,
+) -> None:
+    """Pause nudges, alert the enrolling clinician, audit (categories, never the text)."""
     if State(sub.state) in (State.ACTIVE, State.PAUSED):
         apply_consent_event(session, sub, Event.CRISIS, now, source="crisis")
-        sub.paused_until = None  # until someone reviews, or the parent says RESUME
+        sub.paused_until = None  # until the clinician resumes, or the parent says RESUME
         sub.next_send_at = None
-    categories = ",".join(intent.crisis.categories) if intent.crisis else None
-    session.add(
-        CrisisAlert(
-            subscriber_id=sub.id,
-            clinician_id=sub.clinician_id,
-            categories=categories or "crisis",
-            created_at=now,
-        )
-    )
-    _audit(session, now, "crisis_detected", sub.id, categories)
+    categories = ",".join(intent.crisis.categories) if intent.crisis else ""
+    raise_alert(session, settings, sub, categories or "crisis", text, now)
+    _audit(session, now, "crisis_detected", sub.id, categories or None)
     log.warning("crisis language detected; reply sent, nudges paused, alert recorded")
 
 

@@ -138,7 +138,7 @@ def test_check_ins_start_a_month_later(sent: int, length: int, gap_days: int) ->
         (None, False, utc(2026, 11, 23, 15), "no subscriber"),
         ("stopped", False, utc(2026, 11, 23, 15), "no longer active"),
         ("paused", False, utc(2026, 11, 23, 15), "no longer active"),
-        ("active", True, utc(2026, 11, 23, 15), "no longer active"),
+        ("active", True, utc(2026, 11, 23, 15), "number unusable"),
         ("active", False, utc(2026, 11, 24, 2), "outside the send window"),
         ("active", False, utc(2026, 11, 23, 18, 1), "too late for its slot"),
     ],
@@ -150,3 +150,24 @@ def test_refusal_at_send(
 
     slot = utc(2026, 11, 23, 15)
     assert refusal_at_send(state, unusable, (NY,), slot, now, WINDOW) == reason
+
+
+@pytest.mark.parametrize(
+    ("kind", "state", "now", "reason"),
+    [
+        ("invitation", "pending", utc(2026, 11, 23, 15), None),
+        ("invitation", "active", utc(2026, 11, 23, 15), "invitation no longer pending"),
+        ("invitation", "stopped", utc(2026, 11, 23, 15), "invitation no longer pending"),
+        ("invitation", "pending", utc(2026, 11, 24, 2), "outside the send window"),
+        ("invitation", "pending", utc(2026, 11, 25, 15), "invitation too old to send"),
+        ("alert", None, utc(2026, 11, 24, 7), None),  # 2am: alerts go at any hour
+        ("alert", "stopped", utc(2026, 11, 24, 7), None),
+    ],
+)
+def test_refusal_at_send_by_kind(
+    kind: str, state: str | None, now: datetime, reason: str | None
+) -> None:
+    from nudges.domain.schedule import refusal_at_send
+
+    slot = utc(2026, 11, 23, 15)
+    assert refusal_at_send(state, False, (NY,), slot, now, WINDOW, kind) == reason

@@ -1,0 +1,208 @@
+"""A clinician invites a client: exactly one invitation text, nothing more until
+the parent texts YES. From the web page, `nudges enroll`, or a CSV list."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from messages import system_text
+from nudges.db.models import Outbox, Subscriber
+from nudges.domain.consent import Event, State, invitation_refusal
+from nudges.domain.conversation import CHOICE_OPEN_AFTER_JOIN
+from nudges.domain.keywords import TRACK_CHOICES
+from nudges.domain.outbox import OutboxState
+from nudges.domain.phone import InvalidPhone, lifeline_reaches, parse_phone
+from nudges.domain.preferences import candidate_zones, clamp_to_window, lifeline_zone
+from nudges.domain.schedule import window_opening
+from nudges.runtime import Runtime
+from nudges.services.audit import record
+from nudges.services.consent import apply_consent_event
+from nudges.services.subscriptions import new_subscriber
+
+FREQUENCIES = ("3w", "daily")
+
+
+class InviteError(ValueError):
+    """Why an invitation cannot be made, in words for the clinician."""
+
+
+@dataclass(frozen=True)
+class Invitation:
+    phone: str  # as typed
+    alias: str = ""
+    track: str | None = None  # None: the parent chooses after YES
+    timezone: str | None = None  # None: from the number
+    send_minute: int | None = None  # None: noon
+    frequency: str = "3w"
+
+
+@dataclass(frozen=True)
+class CheckedInvitation:
+    phone: str  # E.164
+    alias: str
+    track: str | None
+    timezone: str | None
+    send_minute: int | None
+    frequency: str
+
+
+def check(invitation: Invitation) -> CheckedInvitation:
+    """Validate what was typed; raises InviteError naming the problem."""
+    try:
+        phone = parse_phone(invitation.phone)
+    except InvalidPhone as exc:
+        raise InviteError(str(exc)) from None
+    if not lifeline_reaches(phone):
+        raise InviteError("We can only text numbers in the US and Canada, where 988 answers.")
+    alias = " ".join(invitation.alias.split())
+    if len(alias) > 60:
+        raise InviteError("Keep the alias short (60 characters at most); no full name is needed.")
+    if invitation.track is not None and invitation.track not in TRACK_CHOICES:
+        raise InviteError("Choose one of the tracks, or let the parent choose.")
+    if invitation.timezone is not None and not lifeline_zone(invitation.timezone):
+        raise InviteError("Choose a US or Canadian time zone.")
+    if invitation.frequency not in FREQUENCIES:
+        raise InviteError("Choose 3 a week or daily.")
+    minute = invitation.send_minute
+    if minute is not None and not 0 <= minute < 24 * 60:
+        raise InviteError("Choose a time of day.")
+    return CheckedInvitation(
+        phone, alias, invitation.track, invitation.timezone, minute, invitation.frequency
+    )
+
+
+def invite(runtime: Runtime, clinician_id: int, invitation: Invitation) -> int:
+    """Invite one number; returns the client's id. Raises InviteError."""
+    checked = check(invitation)
+    with runtime.db.session() as session:
+        return _invite(session, runtime, clinician_id, checked, runtime.clock.now())
+
+
+def _invite(
+    session: Session,
+    runtime: Runtime,
+    clinician_id: int,
+    inv: CheckedInvitation,
+    now: datetime,
+) -> int:
+    settings = runtime.settings
+    sub = session.scalar(select(Subscriber).where(Subscriber.phone == inv.phone).with_for_update())
+    if sub is not None:
+        refusal = invitation_refusal(State(sub.state), sub.clinician_id == clinician_id)
+        if refusal:
+            raise InviteError(refusal)
+    else:
+        sub = new_subscriber(session, settings, inv.phone, now)
+    sub.clinician_id = clinician_id
+    sub.alias = inv.alias or f"client ending {inv.phone[-4:]}"
+    sub.frequency = inv.frequency
+    if inv.timezone:
+        sub.timezone = inv.timezone
+    if inv.send_minute is not None:
+        sub.send_minute = clamp_to_window(inv.send_minute, settings.send_window)
+    if inv.track:
+        sub.track, sub.track_choice_until = inv.track, None
+    else:
+        sub.track_choice_until = now + CHOICE_OPEN_AFTER_JOIN
+    actor = f"clinician:{clinician_id}"
+    apply_consent_event(session, sub, Event.INVITE, now, source=actor)
+    zones = candidate_zones(sub.phone, sub.timezone)
+    send_at = window_opening(zones, settings.send_window, now) or now
+    body = system_text("invitation", program=settings.program_name)
+    session.add(
+        Outbox(
+            dedupe_key=f"invite:{sub.id}:{now.isoformat()}",
+            kind="invitation",
+            subscriber_id=sub.id,
+            clinician_id=clinician_id,
+            slot_at=send_at,
+            next_attempt_at=send_at,
+            body=body,
+            state=OutboxState.QUEUED.value,
+            attempts=0,
+            verify_before_send=False,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    record(session, now, "invited", actor=actor, subscriber_id=sub.id, clinician_id=clinician_id)
+    return sub.id
+
+
+Rows = Iterable[tuple[int, CheckedInvitation]]
+Progress = Callable[[Rows], Rows]
+
+
+@dataclass
+class CsvReport:
+    problems: list[str]
+    invited: int = 0
+    skipped: int = 0
+
+
+def read_csv(text: str) -> list[tuple[int, Invitation]]:
+    """Rows of `phone[,alias[,track]]`, with or without a header row."""
+    rows: list[tuple[int, Invitation]] = []
+    for number, fields in enumerate(csv.reader(io.StringIO(text)), start=1):
+        cells = [cell.strip() for cell in fields]
+        if not any(cells):
+            continue
+        if number == 1 and cells[0].lower() in ("phone", "number", "phone number"):
+            continue
+        track = cells[2].lower() if len(cells) > 2 and cells[2] else None
+        alias = cells[1] if len(cells) > 1 else ""
+        rows.append((number, Invitation(phone=cells[0], alias=alias, track=track)))
+    return rows
+
+
+def import_csv(
+    runtime: Runtime,
+    clinician_id: int,
+    rows: list[tuple[int, Invitation]],
+    *,
+    skip_invalid: bool = False,
+    progress: Callable[
+        [Iterable[tuple[int, CheckedInvitation]]], Iterable[tuple[int, CheckedInvitation]]
+    ]
+    | None = None,
+) -> CsvReport:
+    """Check every row first (format, area, duplicates in the file, numbers that may
+    not be invited); with any problem nothing is imported unless `skip_invalid`."""
+    report = CsvReport(problems=[])
+    good: list[tuple[int, CheckedInvitation]] = []
+    seen: dict[str, int] = {}
+    with runtime.db.session() as session:
+        for number, invitation in rows:
+            try:
+                checked = check(invitation)
+                if checked.phone in seen:
+                    raise InviteError(f"the same number as row {seen[checked.phone]}")
+                seen[checked.phone] = number
+                _refusal(session, clinician_id, checked.phone)
+            except InviteError as exc:
+                report.problems.append(f"row {number}: {exc}")
+                continue
+            good.append((number, checked))
+    if report.problems and not skip_invalid:
+        return report
+    report.skipped = len(report.problems)
+    for _number, checked in progress(good) if progress else good:
+        with runtime.db.session() as session:
+            _invite(session, runtime, clinician_id, checked, runtime.clock.now())
+        report.invited += 1
+    return report
+
+
+def _refusal(session: Session, clinician_id: int, phone: str) -> None:
+    sub = session.scalar(select(Subscriber).where(Subscriber.phone == phone))
+    if sub is not None:
+        refusal = invitation_refusal(State(sub.state), sub.clinician_id == clinician_id)
+        if refusal:
+            raise InviteError(refusal)
