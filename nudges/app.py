@@ -31,13 +31,21 @@ def create_app(
 
     app.extensions["nudges"] = build_runtime(settings, clock=clock, transport=transport)
 
-    from nudges.web import health, status, webhooks
+    from nudges.web import clinician, extensions, health, status, webhooks
 
+    extensions.init_app(app, settings)
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(status.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(clinician.bp)
+    # Twilio's webhooks are signed, not sessions: CSRF does not apply to them.
+    extensions.csrf.exempt(webhooks.bp)
+    extensions.csrf.exempt(status.bp)
     if settings.sms_transport == "console":
         from nudges.web import simulator
 
         app.register_blueprint(simulator.bp)
+        # The simulator holds no login or authority to forge; it is a dev tool
+        # for the console transport only.
+        extensions.csrf.exempt(simulator.bp)
     return app

@@ -9,6 +9,7 @@ import secrets
 import sys
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -79,6 +80,123 @@ def sms(phone: str, body: str) -> None:
     for text in reply.messages:
         click.echo(text)
         click.echo()
+
+
+@main.group(help="Clinician accounts.")
+def clinician() -> None:
+    pass
+
+
+@clinician.command(
+    "add",
+    help="Create a clinician account; the password comes from a prompt "
+    "(or standard input when it is not a terminal).",
+)
+@click.argument("email")
+@click.option("--name", default="", help="Shown on their pages.")
+@click.option("--phone", default="", help="Mobile number for crisis alert texts.")
+def clinician_add(email: str, name: str, phone: str) -> None:
+    from nudges.services.clinicians import MIN_PASSWORD, AccountError, create_clinician
+
+    if sys.stdin.isatty():
+        password = click.prompt(
+            f"Password (at least {MIN_PASSWORD} characters)",
+            hide_input=True,
+            confirmation_prompt=True,
+        )
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    runtime = runtime_or_exit()
+    try:
+        view = create_clinician(runtime, email, password, name=name, phone=phone)
+    except AccountError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    finally:
+        runtime.db.dispose()
+    alerts = (
+        "crisis alerts by text and on the dashboard"
+        if view.has_phone
+        else ("crisis alerts on the dashboard (no phone given, so no alert texts)")
+    )
+    click.echo(f"clinician {view.email} created; they log in at /clinician/login; {alerts}")
+
+
+@main.command(
+    "enroll",
+    help="Invite a client (one invitation text), or a list with --csv "
+    "(columns phone, alias, track; nothing is imported if any row is invalid).",
+)
+@click.argument("phone", required=False)
+@click.option("--clinician", "email", required=True, help="The inviting clinician's email.")
+@click.option("--alias", default="", help="What the clinician calls them (no full name).")
+@click.option(
+    "--track",
+    type=click.Choice(["perfectionism", "guilt", "role_strain"]),
+    help="Focus of the texts; by default the parent chooses after YES.",
+)
+@click.option(
+    "--csv",
+    "csv_file",
+    type=click.File("r", encoding="utf-8-sig"),
+    help="A CSV file of clients instead of one PHONE.",
+)
+@click.option("--skip-invalid", is_flag=True, help="With --csv: import the valid rows anyway.")
+def enroll(phone: str | None, email: str, alias: str, track: str | None,
+           csv_file: TextIO | None, skip_invalid: bool) -> None:  # fmt: skip
+    from nudges.services import enrolment
+    from nudges.services.clinicians import by_email
+
+    if bool(phone) == bool(csv_file):
+        raise click.UsageError("give one PHONE or --csv FILE")
+    runtime = runtime_or_exit()
+    try:
+        clinician_view = by_email(runtime, email)
+        if clinician_view is None:
+            click.echo(
+                f"error: no clinician {email}; create one with nudges clinician add", err=True
+            )
+            sys.exit(2)
+        if phone:
+            invitation = enrolment.Invitation(phone=phone, alias=alias, track=track)
+            try:
+                enrolment.invite(runtime, clinician_view.id, invitation)
+            except enrolment.InviteError as exc:
+                click.echo(f"error: {exc}", err=True)
+                sys.exit(1)
+            click.echo("invited: one invitation text is queued; nothing more until they reply YES")
+            return
+        assert csv_file is not None
+        _enroll_csv(runtime, clinician_view.id, csv_file.read(), skip_invalid)
+    finally:
+        runtime.db.dispose()
+
+
+def _enroll_csv(runtime: Runtime, clinician_id: int, text: str, skip_invalid: bool) -> None:
+    from nudges.services import enrolment
+
+    rows = enrolment.read_csv(text)
+    if not rows:
+        click.echo("error: the file has no rows", err=True)
+        sys.exit(1)
+
+    def with_bar(good: enrolment.Rows) -> enrolment.Rows:
+        items = list(good)
+        with click.progressbar(items, label="inviting", file=sys.stderr) as bar:
+            yield from bar
+
+    report = enrolment.import_csv(
+        runtime, clinician_id, rows, skip_invalid=skip_invalid, progress=with_bar
+    )
+    for problem in report.problems:
+        click.echo(problem, err=True)
+    if report.problems and not skip_invalid:
+        click.echo(
+            f"nothing imported: {len(report.problems)} row(s) need fixing (or use --skip-invalid)",
+            err=True,
+        )
+        sys.exit(1)
+    click.echo(f"invited {report.invited}; skipped {report.skipped}")
 
 
 @main.group(help="The nudge library.")

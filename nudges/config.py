@@ -43,6 +43,9 @@ class Settings:
     twilio_messaging_service_sid: str = ""
     twilio_api_base_url: str = ""
     message_retention_days: int = 30
+    # Where the login limiter counts attempts: memory:// for one process; with
+    # several web workers use a shared store such as redis://127.0.0.1:6379.
+    ratelimit_storage_uri: str = "memory://"
 
 
 def parse_window(raw: str) -> tuple[time, time]:
@@ -185,4 +188,11 @@ def _text_settings(env: Env) -> dict[str, Any]:
     support = _get(env, "SUPPORT_CONTACT", "help@goodenough.example")
     if not 1 <= len(support) <= 40:
         raise _fail("SUPPORT_CONTACT", "1 to 40 characters (an email, phone or URL)")
-    return {"program_name": program, "support_contact": support}
+    limiter = _get(env, "RATELIMIT_STORAGE_URI", "memory://")
+    if not re.match(r"^(memory|redis|rediss|memcached)://", limiter):
+        raise _fail("RATELIMIT_STORAGE_URI", "use memory:// or redis://host:6379")
+    return {
+        "program_name": program,
+        "support_contact": support,
+        "ratelimit_storage_uri": limiter,
+    }

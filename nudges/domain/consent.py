@@ -101,3 +101,12 @@ def invitation_refusal(state: State, same_clinician: bool) -> str | None:
             return "This number is already your client."
         return "This number already gets GoodEnough texts, so it was not invited."
     return "This number asked us to stop texting it. Only the parent can rejoin, by texting START."
+
+
+def client_status(state: State, unusable: bool) -> str:
+    """What a clinician sees: invited, active, paused, stopped, expired, unreachable."""
+    if unusable and state not in (State.STOPPED, State.EXPIRED):
+        return "unreachable"
+    if state in (State.PENDING, State.NONE):
+        return "invited"
+    return state.value

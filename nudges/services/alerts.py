@@ -88,13 +88,14 @@ def _text_the_clinician(
     alert.notified_at = now
 
 
-def acknowledge(runtime: Runtime, clinician_id: int, alert_id: int) -> bool:
-    """Record that the clinician saw the alert; False if it is not theirs."""
+def acknowledge(runtime: Runtime, clinician_id: int, alert_id: int) -> int | None:
+    """Record that the clinician saw the alert; returns the client's id, or None
+    if the alert is not theirs."""
     now = runtime.clock.now()
     with runtime.db.session() as session:
         alert = session.get(CrisisAlert, alert_id)
         if alert is None or not _is_theirs(session, alert, clinician_id):
-            return False
+            return None
         if alert.acknowledged_at is None:
             alert.acknowledged_at, alert.acknowledged_by = now, clinician_id
             record(
@@ -105,7 +106,7 @@ def acknowledge(runtime: Runtime, clinician_id: int, alert_id: int) -> bool:
                 subscriber_id=alert.subscriber_id,
                 clinician_id=clinician_id,
             )
-        return True
+        return alert.subscriber_id
 
 
 def _is_theirs(session: Session, alert: CrisisAlert, clinician_id: int) -> bool:

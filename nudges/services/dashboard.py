@@ -1,0 +1,283 @@
+"""What a clinician sees and does: their own clients only. Every function takes
+the clinician's id and returns nothing for a client that is not theirs (the
+pages answer 404), and every view of a client is audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from nudges.db.models import AuditEvent, ConsentEvent, CrisisAlert, Outbox, Subscriber
+from nudges.domain.consent import Event, State, client_status
+from nudges.domain.conversation import TRACK_LABELS
+from nudges.domain.phone import last_four
+from nudges.domain.preferences import clamp_to_window, format_minute, zone_label
+from nudges.runtime import Runtime
+from nudges.services.audit import record
+from nudges.services.consent import apply_consent_event
+from nudges.services.subscriptions import reschedule
+
+
+@dataclass(frozen=True)
+class ClientRow:
+    id: int
+    alias: str
+    masked: str  # last four digits only
+    track: str
+    status: str
+    last_nudge_at: datetime | None
+    last_nudge_status: str | None
+    open_alerts: int
+
+
+@dataclass(frozen=True)
+class AlertView:
+    id: int
+    created_at: datetime
+    categories: str
+    tier: str
+    text: str | None
+    acknowledged_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ClientDetail:
+    row: ClientRow
+    zone: str
+    send_time: str
+    frequency: str
+    track_key: str
+    consent: list[tuple[datetime, str, str, str]]  # at, from, to, source
+    nudges: list[tuple[datetime, str, str]]  # when, kind, status
+    alerts: list[AlertView]
+
+
+def _row(session: Session, sub: Subscriber) -> ClientRow:
+    last = session.execute(
+        select(Outbox.slot_at, Outbox.state, Outbox.provider_status)
+        .where(Outbox.subscriber_id == sub.id, Outbox.kind == "nudge")
+        .order_by(Outbox.slot_at.desc())
+        .limit(1)
+    ).first()
+    open_alerts = session.scalar(
+        select(func.count())
+        .select_from(CrisisAlert)
+        .where(CrisisAlert.subscriber_id == sub.id, CrisisAlert.acknowledged_at.is_(None))
+    )
+    return ClientRow(
+        id=sub.id,
+        alias=sub.alias or f"client ending {last_four(sub.phone)}",
+        masked=f"***-{last_four(sub.phone)}",
+        track=TRACK_LABELS.get(sub.track, sub.track),
+        status=client_status(State(sub.state), bool(sub.unusable_reason)),
+        last_nudge_at=last.slot_at if last else None,
+        last_nudge_status=last.state if last else None,
+        open_alerts=int(open_alerts or 0),
+    )
+
+
+def clients(runtime: Runtime, clinician_id: int) -> list[ClientRow]:
+    """The clinician's clients, those with open alerts first."""
+    with runtime.db.session() as session:
+        subs = session.scalars(
+            select(Subscriber)
+            .where(Subscriber.clinician_id == clinician_id)
+            .order_by(Subscriber.id)
+        ).all()
+        rows = [_row(session, sub) for sub in subs]
+    return sorted(rows, key=lambda r: (-r.open_alerts, r.alias.lower(), r.id))
+
+
+def _own(session: Session, clinician_id: int, client_id: int) -> Subscriber | None:
+    sub = session.get(Subscriber, client_id)
+    return sub if sub is not None and sub.clinician_id == clinician_id else None
+
+
+def client_detail(runtime: Runtime, clinician_id: int, client_id: int) -> ClientDetail | None:
+    now = runtime.clock.now()
+    with runtime.db.session() as session:
+        sub = _own(session, clinician_id, client_id)
+        if sub is None:
+            return None
+        consent = [
+            (e.at, e.from_state, e.to_state, e.source)
+            for e in session.scalars(
+                select(ConsentEvent)
+                .where(ConsentEvent.subscriber_id == sub.id)
+                .order_by(ConsentEvent.id)
+            )
+        ]
+        nudges = [
+            (o.slot_at, o.kind, o.state)
+            for o in session.scalars(
+                select(Outbox)
+                .where(Outbox.subscriber_id == sub.id, Outbox.kind != "alert")
+                .order_by(Outbox.slot_at.desc())
+                .limit(100)
+            )
+        ]
+        alerts = [
+            AlertView(a.id, a.created_at, a.categories, a.tier, a.message_text, a.acknowledged_at)
+            for a in session.scalars(
+                select(CrisisAlert)
+                .where(CrisisAlert.subscriber_id == sub.id)
+                .order_by(CrisisAlert.id.desc())
+            )
+        ]
+        record(
+            session,
+            now,
+            "client_viewed",
+            actor=f"clinician:{clinician_id}",
+            subscriber_id=sub.id,
+            clinician_id=clinician_id,
+        )
+        return ClientDetail(
+            row=_row(session, sub),
+            zone=zone_label(sub.timezone),
+            send_time=format_minute(sub.send_minute),
+            frequency="every day" if sub.frequency == "daily" else "3 a week",
+            track_key=sub.track,
+            consent=consent,
+            nudges=nudges,
+            alerts=alerts,
+        )
+
+
+ACTIONS = {"pause": Event.PAUSE, "resume": Event.RESUME, "end": Event.OPT_OUT}
+
+
+def act(runtime: Runtime, clinician_id: int, client_id: int, action: str) -> bool:
+    """Pause, resume or end a client's texts; False if the client is not theirs."""
+    now = runtime.clock.now()
+    actor = f"clinician:{clinician_id}"
+    with runtime.db.session() as session:
+        sub = _own(session, clinician_id, client_id)
+        if sub is None or action not in ACTIONS:
+            return False
+        apply_consent_event(session, sub, ACTIONS[action], now, source=actor)
+        if action == "pause":
+            sub.paused_until = None
+        reschedule(sub, runtime.settings, now, session)
+        record(
+            session,
+            now,
+            {"pause": "paused", "resume": "resumed", "end": "ended"}[action],
+            actor=actor,
+            subscriber_id=sub.id,
+            clinician_id=clinician_id,
+        )
+        return True
+
+
+def change(
+    runtime: Runtime,
+    clinician_id: int,
+    client_id: int,
+    *,
+    track: str | None = None,
+    send_minute: int | None = None,
+) -> bool:
+    """Change a client's track (keeping their place) or send time."""
+    now = runtime.clock.now()
+    actor = f"clinician:{clinician_id}"
+    with runtime.db.session() as session:
+        sub = _own(session, clinician_id, client_id)
+        if sub is None:
+            return False
+        if track and track in TRACK_LABELS and track != sub.track:
+            sub.track, sub.track_choice_until = track, None
+            record(session, now, "track_changed", actor=actor, subscriber_id=sub.id,
+                   clinician_id=clinician_id, detail=track)  # fmt: skip
+        if send_minute is not None:
+            sub.send_minute = clamp_to_window(send_minute, runtime.settings.send_window)
+            reschedule(sub, runtime.settings, now, session)
+            record(session, now, "time_changed", actor=actor, subscriber_id=sub.id,
+                   clinician_id=clinician_id, detail=format_minute(sub.send_minute))  # fmt: skip
+        return True
+
+
+@dataclass(frozen=True)
+class WeekBar:
+    week_of: date
+    delivered: int
+    opt_outs: int
+
+
+def weekly_chart(runtime: Runtime, clinician_id: int, weeks: int = 8) -> list[WeekBar]:
+    """Nudges delivered and opt-outs per week (Monday to Sunday, UTC) across the
+    clinician's clients, oldest first."""
+    now = runtime.clock.now()
+    today = now.astimezone(ZoneInfo("UTC")).date()
+    first = today - timedelta(days=today.weekday() + 7 * (weeks - 1))
+    since = datetime.combine(first, datetime.min.time(), tzinfo=ZoneInfo("UTC"))
+    mine = select(Subscriber.id).where(Subscriber.clinician_id == clinician_id)
+    with runtime.db.session() as session:
+        delivered = session.scalars(
+            select(Outbox.slot_at).where(
+                Outbox.subscriber_id.in_(mine),
+                Outbox.kind == "nudge",
+                Outbox.state == "delivered",
+                Outbox.slot_at >= since,
+            )
+        ).all()
+        stopped = session.scalars(
+            select(ConsentEvent.at).where(
+                and_(
+                    ConsentEvent.subscriber_id.in_(mine),
+                    ConsentEvent.to_state == State.STOPPED.value,
+                    ConsentEvent.at >= since,
+                )
+            )
+        ).all()
+    bars = []
+    for n in range(weeks):
+        start = first + timedelta(days=7 * n)
+        end = start + timedelta(days=7)
+        bars.append(
+            WeekBar(
+                start,
+                sum(1 for at in delivered if start <= at.date() < end),
+                sum(1 for at in stopped if start <= at.date() < end),
+            )
+        )
+    return bars
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    at: datetime
+    actor: str
+    action: str
+    client: str | None
+    detail: str | None
+
+
+def audit_for(runtime: Runtime, clinician_id: int, limit: int = 300) -> list[AuditLine]:
+    """The audit log of the clinician's own actions and their own clients."""
+    with runtime.db.session() as session:
+        aliases = {
+            sub_id: alias or f"client #{sub_id}"
+            for sub_id, alias in session.execute(
+                select(Subscriber.id, Subscriber.alias).where(
+                    Subscriber.clinician_id == clinician_id
+                )
+            )
+        }
+        events = session.scalars(
+            select(AuditEvent)
+            .where(
+                (AuditEvent.clinician_id == clinician_id)
+                | AuditEvent.subscriber_id.in_(list(aliases) or [-1])
+            )
+            .order_by(AuditEvent.id.desc())
+            .limit(limit)
+        ).all()
+        return [
+            AuditLine(e.at, e.actor, e.action, aliases.get(e.subscriber_id or -1), e.detail)
+            for e in events
+        ]

@@ -1,0 +1,74 @@
+"""Flask extensions, created unbound and attached in `init_app`: login sessions
+(Flask-Login), CSRF on every clinician form (Flask-WTF), and the login limiter
+(Flask-Limiter)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager, UserMixin
+from flask_wtf.csrf import CSRFProtect
+
+from nudges.config import Settings
+from nudges.services.clinicians import ClinicianView, load
+
+SESSION_LIFETIME = timedelta(hours=8)
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+class ClinicianUser(UserMixin):
+    def __init__(self, view: ClinicianView) -> None:
+        self.view = view
+        self.id = view.id
+
+    def get_id(self) -> str:
+        return str(self.view.id)
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.public_base_url.startswith("https://"),
+        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
+        WTF_CSRF_TIME_LIMIT=int(SESSION_LIFETIME.total_seconds()),
+        RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
+        RATELIMIT_HEADERS_ENABLED=True,
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "clinician.login"
+    login_manager.login_message = "Please log in to see your clients."
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+    limiter.init_app(app)
+    # One app per process in production; tests build many, each with fresh counts.
+    limiter.reset()
+
+
+@login_manager.user_loader
+def _load_clinician(user_id: str) -> ClinicianUser | None:
+    from flask import current_app
+
+    from nudges.web import get_runtime
+
+    if not user_id.isdigit():
+        return None
+    view = load(get_runtime(current_app), int(user_id))
+    return ClinicianUser(view) if view else None
+
+
+def login_email_key() -> str:
+    """The per-account limit's key: the email typed (lowercased)."""
+    return "login:" + (request.form.get("email", "") or "").strip().lower()[:254]
+
+
+def failed_login(response: Any) -> bool:
+    """Only failed attempts count against the limits (a success redirects)."""
+    return bool(response.status_code != 302)
