@@ -142,8 +142,14 @@ def clinician_add(email: str, name: str, phone: str) -> None:
     help="A CSV file of clients instead of one PHONE.",
 )
 @click.option("--skip-invalid", is_flag=True, help="With --csv: import the valid rows anyway.")
-def enroll(phone: str | None, email: str, alias: str, track: str | None,
-           csv_file: TextIO | None, skip_invalid: bool) -> None:  # fmt: skip
+def enroll(
+    phone: str | None,
+    email: str,
+    alias: str,
+    track: str | None,
+    csv_file: TextIO | None,
+    skip_invalid: bool,
+) -> None:
     from nudges.services import enrolment
     from nudges.services.clinicians import by_email
 

@@ -130,13 +130,14 @@ def sign(token: str, url: str, params: dict[str, str]) -> str:
 class SignedClient:
     """Posts form data signed the way Twilio signs it."""
 
-    def __init__(self, client: Any, token: str) -> None:
+    def __init__(self, client: Any, token: str, base_url: str = PUBLIC_BASE_URL) -> None:
         self.client = client
         self.token = token
+        self.base_url = base_url
         self._sid = 0
 
     def post(self, path: str, data: dict[str, str], *, signature: str | None = None) -> Any:
-        url = PUBLIC_BASE_URL + path
+        url = self.base_url + path
         sig = sign(self.token, url, data) if signature is None else signature
         return self.client.post(path, data=data, headers={"X-Twilio-Signature": sig})
 

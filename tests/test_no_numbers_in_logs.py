@@ -25,8 +25,16 @@ from tests.conftest import SignedClient
 from tests.fakes.fake_twilio import FakeTwilio
 
 ANNA = "+14045550123"
-WRITTEN = ["+14045550123", "14045550123", "4045550123", "404-555-0123", "(404) 555-0123",
-           "404.555.0123", "555-0123", "5550123"]  # fmt: skip
+WRITTEN = [
+    "+14045550123",
+    "14045550123",
+    "4045550123",
+    "404-555-0123",
+    "(404) 555-0123",
+    "404.555.0123",
+    "555-0123",
+    "5550123",
+]
 SAID = ["I want to die", "TIME 10am", "my kids were sweet at dinner tonight"]
 
 

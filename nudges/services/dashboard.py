@@ -191,13 +191,27 @@ def change(
             return False
         if track and track in TRACK_LABELS and track != sub.track:
             sub.track, sub.track_choice_until = track, None
-            record(session, now, "track_changed", actor=actor, subscriber_id=sub.id,
-                   clinician_id=clinician_id, detail=track)  # fmt: skip
+            record(
+                session,
+                now,
+                "track_changed",
+                actor=actor,
+                subscriber_id=sub.id,
+                clinician_id=clinician_id,
+                detail=track,
+            )
         if send_minute is not None:
             sub.send_minute = clamp_to_window(send_minute, runtime.settings.send_window)
             reschedule(sub, runtime.settings, now, session)
-            record(session, now, "time_changed", actor=actor, subscriber_id=sub.id,
-                   clinician_id=clinician_id, detail=format_minute(sub.send_minute))  # fmt: skip
+            record(
+                session,
+                now,
+                "time_changed",
+                actor=actor,
+                subscriber_id=sub.id,
+                clinician_id=clinician_id,
+                detail=format_minute(sub.send_minute),
+            )
         return True
 
 

@@ -48,8 +48,15 @@ class Clinic:
         return self.client.post(path, data={**data, "csrf_token": token(page.data)})
 
     def invite(self, phone: str, **fields: str) -> Any:
-        data = {"phone": phone, "alias": "Mum of twins", "track": "", "timezone": "",
-                "send_time": "", "frequency": "3w", **fields}  # fmt: skip
+        data = {
+            "phone": phone,
+            "alias": "Mum of twins",
+            "track": "",
+            "timezone": "",
+            "send_time": "",
+            "frequency": "3w",
+            **fields,
+        }
         return self.post("/clinician/clients/new", "/clinician/clients/new", **data)
 
 
@@ -206,13 +213,23 @@ def test_acknowledging_and_resuming_are_recorded(
     assert lee.post(f"/clinician/clients/{sub_id}/resume", page).status_code == 302
     [sub] = rows(runtime, Subscriber)
     assert sub.state == "active" and sub.next_send_at is not None
-    assert lee.post(f"/clinician/clients/{sub_id}/change", page, track="role_strain",
-                    send_time="10am").status_code == 302  # fmt: skip
+    assert (
+        lee.post(
+            f"/clinician/clients/{sub_id}/change", page, track="role_strain", send_time="10am"
+        ).status_code
+        == 302
+    )
     [sub] = rows(runtime, Subscriber)
     assert sub.track == "role_strain" and sub.send_minute == 600
     audit = lee.client.get("/clinician/audit").data
-    for action in (b"invited", b"alert acknowledged", b"resumed", b"track changed",
-                   b"client viewed", b"login"):  # fmt: skip
+    for action in (
+        b"invited",
+        b"alert acknowledged",
+        b"resumed",
+        b"track changed",
+        b"client viewed",
+        b"login",
+    ):
         assert action in audit
 
 
@@ -225,9 +242,13 @@ def test_another_clinicians_client_is_404_on_every_url(
     sub_id = client_id(runtime)
     [alert] = rows(runtime, CrisisAlert)
     assert ross.client.get(f"/clinician/clients/{sub_id}").status_code == 404
-    for path in (f"/clinician/clients/{sub_id}/pause", f"/clinician/clients/{sub_id}/resume",
-                 f"/clinician/clients/{sub_id}/end", f"/clinician/clients/{sub_id}/change",
-                 f"/clinician/alerts/{alert.id}/acknowledge"):  # fmt: skip
+    for path in (
+        f"/clinician/clients/{sub_id}/pause",
+        f"/clinician/clients/{sub_id}/resume",
+        f"/clinician/clients/{sub_id}/end",
+        f"/clinician/clients/{sub_id}/change",
+        f"/clinician/alerts/{alert.id}/acknowledge",
+    ):
         assert ross.post(path, "/clinician/", track="guilt").status_code == 404, path
     assert b"Mum of twins" not in ross.client.get("/clinician/").data
     assert b"Mum of twins" not in ross.client.get("/clinician/audit").data

@@ -1,0 +1,129 @@
+"""`nudges clinician add` and `nudges enroll`, as an operator uses them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from nudges.cli import main
+from nudges.config import load_settings
+from nudges.db.models import Clinician, Outbox, Subscriber
+from nudges.db.session import Database
+
+PASSWORD = "correct horse battery\n"
+
+
+@pytest.fixture
+def env(database_url: str) -> dict[str, str]:
+    return {"DATABASE_URL": database_url, "SMS_TRANSPORT": "console", "SECRET_KEY": "k"}
+
+
+def count(env: dict[str, str], model: object) -> int:
+    db = Database(load_settings(env).database_url)
+    try:
+        with db.session() as session:
+            return int(session.scalar(select(func.count()).select_from(model)) or 0)  # type: ignore[arg-type]
+    finally:
+        db.dispose()
+
+
+def add_lee(env: dict[str, str]) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["clinician", "add", "Dr.Lee@Example.org", "--phone", "(312) 555-0100"],
+        input=PASSWORD,
+        env=env,
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_clinician_add_reads_the_password_from_standard_input(env: dict[str, str]) -> None:
+    add_lee(env)
+    assert count(env, Clinician) == 1
+    db = Database(load_settings(env).database_url)
+    with db.session() as session:
+        lee = session.scalar(select(Clinician))
+        assert lee is not None and lee.email == "dr.lee@example.org"
+        assert lee.phone == "+13125550100"
+        assert "correct horse" not in lee.password_hash and lee.password_hash.startswith("scrypt")
+    db.dispose()
+
+
+@pytest.mark.parametrize(
+    ("args", "password", "says"),
+    [
+        (["clinician", "add", "a@example.org"], "short\n", "at least 12 characters"),
+        (["clinician", "add", "not-an-email"], PASSWORD, "email"),
+        (["clinician", "add", "a@example.org", "--phone", "12"], PASSWORD, "phone number"),
+    ],
+)
+def test_clinician_add_refuses_bad_input_plainly(
+    env: dict[str, str], args: list[str], password: str, says: str
+) -> None:
+    result = CliRunner().invoke(main, args, input=password, env=env)
+    assert result.exit_code == 2 and says in result.output
+    assert count(env, Clinician) == 0
+
+
+def test_enroll_one_number_queues_one_invitation(env: dict[str, str]) -> None:
+    add_lee(env)
+    runner = CliRunner()
+    ok = runner.invoke(
+        main,
+        [
+            "enroll",
+            "404-555-0123",
+            "--clinician",
+            "dr.lee@example.org",
+            "--alias",
+            "A",
+            "--track",
+            "guilt",
+        ],
+        env=env,
+    )
+    assert ok.exit_code == 0 and "invited" in ok.output
+    again = runner.invoke(
+        main, ["enroll", "(404) 555-0123", "--clinician", "dr.lee@example.org"], env=env
+    )
+    assert again.exit_code == 1 and "already invited" in again.output
+    assert count(env, Outbox) == 1
+    unknown = runner.invoke(
+        main, ["enroll", "404-555-0199", "--clinician", "who@example.org"], env=env
+    )
+    assert unknown.exit_code == 2 and "no clinician" in unknown.output
+
+
+def test_a_csv_with_one_bad_row_imports_nothing_and_names_the_row(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    add_lee(env)
+    csv = tmp_path / "clients.csv"
+    csv.write_text("phone,alias,track\n404-555-0124,A,guilt\n555-01,B,\n(404) 555-0125,C,\n")
+    runner = CliRunner()
+    refused = runner.invoke(
+        main, ["enroll", "--csv", str(csv), "--clinician", "dr.lee@example.org"], env=env
+    )
+    assert refused.exit_code == 1
+    assert "row 3:" in refused.output and "nothing imported" in refused.output
+    assert count(env, Subscriber) == 0 and count(env, Outbox) == 0
+    skipped = runner.invoke(
+        main,
+        ["enroll", "--csv", str(csv), "--clinician", "dr.lee@example.org", "--skip-invalid"],
+        env=env,
+    )
+    assert skipped.exit_code == 0 and "invited 2; skipped 1" in skipped.output
+    assert count(env, Outbox) == 2
+
+
+def test_a_csv_with_a_duplicate_row_says_which(env: dict[str, str], tmp_path: Path) -> None:
+    add_lee(env)
+    csv = tmp_path / "clients.csv"
+    csv.write_text("404-555-0124\n404.555.0124\n")
+    result = CliRunner().invoke(
+        main, ["enroll", "--csv", str(csv), "--clinician", "dr.lee@example.org"], env=env
+    )
+    assert result.exit_code == 1 and "row 2: the same number as row 1" in result.output
