@@ -1,18 +1,24 @@
-"""Crisis language in an inbound text: `detect_crisis(text) -> CrisisSignal | None`.
+# ruff: noqa: E501 - phrase tables read best one rule per line
+"""Crisis language in an inbound text, tier 1: `detect_crisis(text) -> CrisisSignal | None`.
 
-A curated phrase list, not a model: predictable, fast, explainable in review.
+Phrase rules by warning-sign category (after AFSP's warning signs and the C-SSRS
+items): suicidal statements, preparation and access to means, acts in progress
+or done, goodbyes, burden, hopelessness and feeling trapped, not being safe,
+self-harm, harm to a child (acts and intrusive images), and domestic violence;
+English and Spanish. Predictable, instant, explainable in review, and pure.
+
 It favours recall. A false alarm costs one kind text with 988 in it and a
-clinician glancing at a dashboard; a miss can cost a life. So idioms are only
-excluded where the idiom is unmistakable ("this is killing me", "dying to"),
-and negation is honoured only for harm to a child ("I'd never hurt my kids"),
-where the parent is telling us the opposite of a risk. "I don't want to live"
-is a crisis: negation inside a crisis phrase is part of the phrase.
+clinician glancing at a dashboard; a miss can cost a life. So idioms are removed
+only where unmistakable ("this is killing me", "dying to"), and negation is
+honoured only where the parent tells us the opposite of a risk in so many words
+("not suicidal", "I'd never hurt my baby"), never for despair ("I don't want to
+live" is a crisis: the negation is part of the phrase).
 
-Text is normalised first: lowercase, accents stripped (Spanish without accents
-still matches), apostrophes dropped ("can't" and "cant" read the same), runs of
-3+ repeated letters squeezed ("diiiie" -> "die"), everything else a space.
-Patterns are plain alternations with no nested repetition, so a 10 kB message
-is scanned in linear time.
+Text is normalised first: lowercase, accents stripped, apostrophes dropped,
+runs of 3+ repeated letters squeezed ("diiiie" -> "die"), everything else a
+space; then text-speak is expanded ("2" -> to, "b" -> be, "w" -> with,
+"kms" -> kill myself, "dye" -> die when it is not about hair). Patterns are
+plain alternations with no nested repetition, so a 10 kB message is linear.
 """
 
 from __future__ import annotations
@@ -29,119 +35,380 @@ class CrisisSignal:
     categories: tuple[str, ...]
 
 
-_ME = r"(?:my ?self|myslef|mysef|my ?selfe|meself)"
-_KID = (
-    r"(?:baby|babies|bby|kid|kids|child|children|son|sons|daughter|daughters|toddler|newborn"
-    r"|infant|little one|boy|girl|him|her|them)"
+MAX_SCAN = 20_000  # characters; a webhook body is at most a few kB
+
+# --- text-speak --------------------------------------------------------------------
+_SPEAK = {
+    "2": "to",
+    "b": "be",
+    "w": "with",
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "wanna": "want to",
+    "wana": "want to",
+    "wan": "want",
+    "gonna": "going to",
+    "gona": "going to",
+    "ima": "i am going to",
+    "imma": "i am going to",
+    "im": "i am",
+    "ive": "i have",
+    "id": "i would",
+    "ill": "i will",
+    "dont": "do not",
+    "doesnt": "does not",
+    "didnt": "did not",
+    "cant": "can not",
+    "cannot": "can not",
+    "cnt": "can not",
+    "wont": "will not",
+    "wouldnt": "would not",
+    "couldnt": "could not",
+    "isnt": "is not",
+    "aint": "am not",
+    "kms": "kill myself",
+    "kil": "kill",
+    "kiling": "killing",
+    "kys": "kill myself",
+    "unalive": "kill",
+    "unaliving": "killing",
+    "no1": "no one",
+    "noone": "no one",
+    "nobody": "no one",
+    "wud": "would",
+    "wld": "would",
+    "cud": "could",
+    "shud": "should",
+    "bout": "about",
+    "abt": "about",
+    "thinkin": "thinking",
+    "killin": "killing",
+    "goin": "going",
+    "tryin": "trying",
+    "nemore": "anymore",
+    "anymor": "anymore",
+    "any more": "anymore",
+    "n e more": "anymore",
+    "2nite": "tonight",
+    "tonite": "tonight",
+    "2night": "tonight",
+    "rn": "right now",
+    "bc": "because",
+    "cuz": "because",
+    "coz": "because",
+    "pls": "please",
+    "plz": "please",
+    "myslef": "myself",
+    "mysef": "myself",
+    "meself": "myself",
+    "sucide": "suicide",
+    "suicde": "suicide",
+    "suiside": "suicide",
+    "sucidal": "suicidal",
+    "suicidle": "suicidal",
+    "od": "overdose",
+    "odd": "overdose",
+    "oded": "overdosed",
+    "odd on": "overdosed on",
+}
+_SPEAK_RE = re.compile(
+    r"(?<![a-z0-9])(?:"
+    + "|".join(sorted(map(re.escape, _SPEAK), key=len, reverse=True))
+    + r")(?![a-z0-9])"
 )
-_WANT = r"(?:want|wanna|wana|need|going|gonna|ready|about|planning|plan|trying|try|tempted)"
+# "dye" is a misspelling of "die" unless it is about hair, eggs or fabric.
+_DYE = re.compile(r"\bdye\b(?! (?:my|her|his|the|their|it|them|eggs|hair|job|pack|kit))")
+
+# --- shared pieces -----------------------------------------------------------------
+_ME = r"(?:myself|my self|me)"
+_KID = (
+    r"(?:baby|babies|newborn|infant|kid|kids|child|children|son|sons|daughter|daughters"
+    r"|toddler|toddlers|little one|little ones|boy|boys|girl|girls|twins|him|her|them)"
+)
+_MY_KID = r"(?:(?:my|the|our|this|that|his|her) )?" + _KID
+_INTENT = (
+    r"(?:want to|want|going to|about to|ready to|planning to|plan to|trying to|try to|need to"
+    r"|thinking about|thinking of|think about|tempted to|might|will|would|could|gonna|wish i could)"
+)
+_PILLS = (
+    r"(?:pills|pill|tablets|meds|medication|medications|medicine|sleeping pills|painkillers"
+    r"|pain killers|antidepressants|xanax|ambien|tylenol|advil|ibuprofen|paracetamol|oxy"
+    r"|oxycodone|percocet|insulin|benadryl|valium|klonopin|prescription|prescriptions|bottle"
+    r"|whole bottle|the bottle|everything in the (?:medicine )?cabinet)"
+)
+_TAKE_PAST = r"(?:took|taken|swallowed|downed|ate|overdosed on|popped|chugged)"
+_PARTNER = (
+    r"(?:he|she|they|partner|husband|wife|boyfriend|girlfriend|ex|bf|gf|fiance|babys dad"
+    r"|babys father|my dad|my mom|his dad|stepdad)"
+)
 
 PATTERNS: dict[str, list[str]] = {
     "suicidal": [
-        r"\b(?:suicid\w*|sucid\w*|suicd\w*|suiscid\w*|suisid\w*|suiside\w*|sewer ?slide)",
-        r"\bkil+ ?(?:ing )?" + _ME,
-        r"\bkms\b",
-        r"\bkys\b",
-        r"\bkill me\b",
-        r"\bun ?aliv(?:e|ing)\b",
-        r"\b(?:end|ending|take|taking|end ?ing) (?:my|my own) li(?:fe|ves)\b",
-        r"\b(?:end|ending) (?:it|it all|everything|things)\b(?! (?:was|is|of|off|up|with|at))",
-        r"\b" + _WANT + r" (?:to )?(?:die|be dead|dead)\b",
-        r"\b(?:wish|hope) (?:i|id) (?:was|were|could|would|had) (?:be )?(?:dead|die|died|gone)\b",
+        r"\bsu[iy]?[cs]+i?de?\w*",  # suicide, suicidal and their misspellings
+        r"\bthinking (?:about|of) (?:killing|ending)\b(?! (?:the|a|those|these|that|it off|weeds|bugs"
+        r"|spiders|time|my (?:job|marriage|lease)))",
+        r"\b(?:thinking about|want to|going to|planning to|about to|might) (?:take|taking|swallow"
+        r"|swallowing) (?:all|every one|the whole|a bunch|a handful|enough) (?:of )?(?:my |the )?"
+        + _PILLS,
+        r"\bkill(?:ing)? " + _ME + r"\b",
+        r"\bkill me\b(?! (?:now|softly))",
+        r"\b(?:end|ending|take|taking|ended) (?:my|my own) li(?:fe|ves)\b",
+        r"\b(?:end|ending) (?:it|it all|everything|things|this)\b"
+        r"(?! (?:was|is|of|off|up|with|at|for the day|early))",
+        r"\b" + _INTENT + r" (?:to )?(?:die|be dead|dead|end it)\b",
+        r"\b(?:wish|hope) (?:i|i was|i were|i would|i could)(?: be)? (?:dead|die|died|gone)\b",
         r"\bbetter off dead\b",
-        r"\b(?:dont|do not|never|no longer|dont even) (?:want|wanna|wish) (?:to )?"
-        r"(?:live|be alive|exist|be here|wake up|go on|keep going|be around)\b",
-        r"\bnever wake up\b",
-        r"\b(?:hope|wish) i (?:dont|do not|never|wont) wake up\b",
-        r"\b(?:no|nothing|no reason) (?:reason )?to live\b",
-        r"\bnothing (?:left )?to live for\b",
-        r"\bnot worth (?:living|it anymore|being alive)\b",
-        r"\b(?:better off|happier|fine) without me\b",
-        r"\b(?:i am|im|i feel like|feel like) (?:such )?a burden\b",
-        r"\b(?:overdose|overdosing|od on)\b",
-        r"\b(?:take|taking|swallow|swallowing) (?:all )?(?:of )?(?:my|the|these|those) pills\b",
-        r"\b(?:hang|hanging|shoot|shooting|drown|drowning) " + _ME,
-        r"\bjump(?:ing)? (?:off|in front of)\b",
-        r"\b(?:slit|slash|cut) (?:my )?(?:wrists?|throat)\b",
+        r"\b(?:do not|never|no longer|not) (?:even )?(?:want|wish|wanna) (?:to )?"
+        r"(?:live|be alive|exist|be here|be around|wake up|go on|keep going|keep living)\b",
+        r"\b(?:tired|sick) of (?:living|being alive|life)\b",
+        r"\bdone (?:with|w) (?:life|living|it all)\b",
+        r"\b(?:want|ready|going) to go to sleep and (?:never|not) wake up\b",
+        r"\b(?:sleep|go to sleep) and (?:never|not) wake up\b",
+        r"\b(?:never|not) wake up\b",
+        r"\bstop existing\b",
+        r"\bwish i (?:was|were|had) never (?:been )?born\b",
         r"\bgun to my head\b",
-        r"\b(?:this is|saying) (?:my )?(?:final |last )?goodbye\b",
-        r"\bgoodbye forever\b",
-        r"\b(?:wont|will not) be (?:here|around) (?:tomorrow|much longer|anymore)\b",
+        r"\bjump(?:ing)? (?:off|in front of)\b",
+        r"\b(?:hang|hanging|shoot|shooting|drown|drowning) myself\b",
         # Spanish
         r"\b(?:me )?quiero morir\w*",
-        r"\bquiero (?:matarme|suicidarme|desaparecer|dejar de vivir)\b",
-        r"\bme quiero (?:matar|suicidar|ir para siempre)\b",
-        r"\b(?:matarme|quitarme la vida|acabar con mi vida)\b",
-        r"\bno quiero (?:vivir|seguir|seguir viviendo|despertar|estar aqui)\b",
-        r"\b(?:mejor|estarian mejor) sin mi\b",
-        r"\bno (?:tengo )?(?:nada|razon) (?:para|por) (?:vivir|que vivir)\b",
+        r"\bquiero (?:matarme|suicidarme|dejar de vivir|acabar con todo)\b",
+        r"\bme quiero (?:matar|suicidar|morir)\b",
+        r"\b(?:matarme|quitarme la vida|acabar con mi vida|suicidarme|me voy a matar)\b",
+        r"\b(?:no quiero|ya no quiero) (?:vivir|seguir|seguir viviendo|despertar|estar aqui|existir)\b",
+        r"\bpienso en (?:morir|matarme|quitarme la vida|suicid\w*)\b",
     ],
-    "self_harm": [
-        r"\b(?:cut|cutting|hurt|hurting|harm|harming|burn|burning|punch|punching) " + _ME,
-        r"\bself ?harm\w*",
-        r"\bcutting again\b",
-        r"\b(?:hacerme dano|lastimarme|cortarme|hacerme da\w+)\b",
+    "preparation": [
+        r"\b(?:saving|saved|stockpil\w+|hoard\w*|collect\w*|counting|counted|gathering|gathered"
+        r"|stashing|stashed|saving up|saved up) (?:up )?(?:all )?(?:my |the |some |enough )?"
+        + _PILLS,
+        r"\b(?:have|got|saved|collected) enough " + _PILLS,
+        r"\b(?:enough|how many|how much) (?:of my |of these |of the )?"
+        + _PILLS
+        + r"\b.{0,40}\b(?:to die|would it take|would be enough|to do it|to not wake up|to kill)",
+        r"\bhow (?:many|much) (?:of )?(?:\w+ ){0,3}(?:would|it would) (?:it )?take\b",
+        r"\bhow much \w+ would be enough\b",
+        r"\b(?:looked up|look up|looking up|googled|googling|researching|researched|searched)"
+        r" (?:for |up )?(?:how|ways|the (?:quickest|easiest|best|fastest)|methods|doses|lethal|the tallest)",
+        r"\b(?:quickest|easiest|painless|fastest) ways? to (?:go|die|do it|end it)\b",
+        r"\blethal dose\b",
+        r"\b(?:bought|got|have|keep|found) (?:a |the )?(?:rope|gun|pistol|rifle|noose)\b"
+        r".{0,40}\b(?:for|thinking|looking at|about it|keep looking|what its for|for me)",
+        r"\b(?:gun|rope|knife|pills|noose)\b.{0,30}\b(?:keep thinking about|thinking about (?:it|using)"
+        r"|keep looking at|keeps calling)",
+        r"\b(?:keep thinking about|keep looking at|thinking about using|keep staring at) (?:the |my |a |his )?"
+        r"(?:knife|gun|rope|pills|noose|razor|blade)\b",
+        r"\b(?:i have|i made|got|i have got) a plan\b",
+        r"\bplan (?:for how|to do it|on how)\b",
+        r"\b(?:picked|chose|set|have) a date\b",
+        r"\bknow (?:exactly )?how i (?:would|will|am going to|could) do it\b",
+        r"\b(?:wrote|writing|written|left|leaving) (?:a |my )?(?:suicide )?(?:note|notes|letters?"
+        r"|goodbye letters?)\b(?! (?:for|to) (?:the )?(?:teacher|school|daycare))",
+        r"\bgoodbye (?:letters?|notes?)\b",
+        r"\bgiv(?:e|ing|en) (?:away )?(?:all )?(?:my|away my) (?:stuff|things|belongings|possessions)"
+        r"|\bgiv(?:e|ing|en) (?:my )?(?:stuff|things|belongings) away\b",
+        r"\b(?:who gets what|updated my will|wrote my will|put(?:ting)? my affairs in order"
+        r"|life insurance is paid|affairs in order)\b",
+        r"\b(?:got|have) everything ready\b",
+        # Spanish
+        r"\b(?:juntando|guardando|acumulando|ahorrando) (?:\w+ )?pastillas\b",
+        r"\b(?:tengo|ya tengo) un plan\b",
+        r"\b(?:cartas?|notas?) de despedida\b",
+        r"\bregalando (?:todas )?mis cosas\b",
+        r"\btengo un arma\b",
     ],
-    "harm_to_child": [
-        r"\b(?:hurt|hurting|harm|harming|hit|hitting|shake|shaking|smother|smothering|kill"
-        r"|killing|drown|drowning|choke|choking|strangle|strangling|throw|throwing|suffocate"
-        r"|suffocating|snap at|lose it with|lose control with|beat|beating) "
-        r"(?:my |the |our |this |that )?" + _KID + r"\b",
-        r"\b(?:scared|afraid|terrified|worried|frightened) (?:that )?(?:i|ill|i will|i might"
-        r"|i could|im going to|im gonna|of what i) ?(?:might |could |will |would )?"
-        r"(?:do|hurt|harm|snap|lose it|lose control|shake|hit)\b",
-        r"\b(?:thoughts|thinking|images|urges?) (?:of|about) (?:hurting|harming|killing"
-        r"|shaking|drowning|smothering)\b",
-        r"\bintrusive thoughts\b",
-        r"\b(?:lastimar|hacerle dano|hacerle da\w+|pegarle|matar) (?:a )?(?:mi|mis) "
-        r"(?:bebe|hijo|hija|hijos|hijas|nino|nina|ninos)\b",
+    "acts": [
+        r"\b"
+        + _TAKE_PAST
+        + r" (?:a |an |all |all of |like |about |over |too many |a lot of |a handful of )?"
+        r"(?:\d+ |my |the |of my |of the |whole |entire |handful of |twenty |thirty |a bunch of )*"
+        + _PILLS,
+        r"\btoo many (?:of my )?(?:\w+ )?" + _PILLS,
+        r"\btoo many (?:sleeping|sleep|anxiety|pain|allergy) (?:tablets|meds|pills)\b",
+        r"\b(?:mixed|mixing|took|taking|taken) (?:my )?(?:\w+ )?(?:meds|pills|xanax|medication|tablets)"
+        r" (?:with|and) (?:a bottle of |some |a lot of )?(?:vodka|wine|alcohol|beer|whiskey|booze|drinks)\b",
+        r"\b(?:overdose|overdosed|overdosing)\b",
+        r"\b(?:mixing|mixed|drinking|drank)\b.{0,30}\b(?:with|on top of|and) (?:my )?" + _PILLS,
+        r"\b(?:standing|sitting|am|i am) (?:on|at) (?:the |a )?(?:bridge|roof|ledge|edge|cliff|tracks"
+        r"|railing|overpass)\b",
+        r"\b(?:roof|bridge|ledge|cliff) (?:right now|rn)\b",
+        r"\b(?:car|engine) (?:is )?running\b.{0,30}\b(?:garage|closed|shut)\b"
+        r"|\bgarage\b.{0,30}\b(?:car|engine) (?:is )?running\b",
+        r"\b(?:cut|cutting) (?:too deep|my wrists?|my arm|my veins)\b",
+        r"\b(?:will not|wont|does not|cant) stop bleeding\b",
+        r"\b(?:already did it|already took them|its too late)\b",
+        # Spanish
+        r"\bme tome (?:todas|todo|un frasco|el frasco|muchas|las) ?(?:\w+ )?(?:pastillas|pildoras)?\b",
+        r"\b(?:me corte|cortandome) (?:las venas|el brazo|muy profundo|y no para)\b",
+        r"\bno para de sangrar\b",
+        r"\bestoy en (?:el puente|la azotea|el techo)\b",
+        r"\bsobredosis\b",
+    ],
+    "goodbye": [
+        r"\b(?:this is|its|it is) (?:my )?(?:final |last )?goodbye\b",
+        r"\bgoodbye (?:forever|for good|everyone|world|to everyone)\b",
+        r"\b(?:my|this is my) (?:last|final) (?:message|text|words)\b",
+        r"\blast (?:text|message) (?:you will|youll) (?:get|ever get)\b",
+        r"\b(?:will not|wont|not going to) be (?:here|around) (?:tomorrow|much longer|anymore|for long)\b",
+        r"\b(?:saying|say) (?:my )?goodbyes?\b(?! to (?:our|the|my) (?:nanny|neighbors|teacher))",
+        r"\bsay goodbye before i go\b",
+        r"\btell (?:my )?(?:kids|children|babies|family|husband|son|daughter) (?:that )?i love(?:d)? them\b",
+        r"\b(?:make sure|tell) (?:my )?(?:babies|kids|children) (?:know|that)\b.{0,40}\b(?:not|never) their fault\b",
+        r"\bby the time (?:anyone|you|someone) (?:reads|sees|gets) this\b",
+        r"\bleaving for good\b",
+        r"\b(?:adios|adios a todos)\b.{0,20}\b(?:perdon\w*|para siempre)\b",
+        r"\b(?:mi )?ultimo mensaje\b",
+    ],
+    "burden": [
+        r"\b(?:better off|happier|fine|better) without me\b",
+        r"\bbetter off\b.{0,50}\bwithout me\b",
+        r"\bi am (?:just |only |such )?a burden\b",
+        r"\b(?:im|i am|feel like) (?:a )?burden to\b",
+        r"\b(?:no one|nobody) (?:would|will|is going to|would even|will even) "
+        r"(?:miss|care|notice|cry)\b",
+        r"\b(?:no one|nobody) (?:would )?(?:care|notice) if i (?:died|was gone|disappeared|was dead)\b",
+        r"\bif i (?:was|were) gone\b",
+        r"\bworld (?:would be|is) better without me\b",
+        r"\b(?:everyone|everybody|they) would be (?:happier|better|fine)\b.{0,30}\b(?:if i|without me)\b",
+        r"\bonly make (?:everyones|everything|their) li(?:fe|ves) worse\b",
+        r"\bdragging everyone down\b",
+        r"\bdeserve (?:a )?better (?:mom|mother|dad|father|parent) than me\b",
+        # Spanish
+        r"\b(?:estarian|estaria|estan) mejor sin mi\b",
+        r"\b(?:mejor|todos estarian mejor) sin mi\b",
+        r"\bsoy una carga\b",
+        r"\bnadie me (?:extranaria|extrañaria|echaria de menos|extrana)\b",
     ],
     "hopeless": [
-        r"\b(?:cant|cannot|can not|cant even) (?:go on|keep going|do this anymore|take (?:it|this)"
-        r" anymore|keep doing this|live like this|handle (?:it|this|anything) anymore|cope)\b"
-        # "she can't go on the trip" is about plans, not despair.
-        r"(?! (?:the|a|an|to|with|at|on|in|for|tomorrow|today)\b)",
-        r"\b(?:no|dont see (?:a|any)|cant see (?:a|any)) (?:point|way out|hope|future)\b",
-        r"\bwhats the point\b",
+        r"\b(?:can not|cant|could not) (?:go on|keep going|do this anymore|take (?:it|this) anymore"
+        r"|keep doing this|live like this|handle (?:it|this|anything) anymore|cope anymore|see a way)\b"
+        r"(?! (?:the|a|an|to|with|at|on|in|for|tomorrow|today|bedtime|routine)\b)",
+        r"\b(?:no|do not see (?:a|any)|can not see (?:a|any)) (?:point|way out|hope|future|reason to"
+        r" (?:live|keep living|go on|be here))\b",
+        r"\b(?:no|any) reason (?:for me )?to (?:live|keep living|go on|be here|keep going)\b",
+        r"\bnothing (?:left )?to live for\b",
+        r"\bno future for me\b|\bthere is no future\b",
+        r"\bwhats the point(?: of (?:living|anything|any of it|life))?\b",
         r"\bhopeless\b",
-        r"\b(?:want|wish|need) (?:it all|everything|it|the pain) to (?:stop|end|be over)\b",
-        r"\b(?:just )?(?:want|wanna|wish i could) (?:to )?"
-        r"(?:disappear|vanish|not exist|sleep forever|give up)\b",
-        r"\bgiv(?:e|ing) up on (?:life|everything|myself)\b",
-        r"\b(?:no puedo|ya no puedo|no aguanto) (?:mas|seguir)\b",
-        r"\bsin salida\b",
+        r"\b(?:life|living) (?:is not|isnt|is no longer|not) worth\b|\bnot worth (?:living|it anymore"
+        r"|being alive)\b|\bliving (?:is not|isnt) worth it\b",
+        r"\bmy life is (?:pointless|meaningless|over)\b",
+        r"\b(?:trapped|no way out)\b.{0,40}\b(?:no way out|nothing will|never get better|trapped)\b"
+        r"|\b(?:completely|so|totally) trapped\b|\bsee no way out\b|\bno way out\b",
+        r"\b(?:want|wish|need) (?:it all|everything|it|the pain|this) to (?:stop|end|be over)\b",
+        r"\b(?:just )?(?:want to|wish i could|want) (?:to )?(?:disappear|vanish|not exist|sleep forever)"
+        r"(?: forever)?\b",
+        r"\bgiv(?:e|ing) up on (?:life|everything|myself|living)\b",
+        r"\b(?:i am|im) (?:so )?done\b(?! with)(?!.{0,12}\b(?:today|tonight|lol|haha|for the day)\b)",
+        r"\bdone with (?:life|living|it all|everything|this life|being alive)\b",
+        # Spanish
+        r"\b(?:no puedo|ya no puedo|no aguanto|ya no aguanto) (?:mas|seguir)\b",
+        r"\bsin salida\b|\bno hay salida\b",
         r"\b(?:sin esperanza|no hay esperanza)\b",
+        r"\bno (?:tengo|hay) (?:nada|razon|razones) (?:para|por) (?:vivir|que vivir|seguir)\b",
+        r"\bno le veo (?:sentido|salida)\b",
+        r"\bquiero desaparecer\b",
+        r"\bno quiero despertar\b",
+    ],
+    "not_safe": [
+        r"\b(?:i am|i feel) not safe\b(?! (?:at|in|on|with) (?:school|work|the|this (?:car|road)))",
+        r"\bnot safe (?:right now|tonight|with myself|around myself)\b",
+        r"\b(?:do not|can not) (?:trust|keep) myself(?: safe)?\b",
+        r"\b(?:do not|dont) feel safe (?:with|being alone with|around) (?:myself|my thoughts)\b",
+        r"\b(?:scared|afraid|terrified) of what i (?:might|will|could|would|may|ll) do\b",
+        r"\b(?:scared|afraid) (?:that )?i (?:will|might|am going to) do something\b",
+        r"\bi am not (?:ok|okay)\b.{0,40}\b(?:scared|do something|hurt)\b",
+        r"\bno estoy (?:a salvo|segura|seguro)\b",
+        r"\bmiedo de lo que (?:pueda|podria) hacer\w*\b",
+    ],
+    "self_harm": [
+        r"\b(?:cut|cutting|hurt|hurting|harm|harming|burn|burning|burned|burnt|scratch|scratching"
+        r"|punch|punching|hit|hitting|starve|starving|bang|banging) " + _ME + r"\b",
+        r"\bself ?harm\w*",
+        r"\b(?:cutting|burning) again\b",
+        r"\bscratch(?:ing)? (?:my )?(?:arms|skin|legs) until\b",
+        r"\bburn(?:ing|ed|t)? my (?:skin|arm|arms|wrist|leg)\b",
+        r"\bbang(?:ing)? my head\b",
+        r"\bhurt myself on purpose\b|\bwanted it to hurt\b",
+        r"\b(?:hacerme dano|lastimarme|cortarme|me estoy cortando|me queme|quemarme|me corto)\b",
+    ],
+    "harm_to_child": [
+        r"\b(?:hurt|hurting|harm|harming|hit|hitting|shake|shaking|shook|smother|smothering"
+        r"|smothered|kill|killing|drown|drowning|choke|choking|strangle|strangling|throw|throwing"
+        r"|threw|suffocate|suffocating|beat|beating|slapped|slap|punched|snap at|lose it with"
+        r"|lose control with) " + _MY_KID + r"\b",
+        r"\b(?:picturing|imagining|imagine|picture|thoughts of|thought about|think about|visions of)"
+        r" (?:\w+ ){0,2}(?:hurting|drowning|smothering|shaking|throwing|killing|suffocating|harming)"
+        r"\b",
+        r"\b(?:afraid|scared|terrified) (?:to be|of being) alone with (?:my |the )?" + _KID + r"\b",
+        r"\b(?:do not|can not) trust myself (?:alone )?(?:with|around) (?:my |the )?"
+        + _KID
+        + r"\b",
+        r"\bpillow over (?:his|her|their|the babys) face\b",
+        r"\b(?:left|leaving) marks? on\b|\bleft marks\b",
+        r"\bintrusive thoughts\b",
+        r"\b(?:lastimar|hacerle dano|hacerle da\w+|pegarle|matar|ahogar|sacudir|sacudi)"
+        r" (?:a )?(?:mi|mis|al|el|la) ?(?:bebe|hijo|hija|hijos|hijas|nino|nina|ninos)\b",
+        r"\ble pegue (?:muy fuerte )?a mi (?:hijo|hija|bebe)\b",
+        r"\bsacudi al bebe\b",
     ],
     "violence": [
-        r"\b(?:he|she|they|partner|husband|wife|boyfriend|girlfriend|ex) "
-        r"(?:hits|beats|chokes|hurts|threatens|threatened|is hurting|keeps hitting) "
-        r"(?:me|us|my)\b",
-        r"\bthreaten(?:ed|s|ing)? to kill\b",
-        r"\b(?:going|gonna|wants|want|trying) to kill (?:me|us)\b",
+        r"\b" + _PARTNER + r" (?:hits|hit|beats|beat|chokes|choked|strangled|strangles|hurts|hurt"
+        r"|threatens|threatened|is hurting|keeps hitting|pushed|shoved|slapped|punched|kicked"
+        r"|grabbed) (?:me|us|my)\b",
+        r"\b(?:pushed|shoved|threw) me (?:down|into|against)\b",
+        r"\bthreaten(?:ed|s|ing)? to kill\b|\b(?:said|says) (?:he|she)(?:ll| will| would) kill me\b",
+        r"\b(?:going|gonna|wants|want|trying|will) to kill (?:me|us)\b|\bkill me if i\b",
         r"\b(?:afraid|scared|terrified) (?:of|for) (?:my|our) (?:life|lives|safety)\b",
-        r"\b(?:abuse|abusing|abused|abusive)\b",
-        r"\bnot safe (?:at home|here|with)\b",
+        r"\b(?:abuse|abusing|abused|abusive)\b(?! (?:of|the system))",
+        r"\bnot safe (?:at home|here|with (?:him|her|them|my))\b",
+        r"\b(?:he|she|they) (?:has|have|got) a (?:knife|gun|weapon)\b",
+        r"\bhiding (?:in|from)\b.{0,30}\b(?:him|her|them|bathroom|closet)\b",
+        r"\b(?:will not|wont|does not) let me (?:leave|go|out)\b",
+        r"\blocked me (?:in|out)\b",
+        r"\b(?:breaking|broke|broken) into (?:my|our|the) (?:house|home|apartment)\b",
+        r"\b(?:took|takes) my phone\b.{0,20}\b(?:locked|wont let|will not let)\b",
+        # Spanish
+        r"\b(?:me pega|me golpea|me golpeo|me ahorco|me ahorca|me empujo|me amenazo|me amenaza)\b",
+        r"\bamenaz\w+ con (?:matarme|un cuchillo|una pistola)\b",
+        r"\bno me deja salir\b",
+        r"\b(?:entro|entraron|se metio) a (?:mi|la) casa\b",
+        r"\bcon un cuchillo\b",
     ],
 }
 
-# Negation that reverses harm-to-child phrases: "I'd never hurt my kids".
+# Negation the parent uses to tell us the opposite of a risk. Honoured only for
+# these phrases, and only when it comes right before them.
+_REASSURANCE = re.compile(
+    r"\b(?:not|never|no|nothing) (?:\w+ ){0,1}(?:suicidal|going to (?:hurt|do anything)"
+    r"|in (?:any )?danger|thinking (?:of|about) (?:suicide|hurting))\b"
+    r"|\b(?:would|will|could) never (?:ever )?(?:hurt|harm)\b"
+    r"|\b(?:never|not) (?:thought about|going to) (?:hurt|hurting|harm)\w* (?:myself|my)\b"
+    r"|\bdo not want to die\b(?=.{0,20}\bjust\b)"
+)
 _NEGATED_HARM = re.compile(
-    r"\b(?:never|wouldnt|would not|could not|couldnt|id never|would never|could never"
-    r"|will never|dont ever)\s+(?:ever\s+)?(?:\w+\s+)?$"
+    r"\b(?:never|would not|could not|would never|could never|will never|do not ever|not)\s+"
+    r"(?:ever\s+)?(?:\w+\s+)?$"
 )
 
 # Idioms that look like crisis phrases but are not; removed before matching.
 _IDIOMS = re.compile(
-    r"\b(?:killing it|killin it|is killing me|are killing me|was killing me|killing me softly"
-    r"|dying to (?:see|try|know|go|get|hear|meet|watch|eat)|to die for"
-    r"|die of (?:embarrassment|laughter|shame|boredom|cuteness)|dead tired|dead on my feet"
-    r"|(?:phone|battery|car|laptop|plant|plants) (?:is |was |just )?died"
-    r"|end (?:it|things) with (?:him|her|them|my)"
-    r"|shoot (?:me )?(?:a text|an email|a message)|hit (?:me )?up)\b"
+    r"\b(?:killing it|killed it|killin it|(?:is|are|was|were) killing me|killing me softly"
+    r"|dying to (?:see|try|know|go|get|hear|meet|watch|eat|have)|to die for|could kill for"
+    r"|die of (?:embarrassment|laughter|shame|boredom|cuteness)|died laughing"
+    r"|dead tired|dead on my feet|be the death of me|the end of me|end of my rope"
+    r"|(?:phone|battery|car|laptop|plant|plants|computer|tablet|ipad) (?:is |was |just |all )?died"
+    r"|end (?:it|things) with (?:him|her|them|my)|shoot me (?:a text|an email|a message)"
+    r"|kill me now|shoot me|drowning in (?:laundry|emails|work|paperwork|dishes|bills)"
+    r"|nobody died|no one died|hit me up|hit me with (?:a|the|his|her) (?:toy|pillow|ball|block|book|spoon)"
+    r"|no point (?:in )?(?:folding|cleaning|tidying|doing the|making the|mopping|vacuuming)"
+    r"|me muero de (?:ganas|hambre|sueno|risa)"
+    r"|me esta matando|muerta de cansancio|muerto de cansancio)\b"
 )
 
 _COMPILED = {name: re.compile("|".join(parts)) for name, parts in PATTERNS.items()}
-MAX_SCAN = 20_000  # characters; a webhook body is at most a few kB
+REASSURABLE = {"suicidal", "self_harm", "harm_to_child"}
 
 
 def normalise(text: str) -> str:
@@ -150,8 +417,10 @@ def normalise(text: str) -> str:
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     text = re.sub(r"['\u2018\u2019`\u00b4]", "", text)
     text = re.sub(r"([a-z])\1{2,}", r"\1", text)
-    text = re.sub(r"[^a-z0-9]+", " ", text)
-    return f" {text.strip()} "
+    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    text = _SPEAK_RE.sub(lambda m: _SPEAK[m.group(0)], text)
+    text = _DYE.sub("die", text)
+    return f" {text} "
 
 
 def detect_crisis(text: str) -> CrisisSignal | None:
@@ -159,14 +428,24 @@ def detect_crisis(text: str) -> CrisisSignal | None:
     if not text:
         return None
     plain = _IDIOMS.sub(" ", normalise(text))
+    reassured = bool(_REASSURANCE.search(plain))
     found: list[str] = []
     for name, pattern in _COMPILED.items():
         for match in pattern.finditer(plain):
             if name == "harm_to_child" and _NEGATED_HARM.search(plain[: match.start()]):
                 continue
+            if reassured and name in REASSURABLE and _near_reassurance(plain, match.start()):
+                continue
             found.append(name)
             break
     return CrisisSignal(tuple(found)) if found else None
+
+
+def _near_reassurance(plain: str, start: int) -> bool:
+    """A reassurance within a few words before the matched phrase, or the match is
+    itself inside one ("not suicidal")."""
+    window = plain[max(0, start - 40) : start + 40]
+    return bool(_REASSURANCE.search(window))
 
 
 def is_crisis(text: str) -> bool:
