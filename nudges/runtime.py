@@ -7,12 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import TYPE_CHECKING
 
 from nudges.clock import Clock, SystemClock
 from nudges.config import Settings
 from nudges.db.session import Database
 from nudges.logs import quiet_libraries
 from nudges.sms.transports import Transport, build_transport
+
+if TYPE_CHECKING:
+    from nudges.services.semantic import SemanticScreen
 
 
 @dataclass
@@ -24,6 +29,8 @@ class Runtime:
     # Set by `nudges serve`, so /healthz holds this process's scheduler to account.
     scheduler_in_process: bool = False
     started_at: datetime | None = None
+    # Tier 2 of the crisis screen; None only when deliberately built without it.
+    semantic: SemanticScreen | None = None
 
 
 def build_runtime(
@@ -32,6 +39,7 @@ def build_runtime(
     clock: Clock | None = None,
     transport: Transport | None = None,
     db: Database | None = None,
+    semantic: SemanticScreen | None = None,
 ) -> Runtime:
     quiet_libraries()  # the Twilio SDK and SQLAlchemy would log numbers and text
     clock = clock or SystemClock()
@@ -41,4 +49,13 @@ def build_runtime(
         clock=clock,
         transport=transport or build_transport(settings),
         started_at=clock.now(),
+        semantic=semantic or shared_screen(),
     )
+
+
+@cache
+def shared_screen() -> SemanticScreen:
+    """One model per process (about 120 MB), loaded on first use."""
+    from nudges.services.semantic import SemanticScreen
+
+    return SemanticScreen()

@@ -55,6 +55,7 @@ class Say:
 
     key: str
     fields: Mapping[str, str] = field(default_factory=dict)
+    lang: str = "en"
 
 
 @dataclass(frozen=True)
@@ -114,8 +115,9 @@ def decide(
     decision = Decision()
 
     if intent.crisis is not None:
+        crisis_reply = Say("crisis", lang="es") if intent.lang == "es" else Say("crisis")
         decision = Decision(
-            replies=(Say("crisis" if in_area else "crisis_outside"),),
+            replies=(crisis_reply if in_area else Say("crisis_outside"),),
             crisis=sub is not None,
             audit=() if sub else (("crisis_reply_unknown_number", None),),
         )

@@ -1,4 +1,3 @@
-# ruff: noqa: E501 - phrase tables read best one rule per line
 """Crisis language in an inbound text, tier 1: `detect_crisis(text) -> CrisisSignal | None`.
 
 Phrase rules by warning-sign category (after AFSP's warning signs and the C-SSRS
@@ -21,6 +20,7 @@ space; then text-speak is expanded ("2" -> to, "b" -> be, "w" -> with,
 plain alternations with no nested repetition, so a 10 kB message is linear.
 """
 
+# ruff: noqa: E501 - phrase tables read best one rule per line
 from __future__ import annotations
 
 import re
@@ -33,6 +33,7 @@ class CrisisSignal:
     """Which kinds of risk matched. Names only: the text is never kept."""
 
     categories: tuple[str, ...]
+    tier: int = 1  # 1: these phrase rules; 2: the semantic screen alone ("possible")
 
 
 MAX_SCAN = 20_000  # characters; a webhook body is at most a few kB

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from nudges.domain.crisis import CrisisSignal, detect_crisis
+from nudges.domain.language import looks_spanish
 from nudges.domain.opt_out import (
     MAYBE_OPT_OUT,
     OTHER_STOP,
@@ -61,6 +62,7 @@ class Intent:
     zone: str | None = None  # ZONE: IANA name; None if unreadable
     zone_text: str = ""  # ZONE: what the parent typed, for the reply
     track: str | None = None  # TRACK x / CHOICE n: the track named or numbered
+    lang: str = "en"  # "es" when the message reads as Spanish (for the crisis reply)
 
     @property
     def is_bare_keyword(self) -> bool:
@@ -119,6 +121,7 @@ def interpret(body: str) -> Intent:
         zone=intent.zone,
         zone_text=intent.zone_text,
         track=intent.track,
+        lang="es" if looks_spanish(body) else "en",
     )
 
 

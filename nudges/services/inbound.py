@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import logging
 import re
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +22,7 @@ from nudges.config import Settings
 from nudges.db.models import AuditEvent, InboundMessage, Subscriber
 from nudges.domain.consent import Event, State
 from nudges.domain.conversation import Decision, Rules, Say, Subscription, decide, help_reply
+from nudges.domain.crisis import CrisisSignal
 from nudges.domain.keywords import Intent, Kind, interpret
 from nudges.runtime import Runtime
 from nudges.services.alerts import raise_alert
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 E164 = re.compile(r"\+[1-9]\d{6,14}")
 MESSAGE_SID = re.compile(r"[A-Z]{2}[0-9a-fA-F]{32}")
 ADVANCED_OPT_OUT_TYPES = {"STOP", "START", "HELP"}
+POSSIBLE_HOLD = timedelta(hours=24)  # nudges held after a tier-2-only flag
 
 
 class InvalidInbound(ValueError):
@@ -68,6 +70,7 @@ class Reply:
 def render(settings: Settings, say: Say) -> str:
     return system_text(
         say.key,
+        lang=say.lang,
         program=settings.program_name,
         support=settings.support_contact,
         **dict(say.fields),
@@ -86,7 +89,7 @@ def respond(runtime: Runtime, sms: InboundSms) -> Reply:
     """`handle_inbound`, but a database failure still answers HELP and crisis.
 
     Raises Unavailable for other texts when the database cannot be reached."""
-    intent = interpret(sms.body)
+    intent = screen(runtime, sms.body)
     try:
         return handle_inbound(runtime, sms, intent)
     except Exception:
@@ -99,6 +102,20 @@ def respond(runtime: Runtime, sms: InboundSms) -> Reply:
         return Reply(() if quiet else fallback, intent.kind.value)
 
 
+def screen(runtime: Runtime, body: str) -> Intent:
+    """What the text asks for, with the crisis screen's verdict.
+
+    Tier 1 (phrase rules) reads every text. Tier 2 (the semantic model) reads
+    free text only: a bare keyword (STOP, HELP, YES...) never pays for it. A
+    tier-2 flag alone is a "possible" crisis: the same reply, a gentler hold."""
+    intent = interpret(body)
+    if intent.crisis is None and not intent.is_bare_keyword:
+        semantic = runtime.semantic
+        if semantic is not None and semantic.flags(body):
+            intent = replace(intent, crisis=CrisisSignal(("possible",), tier=2))
+    return intent
+
+
 def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = None) -> Reply:
     """Process one inbound text exactly once per MessageSid and return the replies.
 
@@ -109,7 +126,7 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
     4. Two deliveries of one sid racing each other: the unique sid loses one
        insert, which rolls back and returns the winner's replies.
     """
-    intent = intent or interpret(sms.body)
+    intent = intent or screen(runtime, sms.body)
     if intent.crisis is None and intent.kind in (Kind.HELP, Kind.HELP_ES):
         quiet = sms.opt_out_type is not None
         say = help_reply(intent, sms.from_number)
@@ -228,13 +245,23 @@ def _crisis(
     text: str,
     now: datetime,
 ) -> None:
-    """Pause nudges, alert the enrolling clinician, audit (categories, never the text)."""
-    if State(sub.state) in (State.ACTIVE, State.PAUSED):
+    """Pause nudges, alert the enrolling clinician, audit (categories, never the text).
+
+    Tier 1 pauses until the clinician resumes or the parent texts RESUME, and
+    texts the clinician. Tier 2 alone ("possible") holds nudges for 24 hours and
+    shows on the dashboard only."""
+    possible = intent.crisis is not None and intent.crisis.tier == 2
+    before, held_until = State(sub.state), sub.paused_until
+    if before in (State.ACTIVE, State.PAUSED):
         apply_consent_event(session, sub, Event.CRISIS, now, source="crisis")
-        sub.paused_until = None  # until the clinician resumes, or the parent says RESUME
+        if not possible or (before is State.PAUSED and held_until is None):
+            sub.paused_until = None  # until the clinician resumes, or the parent says RESUME
+        else:
+            sub.paused_until = max(held_until or now, now + POSSIBLE_HOLD)
         sub.next_send_at = None
     categories = ",".join(intent.crisis.categories) if intent.crisis else ""
-    raise_alert(session, settings, sub, categories or "crisis", text, now)
+    tier = "possible" if possible else "rules"
+    raise_alert(session, settings, sub, categories or "crisis", text, now, tier=tier)
     _audit(session, now, "crisis_detected", sub.id, categories or None)
     log.warning("crisis language detected; reply sent, nudges paused, alert recorded")
 
