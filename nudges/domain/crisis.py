@@ -170,6 +170,11 @@ PATTERNS: dict[str, list[str]] = {
         r"\bstop existing\b",
         r"\bwish i (?:was|were|had) never (?:been )?born\b",
         r"\bgun to my head\b",
+        r"\b(?:leave|leaving|left) this (?:world|earth|life)\b",
+        r"\b(?:not|no longer) (?:being|be) (?:here|around) anymore\b",
+        r"\bif i (?:was|were) not (?:here|around)\b",
+        r"\bwalk(?:ing)? (?:into|in front of) (?:the )?(?:lake|ocean|river|sea|traffic|water|a (?:car|truck|train))\b",
+        r"\bfad(?:e|ing) away\b.{0,30}\b(?:not coming back|never coming back|forever|for good)\b",
         r"\bjump(?:ing)? (?:off|in front of)\b",
         r"\b(?:hang|hanging|shoot|shooting|drown|drowning) myself\b",
         # Spanish
