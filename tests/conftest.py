@@ -37,6 +37,12 @@ PAT_PORTLAND = "+15035550142"  # 503: Pacific
 HANA_HONOLULU = "+18085550199"  # 808: Hawaii
 
 
+@pytest.fixture(autouse=True)
+def _own_stop_journal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test journals opt-outs (during simulated outages) in its own file."""
+    monkeypatch.setenv("NUDGES_STOP_SPOOL", str(tmp_path / "pending_stops.jsonl"))
+
+
 def _postgres_url() -> str | None:
     url = os.environ.get("TEST_DATABASE_URL", "")
     return url if url.startswith("postgresql") else None

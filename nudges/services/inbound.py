@@ -89,17 +89,32 @@ def respond(runtime: Runtime, sms: InboundSms) -> Reply:
     """`handle_inbound`, but a database failure still answers HELP and crisis.
 
     Raises Unavailable for other texts when the database cannot be reached."""
+    from nudges.services import stop_spool
+
     intent = screen(runtime, sms.body)
     try:
+        # Opt-outs journalled during an outage are applied before this text, so
+        # a STOP then a START end up as the parent sent them.
+        stop_spool.replay(runtime)
         return handle_inbound(runtime, sms, intent)
     except Exception:
-        # Never let an outage swallow a crisis or HELP reply.
+        # Never let an outage swallow a crisis or HELP reply, or lose a STOP.
         log.exception("inbound processing failed")
-        fallback = safety_reply(runtime.settings, sms, intent)
-        if fallback is None:
-            raise Unavailable("database unavailable") from None
-        quiet = sms.opt_out_type is not None and intent.crisis is None
-        return Reply(() if quiet else fallback, intent.kind.value)
+        return _outage_reply(runtime, sms, intent)
+
+
+def _outage_reply(runtime: Runtime, sms: InboundSms, intent: Intent) -> Reply:
+    from nudges.services import stop_spool
+
+    opting_out = intent.kind is Kind.OPT_OUT or sms.opt_out_type == "STOP"
+    messages: tuple[str, ...] = safety_reply(runtime.settings, sms, intent) or ()
+    if opting_out:
+        stop_spool.record(sms.from_number, sms.message_sid, sms.body, runtime.clock.now())
+        messages += (render(runtime.settings, Say("stop_confirm")),)
+    elif not messages:
+        raise Unavailable("database unavailable")
+    quiet = sms.opt_out_type is not None and intent.crisis is None
+    return Reply(() if quiet else messages, intent.kind.value)
 
 
 def screen(runtime: Runtime, body: str) -> Intent:

@@ -124,13 +124,8 @@ def test_a_weights_file_that_does_not_match_its_pin_is_refused() -> None:
     assert refused.flags("I want to end my own life") is False
 
 
-def test_without_the_model_the_rules_still_answer_and_health_says_degraded(
-    make_settings: Any, clock: Any
-) -> None:
-    from nudges.app import create_app
-
+def test_without_the_model_the_rules_still_answer_and_health_says_degraded(app: Any) -> None:
     refused = SemanticScreen(weights_sha256="0" * 64)
-    app = create_app({"TESTING": True}, settings=make_settings(), clock=clock)
     get_runtime(app).semantic = refused
     phone = SignedClient(app.test_client(), "test-secret-key")
     assert "988" in phone.text(ANNA_ATLANTA, "I want to kill myself").data.decode()

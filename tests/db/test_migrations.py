@@ -15,6 +15,7 @@ from nudges.config import load_settings
 from nudges.db.migrate import upgrade
 from nudges.db.models import Base
 from nudges.db.session import make_engine
+from nudges.web import get_runtime
 from tests.conftest import MONDAY_AFTERNOON, SECRET_KEY
 
 
@@ -46,7 +47,9 @@ def _app_on(url: str) -> Any:
 
 
 def test_health_fails_naming_migrations_on_an_empty_database(tmp_path: Path) -> None:
-    response = _app_on(f"sqlite:///{tmp_path / 'empty.sqlite3'}").test_client().get("/healthz")
+    app = _app_on(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    response = app.test_client().get("/healthz")
+    get_runtime(app).db.dispose()
     assert response.status_code == 503
     assert "nudges db upgrade" in response.get_json()["migrations"]
 
@@ -54,7 +57,9 @@ def test_health_fails_naming_migrations_on_an_empty_database(tmp_path: Path) -> 
 def test_health_fails_on_a_database_one_migration_behind(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'behind.sqlite3'}"
     upgrade(url, "0002")
-    response = _app_on(url).test_client().get("/healthz")
+    app = _app_on(url)
+    response = app.test_client().get("/healthz")
+    get_runtime(app).db.dispose()
     assert response.status_code == 503
     assert "at 0002" in response.get_json()["migrations"]
 
