@@ -1,0 +1,39 @@
+"""Several web workers on one machine (PostgreSQL behind them):
+
+    gunicorn -c gunicorn.conf.py 'nudges:create_app()'
+
+Settings come from the environment as for `nudges serve` (.env is read too).
+The scheduler is not started here: run `nudges scheduler` processes beside it.
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+# Twilio gives up on a webhook after 15 s; a stuck worker is replaced well before.
+timeout = 10
+graceful_timeout = 10
+keepalive = 5
+# Load the app (and the crisis model, about 135 MB) once in the master, so the
+# workers share its memory; each worker then opens its own database connections.
+preload_app = True
+# Access lines are paths and status codes: our URLs never carry a phone number.
+accesslog = "-"
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(L)ss'
+
+
+def on_starting(server):  # noqa: ARG001 - gunicorn's hook signature
+    from nudges.runtime import shared_screen
+
+    shared_screen()
+
+
+def post_fork(server, worker):  # noqa: ARG001 - gunicorn's hook signature
+    """Runs in each new worker, before it serves anything."""
+    # Connections opened in the master must not be shared by the workers.
+    from nudges.web import get_runtime
+
+    engine = get_runtime(server.app.wsgi()).db.engine  # the app the master preloaded
+    if engine is not None:
+        engine.dispose(close=False)
