@@ -40,6 +40,8 @@ TEXTS = [
     "WEEKLY", "TRACK 2", "2", "MENU", "thanks, that helped", "stop for a week",
     "I can't stop texting my ex", "I want to die", "leave me alone", "ayuda",
 ]  # fmt: skip
+OPT_OUTS = {"STOP", "Stop please", "leave me alone"}
+CONSENTS = {"YES", "yes please", "START"}
 _TEMPLATE: Path | None = None
 
 
@@ -68,6 +70,9 @@ class Conversations(RuleBasedStateMachine):
         self.runtime = build_runtime(self.settings, clock=self.clock, transport=self.console)
         self.seen = 0
         self.sent_at: list[tuple[str, datetime]] = []
+        # What the parents said, independent of what the service recorded.
+        self.opted_out: set[str] = set()
+        self.said_yes: set[str] = set()
 
     def teardown(self) -> None:
         self.runtime.db.dispose()
@@ -82,6 +87,12 @@ class Conversations(RuleBasedStateMachine):
             raise AssertionError("the database is up; nothing should be unavailable") from None
         if body in ("HELP", "ayuda"):
             assert any("988" in m for m in reply.messages), reply
+        if body in OPT_OUTS:
+            self.opted_out.add(phone)
+            self.said_yes.discard(phone)
+        elif body in CONSENTS:
+            self.opted_out.discard(phone)
+            self.said_yes.add(phone)
 
     @rule(phone=st.sampled_from(PHONES))
     def join_and_consent(self, phone: str) -> None:
@@ -118,6 +129,8 @@ class Conversations(RuleBasedStateMachine):
 
     def _check_send(self, phone: str) -> None:
         now = self.clock.now()
+        assert phone not in self.opted_out, "a text after STOP without new consent"
+        assert phone in self.said_yes, "a text to a number that never said YES"
         with self.runtime.db.session() as session:
             sub = session.scalar(select(Subscriber).where(Subscriber.phone == phone))
             assert sub is not None
