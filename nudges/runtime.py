@@ -29,8 +29,16 @@ class Runtime:
     # Set by `nudges serve`, so /healthz holds this process's scheduler to account.
     scheduler_in_process: bool = False
     started_at: datetime | None = None
-    # Tier 2 of the crisis screen; None only when deliberately built without it.
-    semantic: SemanticScreen | None = None
+    # Tier 2 of the crisis screen, loaded on first use (the scheduler never needs it).
+    semantic_override: SemanticScreen | None = None
+
+    @property
+    def semantic(self) -> SemanticScreen:
+        return self.semantic_override or shared_screen()
+
+    @semantic.setter
+    def semantic(self, screen: SemanticScreen) -> None:
+        self.semantic_override = screen
 
 
 def build_runtime(
@@ -49,7 +57,7 @@ def build_runtime(
         clock=clock,
         transport=transport or build_transport(settings),
         started_at=clock.now(),
-        semantic=semantic or shared_screen(),
+        semantic_override=semantic,
     )
 
 

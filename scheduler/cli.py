@@ -120,6 +120,7 @@ def serve_command(host: str, port: int, threads: int, debug: bool) -> None:
 
     app = create_app(settings=settings_or_exit())
     runtime = get_runtime(app)
+    runtime.semantic.status  # load the crisis model now, not on the first parent's text
     scheduler = None
     if starts_scheduler_here(debug, os.environ):
         scheduler = BackgroundScheduler(timezone=UTC)

@@ -55,7 +55,7 @@ def check(runtime: Runtime) -> tuple[bool, dict[str, Any]]:
     report["migrations"] = "ok"
     healthy = True
     semantic = runtime.semantic
-    if semantic is not None and not semantic.available:
+    if not semantic.available:
         # Still able to answer every crisis the phrase rules catch: degraded, not down.
         report.update(status="degraded", crisis_screen=f"tier 1 only ({semantic.status})")
     blocked = beats.get(SENDING_BLOCKED)

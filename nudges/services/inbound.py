@@ -125,8 +125,7 @@ def screen(runtime: Runtime, body: str) -> Intent:
     tier-2 flag alone is a "possible" crisis: the same reply, a gentler hold."""
     intent = interpret(body)
     if intent.crisis is None and not intent.is_bare_keyword:
-        semantic = runtime.semantic
-        if semantic is not None and semantic.flags(body):
+        if runtime.semantic.flags(body):
             intent = replace(intent, crisis=CrisisSignal(("possible",), tier=2))
     return intent
 
