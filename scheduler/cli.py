@@ -120,7 +120,8 @@ def serve_command(host: str, port: int, threads: int, debug: bool) -> None:
 
     app = create_app(settings=settings_or_exit())
     runtime = get_runtime(app)
-    runtime.semantic.status  # load the crisis model now, not on the first parent's text
+    # Load the crisis model now, not on the first parent's text.
+    click.echo(f"crisis screen: {runtime.semantic.status}")
     scheduler = None
     if starts_scheduler_here(debug, os.environ):
         scheduler = BackgroundScheduler(timezone=UTC)

@@ -124,9 +124,9 @@ def screen(runtime: Runtime, body: str) -> Intent:
     free text only: a bare keyword (STOP, HELP, YES...) never pays for it. A
     tier-2 flag alone is a "possible" crisis: the same reply, a gentler hold."""
     intent = interpret(body)
-    if intent.crisis is None and not intent.is_bare_keyword:
-        if runtime.semantic.flags(body):
-            intent = replace(intent, crisis=CrisisSignal(("possible",), tier=2))
+    free_text = intent.crisis is None and not intent.is_bare_keyword
+    if free_text and runtime.semantic.flags(body):
+        intent = replace(intent, crisis=CrisisSignal(("possible",), tier=2))
     return intent
 
 
