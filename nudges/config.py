@@ -46,6 +46,7 @@ class Settings:
     # Where the login limiter counts attempts: memory:// for one process; with
     # several web workers use a shared store such as redis://127.0.0.1:6379.
     ratelimit_storage_uri: str = "memory://"
+    twilio_timeout_seconds: float = 10.0
 
 
 def parse_window(raw: str) -> tuple[time, time]:
@@ -138,6 +139,12 @@ def _twilio_settings(env: Env) -> dict[str, Any]:
             raise _fail("TWILIO_FROM_NUMBER", "expected an E.164 number like +14045550100")
         if service_sid and not re.fullmatch(r"MG[0-9a-fA-F]{32}", service_sid):
             raise _fail("TWILIO_MESSAGING_SERVICE_SID", "expected MG followed by 32 hex digits")
+    try:
+        timeout = float(_get(env, "TWILIO_TIMEOUT_SECONDS", "10"))
+    except ValueError:
+        raise _fail("TWILIO_TIMEOUT_SECONDS", "expected seconds, e.g. 10") from None
+    if not 0.1 <= timeout <= 60:
+        raise _fail("TWILIO_TIMEOUT_SECONDS", "between 0.1 and 60 seconds")
     api_base = _get(env, "TWILIO_API_BASE_URL")
     if api_base and not re.match(r"^https?://[^\s/]+", api_base):
         raise _fail("TWILIO_API_BASE_URL", "expected an http(s) URL")
@@ -148,6 +155,7 @@ def _twilio_settings(env: Env) -> dict[str, Any]:
         "twilio_from_number": from_number,
         "twilio_messaging_service_sid": service_sid,
         "twilio_api_base_url": api_base.rstrip("/"),
+        "twilio_timeout_seconds": timeout,
     }
 
 

@@ -108,7 +108,6 @@ def _claim(session: Session, dialect: str, size: int, token: str, now: datetime)
                 state=SENDING,
                 claimed_at=now,
                 claim_token=token,
-                attempts=Outbox.attempts + 1,
                 updated_at=now,
             )
             .returning(Outbox.id)
@@ -164,7 +163,6 @@ def release(runtime: Runtime, token: str, ids: list[int]) -> None:
             .values(
                 state=OutboxState.QUEUED.value,
                 claim_token=None,
-                attempts=Outbox.attempts - 1,
                 updated_at=runtime.clock.now(),
             )
         )

@@ -191,7 +191,9 @@ def _after_failure(
         ).first()
         if held is None:
             return  # no longer ours: a callback or reconcile settled it
-        attempts, verify = held
+        # `attempts` counts failed provider calls, not claims: a sender killed
+        # mid-batch is not the message's fault and must not use up its retries.
+        attempts, verify = held[0] + 1, held[1]
         code = exc.code or exc.http_status
         if exc.kind is ErrorKind.TRANSIENT and attempts < MAX_ATTEMPTS:
             # A 429 was never processed; a 5xx or a timeout may have been.
@@ -202,6 +204,7 @@ def _after_failure(
                 .values(
                     state=OutboxState.QUEUED.value,
                     claim_token=None,
+                    attempts=attempts,
                     error_code=code,
                     next_attempt_at=now + timedelta(seconds=retry_delay(attempts)),
                     verify_before_send=bool(verify) or unsure,
@@ -213,7 +216,9 @@ def _after_failure(
         moved = session.execute(
             update(Outbox)
             .where(*mine)
-            .values(state=OutboxState.FAILED.value, error_code=code, updated_at=now)
+            .values(
+                state=OutboxState.FAILED.value, attempts=attempts, error_code=code, updated_at=now
+            )
         )
         if not affected(moved):
             return

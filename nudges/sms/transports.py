@@ -173,5 +173,6 @@ def build_transport(settings: Settings) -> Transport:
             from_number=settings.twilio_from_number,
             messaging_service_sid=settings.twilio_messaging_service_sid,
             api_base_url=settings.twilio_api_base_url,
+            timeout=settings.twilio_timeout_seconds,
         )
     return ConsoleTransport()
