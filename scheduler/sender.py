@@ -29,7 +29,7 @@ from nudges.services import health
 from nudges.services.delivery import settle_failure
 from nudges.sms.transports import SendError
 from scheduler.claims import SENDING, Work, claim_batch, record_sids, release, renew
-from scheduler.throttle import Throttle
+from scheduler.throttle import SharedThrottle, Throttle
 
 log = logging.getLogger(__name__)
 # SIDs are recorded after each chunk, so a sender killed mid-batch leaves at
@@ -66,7 +66,7 @@ def send_queued(
     runtime: Runtime,
     *,
     limit: int = 10_000,
-    throttle: Throttle | None = None,
+    throttle: Throttle | SharedThrottle | None = None,
     hook: Hook | None = None,
     batch_size: int = 250,
 ) -> SendReport:
@@ -86,7 +86,8 @@ def send_queued(
        /healthz shows it until a send works again.
     """
     report = SendReport()
-    throttle = throttle or Throttle(runtime.settings.max_sends_per_second)
+    # One rate for the whole account, however many scheduler processes run.
+    throttle = throttle or SharedThrottle(runtime, runtime.settings.max_sends_per_second)
     chunk = chunk_size(1.0 / throttle.interval)
     while report.sent + report.failed + report.skipped + report.retried < limit:
         token = secrets.token_hex(16)
@@ -110,7 +111,7 @@ def _send_chunk(
     runtime: Runtime,
     chunk: list[Work],
     token: str,
-    throttle: Throttle,
+    throttle: Throttle | SharedThrottle,
     hook: Hook | None,
     report: SendReport,
 ) -> None:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -234,3 +235,14 @@ class SimulatorMessage(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     who: Mapped[str] = mapped_column(String(8))  # "you" or "service"
     text: Mapped[str] = mapped_column(Text)
+
+
+class SendPace(Base):
+    """The account's shared send schedule: the wall-clock time (epoch seconds)
+    from which the next send may go. Each sender reserves a few slots at a time
+    with one conditional UPDATE, so any number of processes keep one rate."""
+
+    __tablename__ = "send_pace"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    next_at: Mapped[float] = mapped_column(Float)

@@ -137,7 +137,7 @@ class FakeTwilio:
         sid = "SM" + secrets.token_hex(16)
         resource = self._resource(sid, form)
         with self._lock:
-            self.messages.append({**form, "sid": sid})
+            self.messages.append({**form, "sid": sid, "_received": f"{time.monotonic():.6f}"})
             self._resources.append(resource)
         return resource
 
