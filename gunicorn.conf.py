@@ -37,3 +37,11 @@ def post_fork(server, worker):  # noqa: ARG001 - gunicorn's hook signature
     engine = get_runtime(server.app.wsgi()).db.engine  # the app the master preloaded
     if engine is not None:
         engine.dispose(close=False)
+
+
+def child_exit(server, worker):  # noqa: ARG001 - gunicorn's hook signature
+    """With PROMETHEUS_MULTIPROC_DIR set, a dead worker's gauges stop counting."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

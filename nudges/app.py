@@ -41,6 +41,10 @@ def create_app(
     # Twilio's webhooks are signed, not sessions: CSRF does not apply to them.
     extensions.csrf.exempt(webhooks.bp)
     extensions.csrf.exempt(status.bp)
+    if settings.metrics_enabled:
+        from nudges.web import metrics
+
+        app.register_blueprint(metrics.bp)
     if settings.sms_transport == "console":
         from nudges.web import simulator
 

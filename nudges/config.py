@@ -47,6 +47,7 @@ class Settings:
     # several web workers use a shared store such as redis://127.0.0.1:6379.
     ratelimit_storage_uri: str = "memory://"
     twilio_timeout_seconds: float = 10.0
+    metrics_enabled: bool = False
 
 
 def parse_window(raw: str) -> tuple[time, time]:
@@ -199,7 +200,11 @@ def _text_settings(env: Env) -> dict[str, Any]:
     limiter = _get(env, "RATELIMIT_STORAGE_URI", "memory://")
     if not re.match(r"^(memory|redis|rediss|memcached)://", limiter):
         raise _fail("RATELIMIT_STORAGE_URI", "use memory:// or redis://host:6379")
+    metrics = _get(env, "METRICS_ENABLED", "false").lower()
+    if metrics not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+        raise _fail("METRICS_ENABLED", "true or false")
     return {
+        "metrics_enabled": metrics in ("true", "1", "yes", "on"),
         "program_name": program,
         "support_contact": support,
         "ratelimit_storage_uri": limiter,

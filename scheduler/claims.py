@@ -34,6 +34,7 @@ class Work:
     outbox_id: int
     sms: OutgoingSms
     verify_since: datetime | None
+    kind: str = "nudge"
 
 
 def callback_url(base_url: str, outbox_id: int) -> str:
@@ -72,7 +73,8 @@ def claim_batch(runtime: Runtime, size: int, token: str, report: SendReport) -> 
                 status_callback=callback_url(runtime.settings.public_base_url, row.id),
                 validity_period=VALIDITY_SECONDS,
             )
-            work.append(Work(row.id, sms, row.created_at if row.verify_before_send else None))
+            verify_since = row.created_at if row.verify_before_send else None
+            work.append(Work(row.id, sms, verify_since, row.kind))
         if skipped:
             session.execute(
                 update(Outbox)
@@ -213,3 +215,16 @@ def record_sids(
     if recorded != len(accepted):
         # Reconcile took these back while we sent them; it asks Twilio before any resend.
         log.warning("%d sent rows were no longer ours to record", len(accepted) - recorded)
+
+
+def oldest_due_age(runtime: Runtime) -> float:
+    """Seconds the oldest due, queued text has waited (0 when none): outbox lag."""
+    now = runtime.clock.now()
+    with runtime.db.session() as session:
+        oldest = session.scalar(
+            select(func.min(Outbox.slot_at)).where(
+                Outbox.state == OutboxState.QUEUED.value,
+                or_(Outbox.next_attempt_at.is_(None), Outbox.next_attempt_at <= now),
+            )
+        )
+    return max(0.0, (now - oldest).total_seconds()) if oldest else 0.0

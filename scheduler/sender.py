@@ -20,6 +20,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from nudges import metrics
 from nudges.db.models import Outbox, Subscriber
 from nudges.db.session import affected
 from nudges.domain.outbox import OutboxState, states_that_may_become
@@ -28,7 +29,15 @@ from nudges.runtime import Runtime
 from nudges.services import health
 from nudges.services.delivery import settle_failure
 from nudges.sms.transports import SendError
-from scheduler.claims import SENDING, Work, claim_batch, record_sids, release, renew
+from scheduler.claims import (
+    SENDING,
+    Work,
+    claim_batch,
+    oldest_due_age,
+    record_sids,
+    release,
+    renew,
+)
 from scheduler.throttle import SharedThrottle, Throttle
 
 log = logging.getLogger(__name__)
@@ -86,6 +95,7 @@ def send_queued(
        /healthz shows it until a send works again.
     """
     report = SendReport()
+    metrics.OUTBOX_LAG.set(oldest_due_age(runtime))
     # One rate for the whole account, however many scheduler processes run.
     throttle = throttle or SharedThrottle(runtime, runtime.settings.max_sends_per_second)
     chunk = chunk_size(1.0 / throttle.interval)
@@ -144,6 +154,7 @@ def _send_chunk(
         if hook:
             hook("after_accept", work.outbox_id)
         accepted.append((work.outbox_id, result.sid, result.status))
+        metrics.SENT.labels(kind=work.kind).inc()
     record_sids(runtime, token, accepted, report, hook)
 
 
@@ -169,6 +180,7 @@ def _already_sent(runtime: Runtime, work: Work, token: str, report: SendReport) 
 
 def _block(runtime: Runtime, exc: SendError, report: SendReport) -> None:
     report.blocked = True
+    metrics.SEND_FAILURES.labels(error_class=exc.kind.value).inc()
     detail = f"provider refused our credentials or sender (code {exc.code}, HTTP {exc.http_status})"
     if health.beat(runtime, health.SENDING_BLOCKED, detail):
         log.error(
@@ -185,6 +197,7 @@ def _after_failure(
     only if the row is still ours in `sending` (a callback may have moved it on)."""
     now = runtime.clock.now()
     report.errors[exc.kind.value] = report.errors.get(exc.kind.value, 0) + 1
+    metrics.SEND_FAILURES.labels(error_class=exc.kind.value).inc()
     mine = (Outbox.id == outbox_id, Outbox.state == SENDING, Outbox.claim_token == token)
     with runtime.db.session() as session:
         held = session.execute(

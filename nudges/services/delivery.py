@@ -19,6 +19,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nudges import metrics
 from nudges.db.models import AuditEvent, Outbox, Subscriber
 from nudges.domain.consent import Event, State
 from nudges.domain.outbox import OutboxState, may_move, rank, state_for_status
@@ -80,6 +81,8 @@ def apply_status(
     target = state_for_status(status)
     if may_move(OutboxState(row.state), target):
         row.state = target.value
+        if target is not OutboxState.SENT:
+            metrics.DELIVERY.labels(status=target.value).inc()
         # Twilio has it: whatever else happens, it is never sent again.
         row.verify_before_send = False
     if error_code is not None:
@@ -98,6 +101,7 @@ def settle_failure(
     number that cannot take texts is marked and gets nothing more."""
     if kind is ErrorKind.OPTED_OUT and sub.state != State.STOPPED.value:
         apply_consent_event(session, sub, Event.OPT_OUT, now, source="twilio_error")
+        metrics.OPT_OUTS.labels(source="provider").inc()
         _audit(session, now, "stopped_by_provider", sub.id, f"error {code}")
     elif kind is ErrorKind.UNUSABLE and not sub.unusable_reason:
         sub.unusable_reason = f"error {code}"

@@ -12,12 +12,14 @@ import logging
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from messages import system_text
+from nudges import metrics
 from nudges.config import Settings
 from nudges.db.models import AuditEvent, InboundMessage, Subscriber
 from nudges.domain.consent import Event, State
@@ -65,6 +67,7 @@ class InboundSms:
 class Reply:
     messages: tuple[str, ...]
     intent: str
+    crisis_tier: int = 0  # 1 or 2 when a crisis reply was sent
 
 
 def render(settings: Settings, say: Say) -> str:
@@ -91,6 +94,14 @@ def respond(runtime: Runtime, sms: InboundSms) -> Reply:
     Raises Unavailable for other texts when the database cannot be reached."""
     from nudges.services import stop_spool
 
+    with metrics.INBOUND_SECONDS.time():
+        reply = _respond(runtime, sms, stop_spool)
+    if reply.crisis_tier:
+        metrics.CRISIS_REPLIES.labels(tier=str(reply.crisis_tier)).inc()
+    return reply
+
+
+def _respond(runtime: Runtime, sms: InboundSms, stop_spool: Any) -> Reply:
     intent = screen(runtime, sms.body)
     try:
         # Opt-outs journalled during an outage are applied before this text, so
@@ -114,7 +125,8 @@ def _outage_reply(runtime: Runtime, sms: InboundSms, intent: Intent) -> Reply:
     elif not messages:
         raise Unavailable("database unavailable")
     quiet = sms.opt_out_type is not None and intent.crisis is None
-    return Reply(() if quiet else messages, intent.kind.value)
+    tier = intent.crisis.tier if intent.crisis else 0
+    return Reply(() if quiet else messages, intent.kind.value, tier)
 
 
 def screen(runtime: Runtime, body: str) -> Intent:
@@ -178,7 +190,9 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
             raise
         return seen
     log.info("inbound handled intent=%s crisis=%s", intent.kind.value, bool(intent.crisis))
-    return Reply(tuple(messages), intent.kind.value)
+    if decision.event is Event.OPT_OUT:
+        metrics.OPT_OUTS.labels(source="sms").inc()
+    return Reply(tuple(messages), intent.kind.value, intent.crisis.tier if intent.crisis else 0)
 
 
 def _rules(settings: Settings) -> Rules:
