@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import uuid
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response, g, request
 
 from nudges.clock import Clock
 from nudges.config import Settings, load_settings
@@ -30,6 +32,7 @@ def create_app(
     configure_logging()
 
     app.extensions["nudges"] = build_runtime(settings, clock=clock, transport=transport)
+    _request_ids(app)
 
     from nudges.web import clinician, extensions, health, status, webhooks
 
@@ -53,3 +56,24 @@ def create_app(
         # for the console transport only.
         extensions.csrf.exempt(simulator.bp)
     return app
+
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def _request_ids(app: Flask) -> None:
+    """Every request gets an id, in the logs and the X-Request-Id header: the
+    caller's (a proxy's X-Request-Id, or Twilio's idempotency token) when it is
+    a plain token, else a new one."""
+
+    @app.before_request
+    def _assign() -> None:
+        offered = request.headers.get("X-Request-Id") or request.headers.get(
+            "I-Twilio-Idempotency-Token", ""
+        )
+        g.request_id = offered if _REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
+
+    @app.after_request
+    def _echo(response: Response) -> Response:
+        response.headers["X-Request-Id"] = g.get("request_id", "-")
+        return response

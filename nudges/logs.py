@@ -10,10 +10,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 
 QUIET_LOGGERS = ("twilio", "twilio.http_client", "sqlalchemy", "sqlalchemy.engine", "urllib3")
-FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 
 # E.164, and US numbers as people write them: (404) 555-0123, 404-555-0123, 404.555.0123.
 PHONE_SHAPES = re.compile(
@@ -42,16 +43,45 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class RequestIdFilter(logging.Filter):
+    """Adds `request_id` to every record: the current web request's, else "-"."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = current_request_id()
+        return True
+
+
+def current_request_id() -> str:
+    try:
+        from flask import g, has_request_context
+    except ImportError:  # pragma: no cover - flask is a dependency
+        return "-"
+    if has_request_context():
+        return str(getattr(g, "request_id", "-"))
+    return "-"
+
+
 def quiet_libraries() -> None:
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def configure_logging(level: int = logging.INFO) -> None:
-    """For the commands that run the service: one handler, redacted, libraries quiet."""
+    """For the commands that run the service: one handler, redacted, libraries
+    quiet; JSON lines when LOG_FORMAT=json (for a log pipeline), text otherwise."""
     root = logging.getLogger()
     if not root.handlers:
         logging.basicConfig(level=level, format=FORMAT)
+        if os.environ.get("LOG_FORMAT", "").strip().lower() == "json":
+            from pythonjsonlogger.json import JsonFormatter
+
+            for handler in root.handlers:
+                handler.setFormatter(
+                    JsonFormatter(
+                        "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+                        rename_fields={"levelname": "level", "name": "logger"},
+                    )
+                )
     else:
         root.setLevel(level)
     guard_handlers()
@@ -60,5 +90,7 @@ def configure_logging(level: int = logging.INFO) -> None:
 
 def guard_handlers() -> None:
     for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, RequestIdFilter) for f in handler.filters):
+            handler.addFilter(RequestIdFilter())
         if not any(isinstance(f, RedactingFilter) for f in handler.filters):
             handler.addFilter(RedactingFilter())
