@@ -32,9 +32,12 @@ def on_starting(server):  # noqa: ARG001 - gunicorn's hook signature
 def post_fork(server, worker):  # noqa: ARG001 - gunicorn's hook signature
     """Runs in each new worker, before it serves anything."""
     # Connections opened in the master must not be shared by the workers.
+    app = server.app.wsgi()  # the app the master preloaded
+    if "nudges" not in getattr(app, "extensions", {}):
+        return  # not our app (bench/load.py serves a bare endpoint with this config too)
     from nudges.web import get_runtime
 
-    engine = get_runtime(server.app.wsgi()).db.engine  # the app the master preloaded
+    engine = get_runtime(app).db.engine
     if engine is not None:
         engine.dispose(close=False)
 
