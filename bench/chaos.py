@@ -74,16 +74,11 @@ def seed(url: str, count: int) -> list[str]:
     """A clean schema with `count` active subscribers, each due one nudge now."""
     from sqlalchemy import insert, text
 
-    from nudges.db.migrate import upgrade
+    from bench.load import reset
     from nudges.db.models import ConsentEvent, Subscriber
     from nudges.db.session import make_engine
 
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    upgrade(url)
+    reset(url)
     phones = [f"+1404{n:07d}" for n in range(2_000_000, 2_000_000 + count)]
     engine = make_engine(url)
     with engine.begin() as conn:

@@ -169,6 +169,7 @@ def measure(
 
 
 def reset(url: str) -> None:
+    """A fresh, migrated schema (PostgreSQL: drop and re-create `public`)."""
     from sqlalchemy import text
 
     from nudges.db.migrate import upgrade

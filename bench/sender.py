@@ -39,19 +39,7 @@ def one_run(rate: float, count: int, processes: int = 1) -> float:
     with tempfile.TemporaryDirectory() as tmp, FakeTwilio() as fake:
         url = f"sqlite:///{tmp}/sender.sqlite3"
         upgrade(url)
-        settings = load_settings(
-            {
-                "DATABASE_URL": url,
-                "SECRET_KEY": "bench",
-                "SMS_TRANSPORT": "twilio",
-                "TWILIO_ACCOUNT_SID": fake.account_sid,
-                "TWILIO_AUTH_TOKEN": fake.auth_token,
-                "TWILIO_FROM_NUMBER": "+14045550100",
-                "TWILIO_API_BASE_URL": fake.base_url,
-                "MAX_SENDS_PER_SECOND": str(rate),
-                "SEND_WINDOW": "00:00-23:59",
-            }
-        )
+        settings = load_settings(settings_env(url, fake, rate))
         runtime = build_runtime(settings, clock=SystemClock())
         now = datetime.now(UTC)
         with runtime.db.session() as session:
@@ -92,7 +80,7 @@ def one_run(rate: float, count: int, processes: int = 1) -> float:
                 ],
             )
         runtime.db.dispose()
-        env = {**os.environ, "BENCH_SETTINGS": json.dumps(dict(settings_env(url, fake, rate)))}
+        env = {**os.environ, "BENCH_SETTINGS": json.dumps(settings_env(url, fake, rate))}
         children = [
             subprocess.Popen([sys.executable, __file__, "--child"], env=env)
             for _ in range(processes)
