@@ -127,7 +127,10 @@ def decide(
     if advanced_opt_out == "HELP" or intent.kind in (Kind.HELP, Kind.HELP_ES):
         return decision.plus(Decision(replies=() if quiet else (help_reply(intent, phone),)))
 
-    if advanced_opt_out == "STOP" or intent.kind is Kind.OPT_OUT:
+    # "No thanks" to an invitation is a refusal: honour it like STOP (FCC: any
+    # reasonable means). After consent a bare "no" is an answer, not an opt-out.
+    declined = intent.kind is Kind.DECLINE and state is State.PENDING
+    if advanced_opt_out == "STOP" or intent.kind is Kind.OPT_OUT or declined:
         if state is State.STOPPED:
             return decision  # a second STOP gets no second confirmation (CTIA: one)
         replies = () if quiet else (Say("stop_confirm"),)

@@ -176,6 +176,10 @@ PATTERNS: dict[str, list[str]] = {
         r"\bwalk(?:ing)? (?:into|in front of) (?:the )?(?:lake|ocean|river|sea|traffic|water|a (?:car|truck|train))\b",
         r"\bfad(?:e|ing) away\b.{0,30}\b(?:not coming back|never coming back|forever|for good)\b",
         r"\bjump(?:ing)? (?:off|in front of)\b",
+        # Driving as a method: "keep thinking about driving into a wall".
+        r"\b(?:drive|driving|crash|crashing|swerve|swerving|steer|steering) (?:my car |the car |us )?"
+        r"(?:into|off) (?:a |the )?(?:wall|tree|pole|bridge|cliff|oncoming traffic|traffic|truck|lake"
+        r"|river|road)\b",
         r"\b(?:hang|hanging|shoot|shooting|drown|drowning) myself\b",
         # Spanish
         r"\b(?:me )?quiero morir\w*",
@@ -184,6 +188,8 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:matarme|quitarme la vida|acabar con mi vida|suicidarme|me voy a matar)\b",
         r"\b(?:no quiero|ya no quiero) (?:vivir|seguir|seguir viviendo|despertar|estar aqui|existir)\b",
         r"\bpienso en (?:morir|matarme|quitarme la vida|suicid\w*)\b",
+        r"\b(?:voy a|quiero|pienso) tomar(?:me)? (?:todas|todo) (?:las |mis )?(?:pastillas|pildoras"
+        r"|medicinas|el frasco)\b",
     ],
     "preparation": [
         r"\b(?:saving|saved|stockpil\w+|hoard\w*|collect\w*|counting|counted|gathering|gathered"
@@ -223,6 +229,7 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:cartas?|notas?) de despedida\b",
         r"\bregalando (?:todas )?mis cosas\b",
         r"\btengo un arma\b",
+        r"\b(?:gun|pistol|rifle)\b.{0,30}\bloaded\b|\bloaded (?:the |my |a |his )?(?:gun|pistol|rifle)\b",
     ],
     "acts": [
         r"\b"
@@ -303,7 +310,7 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:trapped|no way out)\b.{0,40}\b(?:no way out|nothing will|never get better|trapped)\b"
         r"|\b(?:completely|so|totally) trapped\b|\bsee no way out\b|\bno way out\b",
         r"\b(?:want|wish|need) (?:it all|everything|it|the pain|this) to (?:stop|end|be over)\b",
-        r"\b(?:just )?(?:want to|wish i could|want) (?:to )?(?:disappear|vanish|not exist|sleep forever)"
+        r"\b(?:just )?(?:want to|wish i could|want) (?:to )?(?:just )?(?:disappear|vanish|not exist|sleep forever)"
         r"(?: forever)?\b",
         r"\bgiv(?:e|ing) up on (?:life|everything|myself|living)\b",
         r"\b(?:i am|im) (?:so )?done\b(?! with)(?!.{0,12}\b(?:today|tonight|lol|haha|for the day)\b)",
@@ -337,7 +344,8 @@ PATTERNS: dict[str, list[str]] = {
         r"\bburn(?:ing|ed|t)? my (?:skin|arm|arms|wrist|leg)\b",
         r"\bbang(?:ing)? my head\b",
         r"\bhurt myself on purpose\b|\bwanted it to hurt\b",
-        r"\b(?:hacerme dano|lastimarme|cortarme|me estoy cortando|me queme|quemarme|me corto)\b",
+        r"\b(?:hacerme dano|lastimarme|cortarme|me estoy cortando|me queme|quemarme|me corto"
+        r"|me voy a cortar|me voy a lastimar|me voy a quemar)\b",
     ],
     "harm_to_child": [
         r"\b(?:hurt|hurting|harm|harming|hit|hitting|shake|shaking|shook|smother|smothering"
@@ -345,7 +353,8 @@ PATTERNS: dict[str, list[str]] = {
         r"|threw|suffocate|suffocating|beat|beating|slapped|slap|punched|snap at|lose it with"
         r"|lose control with) " + _MY_KID + r"\b",
         r"\b(?:picturing|imagining|imagine|picture|thoughts of|thought about|think about|visions of)"
-        r" (?:\w+ ){0,2}(?:hurting|drowning|smothering|shaking|throwing|killing|suffocating|harming)"
+        r" (?:\w+ ){0,2}(?:hurting|drowning|smothering|shaking|throwing|killing|suffocating|harming"
+        r"|dropping|stabbing)"
         r"\b",
         r"\b(?:afraid|scared|terrified) (?:to be|of being) alone with (?:my |the )?" + _KID + r"\b",
         r"\b(?:do not|can not) trust myself (?:alone )?(?:with|around) (?:my |the )?"
@@ -367,6 +376,8 @@ PATTERNS: dict[str, list[str]] = {
         r"\bthreaten(?:ed|s|ing)? to kill\b|\b(?:said|says) (?:he|she)(?:ll| will| would) kill me\b",
         r"\b(?:going|gonna|wants|want|trying|will) to kill (?:me|us)\b|\bkill me if i\b",
         r"\b(?:afraid|scared|terrified) (?:of|for) (?:my|our) (?:life|lives|safety)\b",
+        r"\b(?:afraid|scared|terrified) of (?:my )?(?:husband|wife|partner|boyfriend|girlfriend|ex"
+        r"|fiance|babys dad|babys father|stepdad)\b",
         r"\b(?:abuse|abusing|abused|abusive)\b(?! (?:of|the system))",
         r"\bnot safe (?:at home|here|with (?:him|her|them|my))\b",
         r"\b(?:he|she|they) (?:has|have|got) a (?:knife|gun|weapon)\b",
@@ -403,7 +414,7 @@ _IDIOMS = re.compile(
     r"\b(?:killing it|killed it|killin it|(?:is|are|was|were) killing me|killing me softly"
     r"|dying to (?:see|try|know|go|get|hear|meet|watch|eat|have)|to die for|could kill for"
     r"|die of (?:embarrassment|laughter|shame|boredom|cuteness)|died laughing"
-    r"|dead tired|dead on my feet|be the death of me|the end of me|end of my rope"
+    r"|(?:could|would) die happy|dead tired|dead on my feet|be the death of me|the end of me|end of my rope"
     r"|(?:phone|battery|car|laptop|plant|plants|computer|tablet|ipad) (?:is |was |just |all )?died"
     r"|end (?:it|things) with (?:him|her|them|my)|shoot me (?:a text|an email|a message)"
     r"|kill me now|shoot me|drowning in (?:laundry|emails|work|paperwork|dishes|bills)"

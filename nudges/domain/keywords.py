@@ -40,6 +40,7 @@ class Kind(StrEnum):
     OPT_OUT = "opt_out"
     UNCLEAR_OPT_OUT = "unclear_opt_out"  # might mean stop, might mean a break: ask
     CONFIRM = "confirm"  # YES, START, UNSTOP
+    DECLINE = "decline"  # "no thanks": ends a pending invitation, means nothing otherwise
     JOIN = "join"
     PAUSE = "pause"
     RESUME = "resume"
@@ -85,7 +86,21 @@ CONFIRM_WORDS = {
     "start",
     "unstop",
     "si",
+    "absolutely",
+    "definitely",
+    "of course",
+    "count me in",
+    "i'm in",
+    "im in",
 }
+# A leading yes with words that only say yes more fully: "Yes please sign me up".
+_YES_HEADS = {"yes", "y", "yeah", "yep", "yup", "sure", "si", "absolutely", "definitely"}
+_YES_FILLER = {
+    "please", "pls", "sign", "me", "up", "i", "i'm", "im", "want", "to", "join", "in", "do",
+    "would", "like", "ok", "okay", "count", "absolutely", "definitely", "of", "course", "thanks",
+    "thank", "you", "lets", "let's", "go", "sounds", "good", "great", "start", "it",
+}  # fmt: skip
+DECLINE_WORDS = {"no", "nope", "nah", "no thanks", "no thank you", "not now", "no thx"}
 JOIN_WORDS = {"join", "subscribe", "sign up", "signup", "sign me up"}
 PAUSE_HEADS = ("pause", "snooze", "hold")
 RESUME_WORDS = {"resume", "unpause", "restart", "continue", "start again", "back on"}
@@ -134,8 +149,12 @@ def _keyword(text: str, plain: str, raw: str) -> Intent:
         return Intent(Kind.HELP_ES)
     if is_opt_out(plain, raw):
         return Intent(Kind.OPT_OUT)
-    if is_only(words, CONFIRM_WORDS):
+    if is_only(words, CONFIRM_WORDS) or (
+        words and words[0] in _YES_HEADS and all(w in _YES_FILLER for w in words[1:])
+    ):
         return Intent(Kind.CONFIRM)
+    if is_only(words, DECLINE_WORDS):
+        return Intent(Kind.DECLINE)
     if is_only(words, JOIN_WORDS):
         return Intent(Kind.JOIN)
     head, _, rest = joined.partition(" ")

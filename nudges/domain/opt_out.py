@@ -25,6 +25,8 @@ OPT_OUT_WORDS = {
     "opt out",
     "opt-out",
     "stop all",
+    "remove",
+    "no more",
     # Spanish and French carrier conventions: honour them too.
     "parar",
     "alto",
@@ -85,6 +87,12 @@ _NATURAL_OPT_OUT = re.compile(
     r"|\b(?:don'?t|do\s+not|never)\s+(?:text|message|contact|txt|sms)\s+me\b"
     r"|\bno\s+more\s+" + _TEXTS + r"\b"
     r"|\bleave\s+me\s+alone\b"
+    r"|\b(?:don'?t|do\s+not|never)\s+send\s+(?:me\s+)?(?:any\s*more|anything|these|more)\b"
+    r"|\b(?:don'?t|do\s+not)\s+want\s+(?:these|this|them|it)\s+(?:any\s*more|anymore)\b"
+    r"|\bno\s+longer\s+want\s+(?:to\s+(?:receive|get)\s+)?(?:these|this|them|your|the|any)\b"
+    r"|\b(?:i'?m|i\s+am)\s+done\s+with\s+(?:these|this|your|the|all\s+these|all\s+the)\s+"
+    + _TEXTS
+    + r"\b"
     r"|\b(?:i\s+)?(?:don'?t|do\s+not)\s+want\s+(?:these|your|any\s+more|anymore|the|any)\s+"
     + _TEXTS
     + r"\b"
