@@ -7,6 +7,8 @@ numbers there are enrolled; others still get the crisis and HELP replies.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import phonenumbers
 
 # Regions of the North American plan where dialling or texting 988 reaches a crisis line.
@@ -33,6 +35,7 @@ def parse_phone(raw: str, default_region: str = "US") -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+@lru_cache(maxsize=8192)  # every inbound text asks; parsing costs more than the rest of HELP
 def lifeline_reaches(e164: str) -> bool:
     """True when the number is in the US or Canada (where 988 answers)."""
     try:

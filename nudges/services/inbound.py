@@ -60,7 +60,10 @@ class InboundSms:
         if not MESSAGE_SID.fullmatch(self.message_sid):
             raise InvalidInbound("MessageSid must look like SM followed by 32 hex digits")
         if self.opt_out_type is not None and self.opt_out_type not in ADVANCED_OPT_OUT_TYPES:
-            raise InvalidInbound("OptOutType must be STOP, START or HELP")
+            # A value Twilio may add later: answer the text ourselves rather than
+            # refuse it (a refused webhook is a parent who got no reply at all).
+            log.warning("unknown OptOutType ignored")
+            object.__setattr__(self, "opt_out_type", None)
 
 
 @dataclass(frozen=True)

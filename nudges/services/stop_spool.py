@@ -28,8 +28,11 @@ log = logging.getLogger(__name__)
 _LOCK = threading.Lock()
 
 
+_DEFAULT_SPOOL = str(INSTANCE_DIR / "pending_stops.jsonl")
+
+
 def spool_path() -> Path:
-    return Path(os.environ.get("NUDGES_STOP_SPOOL") or INSTANCE_DIR / "pending_stops.jsonl")
+    return Path(os.environ.get("NUDGES_STOP_SPOOL") or _DEFAULT_SPOOL)
 
 
 def record(phone: str, message_sid: str, body: str, at: datetime) -> None:
@@ -58,9 +61,10 @@ def replay(runtime: Runtime) -> int:
     from nudges.domain.keywords import Intent, Kind
     from nudges.services.inbound import InboundSms, handle_inbound
 
-    path = spool_path()
-    if not path.exists():
+    # Every inbound text asks, and the journal is almost always absent: one stat.
+    if not os.path.exists(os.environ.get("NUDGES_STOP_SPOOL") or _DEFAULT_SPOOL):
         return 0
+    path = spool_path()
     taking = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.replaying")
     try:
         path.rename(taking)

@@ -32,7 +32,7 @@ def inbound() -> Response:
             from_number=form["From"].strip(),
             body=form["Body"],
             message_sid=form["MessageSid"].strip(),
-            opt_out_type=form.get("OptOutType") or None,
+            opt_out_type=(form.get("OptOutType") or "").strip().upper() or None,
         )
     except InvalidInbound as exc:
         return bad_request(str(exc))

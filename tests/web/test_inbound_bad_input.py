@@ -57,10 +57,19 @@ def test_a_missing_field_is_a_400(twilio: SignedClient, missing: str) -> None:
 
 @pytest.mark.parametrize(
     "field,value",
-    [("From", "404-555-0123"), ("From", "+0123"), ("MessageSid", "nope"), ("OptOutType", "X")],
+    [("From", "404-555-0123"), ("From", "+0123"), ("MessageSid", "nope")],
 )
 def test_malformed_fields_are_a_400(twilio: SignedClient, field: str, value: str) -> None:
     assert twilio.post("/sms/inbound", {**GOOD, field: value}).status_code == 400
+
+
+def test_an_opt_out_type_we_do_not_know_is_ignored_and_the_text_still_answered(
+    twilio: SignedClient,
+) -> None:
+    # A new Twilio value must never cost a parent the crisis reply.
+    response = twilio.post("/sms/inbound", {**GOOD, "Body": "I want to die", "OptOutType": "X"})
+    assert response.status_code == 200
+    assert b"988" in response.data
 
 
 def test_a_ten_kilobyte_body_gets_a_valid_reply(twilio: SignedClient) -> None:
