@@ -15,6 +15,9 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
+from messages.gsm import gsm7_length, non_gsm7
+from nudges.domain.preferences import lifeline_zone
+
 # The project's instance/ folder (absolute), so `nudges sms` finds the same
 # database from any directory; NUDGES_INSTANCE_DIR moves it.
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -170,6 +173,8 @@ def _sending_settings(env: Env) -> dict[str, Any]:
         zoneinfo.ZoneInfo(zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise _fail("DEFAULT_TIMEZONE", "expected an IANA zone such as America/Chicago") from None
+    if not lifeline_zone(zone):
+        raise _fail("DEFAULT_TIMEZONE", "a US or Canadian zone (988 answers only there)")
     try:
         rate = float(_get(env, "MAX_SENDS_PER_SECOND", "1"))
     except ValueError:
@@ -190,13 +195,29 @@ def _sending_settings(env: Env) -> dict[str, Any]:
     }
 
 
+def _sms_field(env: Env, name: str, default: str, longest: int, what: str) -> str:
+    """A value every system text carries: GSM-7 only, so no text turns UCS-2 (70
+    characters a segment instead of 160), and short enough that every system
+    text stays within 2 segments (the library is checked with the longest)."""
+    value = _get(env, name, default)
+    odd = non_gsm7(value)
+    if odd:
+        shown = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in odd[:3])
+        verb = "are" if len(odd) > 1 else "is"
+        raise _fail(name, f"{shown} {verb} outside the GSM-7 SMS alphabet; use plain characters")
+    if not 1 <= gsm7_length(value) <= longest:
+        raise _fail(name, f"1 to {longest} characters ({what})")
+    return value
+
+
 def _text_settings(env: Env) -> dict[str, Any]:
-    program = _get(env, "PROGRAM_NAME", "GoodEnough")
-    if not 1 <= len(program) <= 20:
-        raise _fail("PROGRAM_NAME", "1 to 20 characters (it starts every system text)")
-    support = _get(env, "SUPPORT_CONTACT", "help@goodenough.example")
-    if not 1 <= len(support) <= 40:
-        raise _fail("SUPPORT_CONTACT", "1 to 40 characters (an email, phone or URL)")
+    program = _sms_field(env, "PROGRAM_NAME", "GoodEnough", 20, "it starts every system text")
+    support = _sms_field(
+        env, "SUPPORT_CONTACT", "help@goodenough.example", 40, "an email, phone or URL"
+    )
+    log_format = _get(env, "LOG_FORMAT", "text").lower()
+    if log_format not in ("text", "json"):
+        raise _fail("LOG_FORMAT", "text or json")
     limiter = _get(env, "RATELIMIT_STORAGE_URI", "memory://")
     if not re.match(r"^(memory|redis|rediss|memcached)://", limiter):
         raise _fail("RATELIMIT_STORAGE_URI", "use memory:// or redis://host:6379")

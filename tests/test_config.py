@@ -33,6 +33,11 @@ def test_plain_postgresql_urls_use_psycopg3() -> None:
     ("env", "named"),
     [
         ({"SEND_WINDOW": "9-5"}, "SEND_WINDOW"),
+        ({"PROGRAM_NAME": "Good\u2019Enough"}, "PROGRAM_NAME"),
+        ({"SUPPORT_CONTACT": "help\u2014me@example.org"}, "SUPPORT_CONTACT"),
+        ({"PROGRAM_NAME": "\u20ac" * 11}, "PROGRAM_NAME"),
+        ({"LOG_FORMAT": "xml"}, "LOG_FORMAT"),
+        ({"DEFAULT_TIMEZONE": "Europe/London"}, "DEFAULT_TIMEZONE"),
         ({"SEND_WINDOW": "20:00-09:00"}, "SEND_WINDOW"),
         ({"DEFAULT_TIMEZONE": "Mars/Olympus"}, "DEFAULT_TIMEZONE"),
         ({"MAX_SENDS_PER_SECOND": "fast"}, "MAX_SENDS_PER_SECOND"),
