@@ -161,3 +161,66 @@ class SignedClient:
 @pytest.fixture
 def twilio(app: Any, settings: Settings) -> SignedClient:
     return SignedClient(app.test_client(), settings.twilio_auth_token or settings.secret_key)
+
+
+class DatabaseOutage:
+    """Takes the test database away and brings it back, on either engine.
+
+    SQLite: the file (and its WAL) is moved aside and a directory put in its
+    place, so every open fails. PostgreSQL: the service reaches the server
+    through a loopback proxy that drops every connection while cut, which is
+    what a stopped server looks like from the service."""
+
+    def __init__(self, settings: Settings, start: Callable[[], None], end: Callable[[], None]):
+        self.settings = settings
+        self._start, self._end = start, end
+        self._engines: list[Any] = []
+
+    def watch(self, runtime: Any) -> None:
+        """Pools to empty at each edge, as a restarted server would leave them."""
+        self._engines.append(runtime.db)
+
+    def __enter__(self) -> DatabaseOutage:
+        for db in self._engines:
+            db.dispose()
+        self._start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._end()
+        for db in self._engines:
+            db.dispose()
+
+
+@pytest.fixture
+def outage(make_settings: Callable[..., Settings], database_url: str) -> Iterator[DatabaseOutage]:
+    if database_url.startswith("sqlite"):
+        path = Path(database_url.removeprefix("sqlite:///"))
+        files = [path.with_name(path.name + suffix) for suffix in ("", "-wal", "-shm")]
+
+        def start() -> None:
+            for file in files:
+                if file.exists():
+                    os.rename(file, str(file) + ".away")
+            path.mkdir()  # a directory where the file was: opening fails
+
+        def end() -> None:
+            path.rmdir()
+            for file in files:
+                away = Path(str(file) + ".away")
+                if away.exists():
+                    os.rename(away, file)
+
+        yield DatabaseOutage(make_settings(), start, end)
+        return
+    from sqlalchemy.engine import make_url
+
+    from tests.fakes.tcp_proxy import TcpProxy
+
+    url = make_url(database_url)
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+    through = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    try:
+        yield DatabaseOutage(make_settings(DATABASE_URL=through), proxy.cut, proxy.restore)
+    finally:
+        proxy.close()
