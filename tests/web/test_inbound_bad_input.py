@@ -126,3 +126,12 @@ def test_random_signed_requests_never_get_a_5xx_or_log_an_exception(
         )
     assert response.status_code < 500
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_webhooks_carry_a_request_id_and_never_a_cookie(twilio: SignedClient) -> None:
+    # They run in their own lean app: no session, CSRF or limiter work per text.
+    response = twilio.text(ANNA_ATLANTA, "HELP", **{})
+    assert response.status_code == 200
+    assert response.headers.get("X-Request-Id")
+    assert "Set-Cookie" not in response.headers
+    assert twilio.client.get("/sms/inbound").status_code == 405
