@@ -67,7 +67,7 @@ def pick_text(track: str, lang: str, frequency: str, index: int) -> tuple[str, s
     return nudge.id, nudge.text
 
 
-def dispatch(runtime: Runtime, now: datetime, batch_size: int = 500) -> DispatchReport:
+def dispatch(runtime: Runtime, now: datetime, batch_size: int = 1000) -> DispatchReport:
     """Queue one outbox row per due (subscription, slot), a batch per transaction.
 
     1. Select a batch of active subscribers whose `next_send_at` has come, locking

@@ -16,7 +16,7 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
@@ -67,8 +67,18 @@ class SendReport:
 Hook = Callable[[str, int], None]
 
 
+# A batch is about a minute of sends: a sender killed mid-batch strands at most
+# that many unsent rows until reconcile hands them back.
+BATCH_SECONDS = 60
+MAX_BATCH = 1000
+
+
 def chunk_size(rate: float) -> int:
     return max(1, min(MAX_CHUNK, int(rate * CHUNK_SECONDS)))
+
+
+def batch_size_for(rate: float) -> int:
+    return max(chunk_size(rate), min(MAX_BATCH, int(rate * BATCH_SECONDS)))
 
 
 def send_queued(
@@ -77,7 +87,7 @@ def send_queued(
     limit: int = 10_000,
     throttle: Throttle | SharedThrottle | None = None,
     hook: Hook | None = None,
-    batch_size: int = 250,
+    batch_size: int | None = None,
 ) -> SendReport:
     """Send what is queued and due.
 
@@ -98,9 +108,12 @@ def send_queued(
     metrics.OUTBOX_LAG.set(oldest_due_age(runtime))
     # One rate for the whole account, however many scheduler processes run.
     throttle = throttle or SharedThrottle(runtime, runtime.settings.max_sends_per_second)
-    chunk = chunk_size(1.0 / throttle.interval)
+    rate = 1.0 / throttle.interval
+    chunk = chunk_size(rate)
+    batch_size = batch_size or batch_size_for(rate)
     while report.sent + report.failed + report.skipped + report.retried < limit:
         token = secrets.token_hex(16)
+        claimed_at = runtime.clock.now()
         batch = claim_batch(runtime, min(batch_size, limit), token, report)
         if not batch:
             break
@@ -108,7 +121,8 @@ def send_queued(
             if report.blocked:
                 release(runtime, token, [w.outbox_id for w in batch[start:]])
                 break
-            _send_chunk(runtime, batch[start : start + chunk], token, throttle, hook, report)
+            work = batch[start : start + chunk]
+            _send_chunk(runtime, work, token, throttle, hook, report, claimed_at)
         if report.blocked:
             break
     sent_any = report.sent or report.recovered
@@ -124,9 +138,14 @@ def _send_chunk(
     throttle: Throttle | SharedThrottle,
     hook: Hook | None,
     report: SendReport,
+    claimed_at: datetime,
 ) -> None:
-    ours = renew(runtime, token, [w.outbox_id for w in chunk])
-    renewed_at = runtime.clock.now()
+    if runtime.clock.now() - claimed_at < RENEW_EVERY:
+        # Claimed moments ago (the claim set claimed_at): all still ours, no renewal.
+        ours, renewed_at = {w.outbox_id for w in chunk}, claimed_at
+    else:
+        ours = renew(runtime, token, [w.outbox_id for w in chunk])
+        renewed_at = runtime.clock.now()
     accepted: list[tuple[int, str, str]] = []
     for index, work in enumerate(chunk):
         if runtime.clock.now() - renewed_at > RENEW_EVERY:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from nudges.clock import FrozenClock
@@ -243,3 +244,11 @@ def test_after_the_programme_caring_check_ins_come_about_monthly(
     tick(runtime)
     assert len(fake_twilio.messages) == 2
     assert fake_twilio.messages[1]["Body"].startswith("Just checking in")
+
+
+@pytest.mark.parametrize(("rate", "batch"), [(0.1, 6), (1, 60), (3, 180), (100, 1000), (1e9, 1000)])
+def test_a_sender_claims_about_a_minute_of_sends_at_a_time(rate: float, batch: int) -> None:
+    # A sender killed mid-batch strands at most that many unsent rows for reconcile.
+    from scheduler.sender import batch_size_for
+
+    assert batch_size_for(rate) == batch
