@@ -39,21 +39,26 @@ FREE_TEXT = [
 ]
 
 
+REQUESTS_PER_CLIENT = 20_000
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
-def requests_for(client: int, base: str) -> list[tuple[str, str, dict[str, str]]]:
-    """A repeating mix for one client: (path, body, headers), pre-signed."""
+def requests_for(client: int, base: str, count: int) -> list[tuple[str, str, dict[str, str]]]:
+    """A mix for one client: (path, body, headers), pre-signed. Every text is new
+    (its own MessageSid, as real texts are), and each cycle of ten is a new
+    parent who joins, confirms, sets a time, stops, asks for help and writes."""
     from twilio.request_validator import RequestValidator
 
     validator = RequestValidator(SECRET)
-    phone = f"+1404{3_000_000 + client:07d}"
     mix: list[tuple[str, dict[str, str]]] = []
-    for n in range(200):
+    for n in range(count):
         sid = f"SM{client:08x}{n:024x}"
+        phone = f"+1404{3_000_000 + client * 100_000 + n // 10:07d}"
         pick = n % 10
         if pick in (0, 1):
             body = "HELP"
@@ -91,12 +96,12 @@ def requests_for(client: int, base: str) -> list[tuple[str, str, dict[str, str]]
 
 def client_loop(args: tuple[int, int, str, float, multiprocessing.Queue]) -> None:  # type: ignore[type-arg]
     client, port, base, seconds, out = args
-    work = requests_for(client, base)
+    work = requests_for(client, base, REQUESTS_PER_CLIENT)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     latencies: list[float] = []
     errors = 0
     end = time.monotonic() + seconds
-    i = 0
+    i = 0  # past REQUESTS_PER_CLIENT texts repeat (answered from the dedupe table)
     while time.monotonic() < end:
         path, body, headers = work[i % len(work)]
         i += 1
