@@ -181,7 +181,11 @@ def enroll(
 def _enroll_csv(runtime: Runtime, clinician_id: int, text: str, skip_invalid: bool) -> None:
     from nudges.services import enrolment
 
-    rows = enrolment.read_csv(text)
+    try:
+        rows = enrolment.read_csv(text)
+    except enrolment.CsvError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
     if not rows:
         click.echo("error: the file has no rows", err=True)
         sys.exit(1)

@@ -127,3 +127,36 @@ def test_a_csv_with_a_duplicate_row_says_which(env: dict[str, str], tmp_path: Pa
         main, ["enroll", "--csv", str(csv), "--clinician", "dr.lee@example.org"], env=env
     )
     assert result.exit_code == 1 and "row 2: the same number as row 1" in result.output
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "\ufeffname,mobile,focus\r\nT.,(404) 555-0131,work and family\r\n",
+        "Phone;Alias;Track\n404-555-0131;T.;3\n",
+        "phone\talias\ttrack\n4045550131\tT.\trole_strain\n",
+    ],
+)
+def test_a_csv_is_read_by_its_header_whatever_the_spreadsheet_wrote(
+    content: str,
+) -> None:
+    from nudges.domain.phone import parse_phone
+    from nudges.services.enrolment import read_csv
+
+    [(row, invitation)] = read_csv(content)
+    assert row == 2
+    assert parse_phone(invitation.phone) == "+14045550131"
+    assert (invitation.alias, invitation.track) == ("T.", "role_strain")
+
+
+def test_a_csv_with_an_unknown_focus_names_the_row_and_imports_nothing(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    add_lee(env)
+    csv = tmp_path / "clients.csv"
+    csv.write_text("phone,track\n404-555-0124,nonsense\n")
+    result = CliRunner().invoke(
+        main, ["enroll", "--csv", str(csv), "--clinician", "dr.lee@example.org"], env=env
+    )
+    assert result.exit_code == 1
+    assert "row 2: unknown focus 'nonsense'" in result.output

@@ -65,7 +65,10 @@ def check(invitation: Invitation) -> CheckedInvitation:
     if len(alias) > 60:
         raise InviteError("Keep the alias short (60 characters at most); no full name is needed.")
     if invitation.track is not None and invitation.track not in TRACK_CHOICES:
-        raise InviteError("Choose one of the tracks, or let the parent choose.")
+        raise InviteError(
+            f"unknown focus {invitation.track[:30]!r}: use perfectionism, guilt or role_strain"
+            " (or 1, 2, 3), or leave it empty to let the parent choose"
+        )
     if invitation.timezone is not None and not lifeline_zone(invitation.timezone):
         raise InviteError("Choose a US or Canadian time zone.")
     if invitation.frequency not in FREQUENCIES:
@@ -147,19 +150,77 @@ class CsvReport:
     skipped: int = 0
 
 
+# Header names a clinician's spreadsheet may use, for the columns we read.
+_COLUMNS = {
+    "phone": "phone", "number": "phone", "phone number": "phone", "mobile": "phone",
+    "cell": "phone", "telephone": "phone", "tel": "phone",
+    "alias": "alias", "name": "alias", "client": "alias", "initials": "alias",
+    "track": "track", "focus": "track", "topic": "track",
+}  # fmt: skip
+_TRACKS = {
+    "1": "perfectionism", "2": "guilt", "3": "role_strain",
+    "perfectionism": "perfectionism", "perfect": "perfectionism",
+    "trying to be a perfect parent": "perfectionism",
+    "guilt": "guilt", "parent guilt": "guilt", "mom guilt": "guilt",
+    "role_strain": "role_strain", "role strain": "role_strain", "juggling": "role_strain",
+    "work and family": "role_strain", "juggling work and family": "role_strain",
+}  # fmt: skip
+
+
+class CsvError(ValueError):
+    """The file as a whole cannot be read (not one row): the message says why."""
+
+
 def read_csv(text: str) -> list[tuple[int, Invitation]]:
-    """Rows of `phone[,alias[,track]]`, with or without a header row."""
+    """Rows of `phone[,alias[,track]]`, or any order under a header row naming
+    them (phone/number, alias/name, track/focus). Commas, semicolons (a European
+    spreadsheet) or tabs; a byte-order mark is ignored. Row numbers are the
+    file's lines, so a clinician can find the row we name."""
+    text = text.removeprefix("\ufeff")
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
+    order: tuple[str, ...] = ("phone", "alias", "track")
     rows: list[tuple[int, Invitation]] = []
-    for number, fields in enumerate(csv.reader(io.StringIO(text)), start=1):
+    for number, fields in enumerate(reader, start=1):
         cells = [cell.strip() for cell in fields]
         if not any(cells):
             continue
-        if number == 1 and cells[0].lower() in ("phone", "number", "phone number"):
+        if not rows and number == _first_line(text) and _is_header(cells):
+            order = _header_order(cells)
             continue
-        track = cells[2].lower() if len(cells) > 2 and cells[2] else None
-        alias = cells[1] if len(cells) > 1 else ""
-        rows.append((number, Invitation(phone=cells[0], alias=alias, track=track)))
+        values = dict(zip(order, cells, strict=False))
+        track_cell = (values.get("track") or "").strip().lower()
+        # An unknown track is kept as typed, so the check names the row.
+        track = _TRACKS.get(track_cell, track_cell) if track_cell else None
+        alias = values.get("alias") or ""
+        rows.append((number, Invitation(phone=values.get("phone", ""), alias=alias, track=track)))
     return rows
+
+
+def _delimiter(text: str) -> str:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {sep: first.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
+
+
+def _first_line(text: str) -> int:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            return number
+    return 1
+
+
+def _is_header(cells: list[str]) -> bool:
+    return any(cell.lower() in _COLUMNS for cell in cells) and not any(
+        ch.isdigit() for ch in cells[0]
+    )
+
+
+def _header_order(cells: list[str]) -> tuple[str, ...]:
+    order = tuple(_COLUMNS.get(cell.lower(), f"ignored:{i}") for i, cell in enumerate(cells))
+    if "phone" not in order:
+        raise CsvError("the header row has no phone column (call it phone or number)")
+    return order
 
 
 def import_csv(
