@@ -48,8 +48,11 @@ def init_app(app: Flask, settings: Settings) -> None:
     login_manager.session_protection = "strong"
     csrf.init_app(app)
     limiter.init_app(app)
-    # One app per process in production; tests build many, each with fresh counts.
-    limiter.reset()
+    if settings.ratelimit_storage_uri.startswith("memory://"):
+        # One app per process in production; tests build many, each with fresh
+        # counts. A shared store (Redis) is never reset: a worker that restarts
+        # must not forgive an attacker's failed guesses.
+        limiter.reset()
 
 
 @login_manager.user_loader

@@ -125,6 +125,42 @@ def test_repeated_failures_slow_logins_for_that_account(app: Any, runtime: Runti
     assert clinic.login(*LEE).status_code == 429
 
 
+def _redis_or_skip(url: str) -> None:
+    import os
+
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is required under CI at {url}: {type(exc).__name__}")
+        pytest.skip(f"Redis not reachable at {url} ({type(exc).__name__})")
+
+
+def test_with_redis_every_worker_counts_the_same_failed_logins(
+    make_settings: Callable[..., Any], clock: Any
+) -> None:
+    """Two web workers (two apps) share the limiter through Redis, and a worker
+    that starts later does not forgive the guesses made at the first."""
+    import uuid
+
+    from nudges.app import create_app
+
+    url = "redis://127.0.0.1:6379/0"
+    _redis_or_skip(url)
+    settings = make_settings(RATELIMIT_STORAGE_URI=url)
+    config = {"TESTING": True, "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    first = create_app(config, settings=settings, clock=clock)
+    create_clinician(get_runtime(first), *LEE)
+    codes = [Clinic(first).login(LEE[0], f"guess number {n}").status_code for n in range(5)]
+    assert codes == [401] * 5
+    second = create_app(config, settings=settings, clock=clock)
+    assert Clinic(second).login(LEE[0], "guess number 6").status_code == 429
+    for app in (first, second):
+        get_runtime(app).db.dispose()
+
+
 def test_session_cookies_are_httponly_samesite_and_secure_over_https(lee: Clinic) -> None:
     cookie = lee.client.get_cookie("session")
     assert cookie is not None
