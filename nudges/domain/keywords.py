@@ -173,9 +173,9 @@ def _keyword(text: str, plain: str, raw: str) -> Intent:
         # "Time is flying" is a sentence, not a command we failed to read.
         if minute is not None or len(time_command.group(1).split()) <= 3:
             return Intent(Kind.TIME, minute=minute)
-    if is_only(words, DAILY_WORDS):
+    if _frequency_only(words, DAILY_WORDS):
         return Intent(Kind.DAILY)
-    if is_only(words, WEEKLY_WORDS):
+    if _frequency_only(words, WEEKLY_WORDS):
         return Intent(Kind.WEEKLY)
     if is_only(words, MENU_WORDS):
         return Intent(Kind.MENU)
@@ -235,6 +235,15 @@ _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "fi
 _PAUSE_FILLER = {"please", "pls", "the", "my", "texts", "messages", "for", "now", "a", "while"}
 
 
+_FREQUENCY_FILLER = {"texts", "messages", "msgs", "often", "frequently", "nudges", "of", "them"}
+
+
+def _frequency_only(words: list[str], keywords: set[str]) -> bool:
+    """`DAILY`, `less often`, `fewer texts please`, `more texts`."""
+    core = [w for w in words if w not in _FREQUENCY_FILLER]
+    return bool(core) and is_only(core, keywords)
+
+
 def _pause(head: str, rest: str, joined: str) -> Intent | None:
     """`PAUSE`, `PAUSE 7`, `pause for 2 weeks`, `take a break`, `break for a week`.
 
@@ -251,13 +260,18 @@ def _pause(head: str, rest: str, joined: str) -> Intent | None:
         return Intent(Kind.PAUSE, days=days)
     if all(word in _PAUSE_FILLER for word in rest.split()):
         return Intent(Kind.PAUSE)
+    # "pause until monday", "pause -5": a pause we cannot time. Pausing until
+    # RESUME is the safe reading (the reply says how to restart); a longer
+    # sentence ("Pause button on the remote is broken again") is not a command.
+    if head != "hold" and len(rest.split()) <= 3:  # "hold on a sec" is just talk
+        return Intent(Kind.PAUSE)
     return None
 
 
 def _pause_days(rest: str) -> int | None:
     """`7`, `7 days`, `for 2 weeks`, `a week`, `1 month` -> days (1 to 90)."""
     match = re.search(
-        r"(\d{1,3}|a|an|one|two|three|four|five|six)\s*"
+        r"(\d{1,4}|a|an|one|two|three|four|five|six)\s*"
         r"(d|day|days|w|wk|wks|week|weeks|m|mo|month|months)?\b",
         rest,
     )

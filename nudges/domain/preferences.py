@@ -46,6 +46,9 @@ ZONE_NAMES: dict[str, str] = {
     "hst": "Pacific/Honolulu",
     "atlantic": "America/Puerto_Rico",
     "puerto rico": "America/Puerto_Rico",
+    "newfoundland": "America/St_Johns",
+    "nst": "America/St_Johns",
+    "ndt": "America/St_Johns",
     "guam": "Pacific/Guam",
     "samoa": "Pacific/Pago_Pago",
 }
@@ -60,6 +63,7 @@ ZONE_LABELS: dict[str, str] = {
     "America/Anchorage": "Alaska",
     "Pacific/Honolulu": "Hawaii",
     "America/Puerto_Rico": "Atlantic",
+    "America/St_Johns": "Newfoundland",
     "Pacific/Guam": "Guam",
     "Pacific/Pago_Pago": "Samoa",
 }
