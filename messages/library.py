@@ -81,6 +81,8 @@ class Library:
     def system_text(self, key: str, lang: str = "en", **fields: str) -> str:
         texts = self.system.get(lang) or self.system["en"]
         if key not in texts:
+            texts = self.system["en"]  # a text not yet translated goes out in English
+        if key not in texts:
             raise KeyError(f"no system text {key!r} for language {lang!r}")
         try:
             return texts[key].format(**fields)

@@ -78,6 +78,7 @@ REQUIRED_FACTS: dict[str, tuple[str, ...]] = {
 REQUIRED_FACTS_ES: dict[str, tuple[str, ...]] = {
     "help": ("{program}", "{support}", "988", "988lifeline.org", "STOP", "911"),
     "crisis": ("988", "marca 2", "AYUDA", "988lifeline.org", "741741", "911"),
+    "stop_confirm": ("{program}", "START", "988"),
 }
 
 BANNED: list[tuple[str, re.Pattern[str]]] = [

@@ -133,7 +133,7 @@ def decide(
     if advanced_opt_out == "STOP" or intent.kind is Kind.OPT_OUT or declined:
         if state is State.STOPPED:
             return decision  # a second STOP gets no second confirmation (CTIA: one)
-        replies = () if quiet else (Say("stop_confirm"),)
+        replies = () if quiet else (Say("stop_confirm", lang=intent.lang),)
         return decision.plus(Decision(replies=replies, create=sub is None, event=Event.OPT_OUT))
 
     if not in_area and state is State.NONE:

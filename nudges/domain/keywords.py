@@ -26,6 +26,8 @@ from nudges.domain.language import looks_spanish
 from nudges.domain.opt_out import (
     MAYBE_OPT_OUT,
     OTHER_STOP,
+    POLITE,
+    SPANISH_OPT_OUT_WORDS,
     is_only,
     is_opt_out,
     strip_accents,
@@ -136,8 +138,14 @@ def interpret(body: str) -> Intent:
         zone=intent.zone,
         zone_text=intent.zone_text,
         track=intent.track,
-        lang="es" if looks_spanish(body) else "en",
+        lang="es" if looks_spanish(body) or _spanish_keyword(plain) else "en",
     )
+
+
+def _spanish_keyword(plain: str) -> bool:
+    """PARAR, ALTO, CANCELAR, BASTA, BAJA: a Spanish speaker's STOP, answered in Spanish."""
+    words = words_of(plain)
+    return bool(words) and all(w in SPANISH_OPT_OUT_WORDS or w in POLITE for w in words)
 
 
 def _keyword(text: str, plain: str, raw: str) -> Intent:

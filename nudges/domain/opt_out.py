@@ -33,6 +33,7 @@ OPT_OUT_WORDS = {
     "arret",
     "cancelar",
     "basta",
+    "baja",
 }
 # Words that may surround a keyword without changing what it means.
 POLITE = {
@@ -100,6 +101,19 @@ _NATURAL_OPT_OUT = re.compile(
     r"|\bwrong\s+number\b"
     r"|\bcancel\s+(?:my\s+)?(?:subscription|sign\s*up|texts?|messages?)\b"
 )
+# The same in Spanish (accents stripped): "no mas mensajes", "ya no quiero
+# recibir mensajes", "dejen de escribirme", "quitenme de la lista", "darme de baja".
+_ES_TEXTS = r"(?:mensajes|textos|msjs|sms|esto|estos)"
+_NATURAL_OPT_OUT_ES = re.compile(
+    r"\bno\s+(?:quiero\s+)?mas\s+" + _ES_TEXTS + r"\b"
+    r"|\bya\s+no\s+quiero\s+(?:recibir\s+)?(?:mas\s+)?(?:" + _ES_TEXTS + r"|recibir)\b"
+    r"|\b(?:dejen|deja|dejar)\s+de\s+(?:enviarme|mandarme|escribirme|enviar|mandar|escribir)\b"
+    r"|\bno\s+me\s+(?:escriban|manden|envien|escribas|mandes|envies)\s+mas\b"
+    r"|\b(?:quitenme|quitarme|sacarme|sacame|quitame|borrenme|borrar\s+mi\s+numero)\b"
+    r"|\bdar(?:me)?\s+de\s+baja\b"
+)
+SPANISH_OPT_OUT_WORDS = {"parar", "alto", "cancelar", "basta", "baja"}
+
 # "I want to stop", "I'd like to unsubscribe", "I want to stop getting these".
 _WANT_TO_STOP = re.compile(
     r"(?:i\s+)?(?:want|wanna|would\s+like|'d\s+like|d\s+like|need|wish)\s+to\s+"
@@ -158,5 +172,7 @@ def is_opt_out(plain: str, raw: str = "") -> bool:
     if re.match(r"\s*(?:STOP|UNSUBSCRIBE|STOPALL)\b", raw or ""):
         return True
     if _WANT_TO_STOP.fullmatch(" ".join(words)):
+        return True
+    if _NATURAL_OPT_OUT_ES.search(plain):
         return True
     return bool(_NATURAL_OPT_OUT.search(plain)) and not OTHER_STOP.search(plain)

@@ -124,7 +124,7 @@ def _outage_reply(runtime: Runtime, sms: InboundSms, intent: Intent) -> Reply:
     messages: tuple[str, ...] = safety_reply(runtime.settings, sms, intent) or ()
     if opting_out:
         stop_spool.record(sms.from_number, sms.message_sid, sms.body, runtime.clock.now())
-        messages += (render(runtime.settings, Say("stop_confirm")),)
+        messages += (render(runtime.settings, Say("stop_confirm", lang=intent.lang)),)
     elif not messages:
         raise Unavailable("database unavailable")
     quiet = sms.opt_out_type is not None and intent.crisis is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from xml.etree import ElementTree
 
+import pytest
 from sqlalchemy import func, select
 
 from nudges.db.models import AuditEvent, ConsentEvent, CrisisAlert, InboundMessage, Subscriber
@@ -273,3 +274,12 @@ def test_a_parent_picks_a_focus_after_yes_and_keeps_their_place(
     assert sub is not None and sub.track == "guilt"
     [switched] = replies(twilio.text(ANNA_ATLANTA, "TRACK 3"))
     assert "juggling work and family" in switched
+
+
+@pytest.mark.parametrize("body", ["PARAR", "ya no quiero mensajes", "Dejen de escribirme"])
+def test_a_spanish_stop_stops_and_is_confirmed_in_spanish(twilio: SignedClient, body: str) -> None:
+    twilio.text(ANNA_ATLANTA, "JOIN")
+    twilio.text(ANNA_ATLANTA, "YES")
+    [reply] = replies(twilio.text(ANNA_ATLANTA, body))
+    assert "ya no te enviaremos mensajes" in reply and "988" in reply and "START" in reply
+    assert replies(twilio.text(ANNA_ATLANTA, "PARAR")) == []  # stopped: no second confirmation
