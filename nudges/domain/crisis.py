@@ -168,6 +168,9 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:sleep|go to sleep) and (?:never|not) wake up\b",
         r"\b(?:never|not) wake up\b",
         r"\bstop existing\b",
+        r"\b(?:unsubscribe|opt out|log off|sign off|check out|resign) (?:from|of) (?:life|living|this life"
+        r"|this world|existence|being alive)\b",
+        r"\b(?:delete|erase|uninstall|unalive) myself\b",
         r"\bwish i (?:was|were|had) never (?:been )?born\b",
         r"\bgun to my head\b",
         r"\b(?:leave|leaving|left) this (?:world|earth|life)\b",

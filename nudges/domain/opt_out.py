@@ -132,6 +132,11 @@ OTHER_STOP = re.compile(
     r"\s+(?:\w+\s+)?(?:stop|quit|end)\b"
     r"|\b(?:stop|quit)\s+(?:\w+ing)\b(?<!texting)(?<!messaging)(?<!sending)"
     r"|\bend\s+of\b|\bat\s+the\s+end\b"
+    # "unsubscribe from life" is despair (the crisis screen answers it), not an opt-out.
+    r"|\b(?:unsubscribe|opt\s+out)\s+(?:from|of)\s+(?:life|living|this\s+world|existence)\b"
+    # "quit my job", "cancel our plans": something of theirs, not these texts.
+    r"|\b(?:quit|cancel|end)\s+(?:my|our|the|his|her|their)\s+"
+    r"(?!texts?\b|messages?\b|msgs?\b|subscription\b|nudges?\b|reminders?\b|sms\b)\w+"
 )
 
 
