@@ -41,14 +41,18 @@ def callback_url(base_url: str, outbox_id: int) -> str:
     return f"{base_url}/sms/status?outbox={outbox_id}"
 
 
-def claim_batch(runtime: Runtime, size: int, token: str, report: SendReport) -> list[Work]:
-    """Claim up to `size` due rows for `token`, then drop (as `skipped`) those that
-    may not go out now: consent or the window changed since dispatch."""
+def claim_batch(
+    runtime: Runtime, size: int, token: str, report: SendReport, after_id: int = 0
+) -> tuple[list[Work], int]:
+    """Claim up to `size` due rows after `after_id` for `token`, then drop (as
+    `skipped`) those that may not go out now: consent or the window changed since
+    dispatch. Returns the work and the highest id claimed (0 when none), where
+    the next batch of this pass starts."""
     now = runtime.clock.now()
     with runtime.db.session() as session:
-        claimed = _claim(session, runtime.db.dialect, size, token, now)
+        claimed = _claim(session, runtime.db.dialect, size, token, now, after_id)
         if not claimed:
-            return []
+            return [], 0
         work: list[Work] = []
         skipped: list[int] = []
         for row in _claimed_rows(session, claimed):
@@ -82,17 +86,22 @@ def claim_batch(runtime: Runtime, size: int, token: str, report: SendReport) -> 
                 .values(state=OutboxState.SKIPPED.value, updated_at=now)
             )
             report.skipped += len(skipped)
-        return work
+        return work, max(claimed)
 
 
-def _claim(session: Session, dialect: str, size: int, token: str, now: datetime) -> list[int]:
+def _claim(
+    session: Session, dialect: str, size: int, token: str, now: datetime, after_id: int = 0
+) -> list[int]:
     """`UPDATE ... SET state='sending', claim_token=:token WHERE state='queued'`, the
-    rows picked `FOR UPDATE SKIP LOCKED` on PostgreSQL; returns the ids won."""
+    rows picked `FOR UPDATE SKIP LOCKED` on PostgreSQL; returns the ids won.
+    `after_id` continues a pass where its last batch ended (keyset), so it never
+    scans again the index entries its own claims just left behind."""
     due = (
         select(Outbox.id)
         .where(
             Outbox.state == OutboxState.QUEUED.value,
             or_(Outbox.next_attempt_at.is_(None), Outbox.next_attempt_at <= now),
+            Outbox.id > after_id,
         )
         .order_by(Outbox.id)
         .limit(size)

@@ -84,18 +84,25 @@ def dispatch(runtime: Runtime, now: datetime, batch_size: int = 1000) -> Dispatc
     report = DispatchReport()
     # A subscriber parked now has no next_send_at, so it is never selected again
     # until they change their zone or time: the loop always makes progress.
+    # Each batch starts where the last one ended (keyset): the index entries of
+    # rows just moved stay behind as dead tuples until vacuum, and a scan from
+    # the start would wade through all of them again, batch after batch.
+    after: datetime | None = None
     while True:
         with runtime.db.session() as session:
-            subs = _due(session, runtime.db.dialect, now, batch_size)
+            subs = _due(session, runtime.db.dialect, now, batch_size, after)
             if not subs:
                 break
             _dispatch_batch(session, runtime.settings.send_window, subs, now, report)
         if len(subs) < batch_size:
             break
+        after = subs[-1].next_send_at
     return report
 
 
-def _due(session: Session, dialect: str, now: datetime, limit: int) -> list[Row[Any]]:
+def _due(
+    session: Session, dialect: str, now: datetime, limit: int, after: datetime | None = None
+) -> list[Row[Any]]:
     query = (
         select(
             Subscriber.id,
@@ -112,6 +119,8 @@ def _due(session: Session, dialect: str, now: datetime, limit: int) -> list[Row[
         .order_by(Subscriber.next_send_at)
         .limit(limit)
     )
+    if after is not None:
+        query = query.where(Subscriber.next_send_at >= after)
     if dialect == "postgresql":
         query = query.with_for_update(skip_locked=True)
     return list(session.execute(query).all())

@@ -111,12 +111,14 @@ def send_queued(
     rate = 1.0 / throttle.interval
     chunk = chunk_size(rate)
     batch_size = batch_size or batch_size_for(rate)
+    after_id = 0
     while report.sent + report.failed + report.skipped + report.retried < limit:
         token = secrets.token_hex(16)
         claimed_at = runtime.clock.now()
-        batch = claim_batch(runtime, min(batch_size, limit), token, report)
-        if not batch:
+        batch, last_id = claim_batch(runtime, min(batch_size, limit), token, report, after_id)
+        if not last_id:
             break
+        after_id = last_id
         for start in range(0, len(batch), chunk):
             if report.blocked:
                 release(runtime, token, [w.outbox_id for w in batch[start:]])
