@@ -10,6 +10,7 @@ import sys
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from types import FrameType
+from typing import Any
 
 import click
 
@@ -61,8 +62,10 @@ def tick_command(now_text: str | None, show: bool) -> None:
     try:
         report = tick(runtime)
     except Exception as exc:
-        logging.getLogger(__name__).exception("tick failed")
-        click.echo(f"tick failed: {type(exc).__name__}", err=True)
+        reason = _database_problem(runtime)
+        if reason is None:
+            logging.getLogger(__name__).exception("tick failed")
+        click.echo(f"tick failed: {reason or type(exc).__name__}", err=True)
         sys.exit(1)
     finally:
         runtime.db.dispose()
@@ -70,6 +73,19 @@ def tick_command(now_text: str | None, show: bool) -> None:
     if show and isinstance(runtime.transport, ConsoleTransport):
         for sms in runtime.transport.sent:
             click.echo(f"to ***{sms.to[-4:]}: {sms.body}")
+
+
+def _database_problem(runtime: Any) -> str | None:
+    """What an operator must fix when the database is the problem, else None."""
+    from nudges.services import health
+
+    _healthy, report = health.check(runtime)
+    if report.get("database") == "unreachable":
+        return f"the database cannot be reached ({report.get('reason')}): check DATABASE_URL"
+    migrations = report.get("migrations", "ok")
+    if migrations != "ok":
+        return f"the database migrations are {migrations}"
+    return None
 
 
 @click.command(help="Run the scheduler alone (no web), until SIGTERM or Ctrl-C.")

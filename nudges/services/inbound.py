@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from messages import system_text
@@ -111,9 +111,14 @@ def _respond(runtime: Runtime, sms: InboundSms, stop_spool: Any) -> Reply:
         # a STOP then a START end up as the parent sent them.
         stop_spool.replay(runtime)
         return handle_inbound(runtime, sms, intent)
-    except Exception:
+    except Exception as exc:
         # Never let an outage swallow a crisis or HELP reply, or lose a STOP.
-        log.exception("inbound processing failed")
+        if isinstance(exc, OperationalError | ProgrammingError):
+            # The database is down or not migrated: one line a text, not a
+            # traceback each (the cause is in /healthz).
+            log.error("inbound processing failed: database unavailable (%s)", type(exc).__name__)
+        else:
+            log.exception("inbound processing failed")
         return _outage_reply(runtime, sms, intent)
 
 

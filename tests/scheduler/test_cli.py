@@ -50,4 +50,15 @@ def test_tick_exits_non_zero_when_the_database_is_missing(tmp_path) -> None:  # 
         main, ["tick"], env={"DATABASE_URL": f"sqlite:///{tmp_path / 'db'}"}
     )
     assert result.exit_code == 1
-    assert "tick failed" in result.output
+    assert "tick failed: the database cannot be reached" in result.output
+    assert "check DATABASE_URL" in result.output
+
+
+def test_tick_on_an_unmigrated_database_says_to_migrate(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(
+        main, ["tick"], env={"DATABASE_URL": f"sqlite:///{tmp_path / 'new.sqlite3'}"}
+    )
+    assert result.exit_code == 1
+    assert "migrations are not applied" in result.output
+    assert "run nudges db upgrade" in result.output
+    assert "Traceback" not in result.output
