@@ -154,11 +154,12 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
     """Process one inbound text exactly once per MessageSid and return the replies.
 
     1. HELP needs no database: it changes nothing and its answer never varies.
-    2. A MessageSid we have seen gets the stored replies and changes nothing.
-    3. Otherwise the conversation rules decide, and the decision is applied and
-       the replies stored with the sid, in one transaction.
-    4. Two deliveries of one sid racing each other: the unique sid loses one
-       insert, which rolls back and returns the winner's replies.
+    2. The conversation rules decide, and the decision is applied and the
+       replies stored with the MessageSid, in one transaction.
+    3. A MessageSid we have seen before (Twilio retrying a webhook): the unique
+       sid refuses the insert, the whole transaction rolls back, and the stored
+       replies are returned. Retries are rare, so no text pays a lookup first;
+       two deliveries racing each other end the same way.
     """
     intent = intent or screen(runtime, sms.body)
     if intent.crisis is None and intent.kind in (Kind.HELP, Kind.HELP_ES):
@@ -168,9 +169,6 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
     now = runtime.clock.now()
     try:
         with runtime.db.session() as session:
-            seen = _seen_reply(session, sms.message_sid)
-            if seen is not None:
-                return seen
             sub = session.scalar(select(Subscriber).where(Subscriber.phone == sms.from_number))
             decision = decide(
                 _snapshot(sub),
@@ -227,7 +225,11 @@ def _snapshot(sub: Subscriber | None) -> Subscription | None:
 
 
 def _seen_reply(session: Session, message_sid: str) -> Reply | None:
-    row = session.scalar(select(InboundMessage).where(InboundMessage.message_sid == message_sid))
+    row = session.execute(
+        select(InboundMessage.reply, InboundMessage.intent).where(
+            InboundMessage.message_sid == message_sid
+        )
+    ).first()
     if row is None:
         return None
     return Reply(tuple(json.loads(row.reply or "[]")), row.intent)

@@ -129,6 +129,26 @@ def test_a_repeated_message_sid_gets_the_same_reply_and_changes_nothing(
     assert count(app, ConsentEvent) == 1
 
 
+def test_a_yes_retried_by_twilio_after_a_stop_does_not_rejoin(
+    twilio: SignedClient, app: Any
+) -> None:
+    # Twilio re-delivers a webhook it thinks failed; the parent has since said STOP.
+    twilio.text(ANNA_ATLANTA, "JOIN")
+    welcome = replies(twilio.text(ANNA_ATLANTA, "YES", sid="SM" + "c" * 32))
+    twilio.text(ANNA_ATLANTA, "STOP")
+    assert replies(twilio.text(ANNA_ATLANTA, "YES", sid="SM" + "c" * 32)) == welcome
+    sub = subscriber(app, ANNA_ATLANTA)
+    assert sub is not None and sub.state == "stopped"
+    assert count(app, ConsentEvent) == 3  # join, confirm, stop: nothing from the retry
+
+
+def test_a_crisis_text_retried_raises_one_alert(twilio: SignedClient, app: Any) -> None:
+    join_and_confirm(twilio)
+    first = replies(twilio.text(ANNA_ATLANTA, "I want to die", sid="SM" + "d" * 32))
+    assert replies(twilio.text(ANNA_ATLANTA, "I want to die", sid="SM" + "d" * 32)) == first
+    assert count(app, CrisisAlert) == 1
+
+
 def test_pause_with_days_and_resume(twilio: SignedClient, app: Any, clock: Any) -> None:
     join_and_confirm(twilio)
     [paused] = replies(twilio.text(ANNA_ATLANTA, "PAUSE 7"))
