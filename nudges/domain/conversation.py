@@ -198,12 +198,31 @@ def _confirm(
     )
 
 
+# Settings a parent can change before YES or while paused; the reply then says
+# that nothing comes yet, so "your texts will come around 7:30pm" is not read as
+# a restart.
+_SETTINGS = (Kind.TIME, Kind.ZONE, Kind.DAILY, Kind.WEEKLY, Kind.TRACK, Kind.CHOICE)
+
+
 def _preference(
+    sub: Subscription, phone: str, intent: Intent, rules: Rules, now: datetime
+) -> Decision:
+    decision = _preference_change(sub, phone, intent, rules, now)
+    if intent.kind in _SETTINGS and decision.changes:
+        if sub.state is State.PAUSED:
+            return decision.plus(Decision(replies=(Say("still_paused"),)))
+        if sub.state is State.PENDING:
+            return decision.plus(Decision(replies=(Say("starts_after_yes"),)))
+    return decision
+
+
+def _preference_change(
     sub: Subscription, phone: str, intent: Intent, rules: Rules, now: datetime
 ) -> Decision:
     kind, pending = intent.kind, sub.state is State.PENDING
     if kind in (Kind.PAUSE, Kind.RESUME) and pending:
-        return Decision(replies=(Say("not_subscribed"),))
+        # Nothing to pause yet: the sign-up is waiting for their YES.
+        return Decision(replies=(Say("consent_prompt"),))
     if kind is Kind.PAUSE:
         until = now + timedelta(days=intent.days) if intent.days else None
         if until is None:
