@@ -67,6 +67,8 @@ _SPEAK = {
     "wouldnt": "would not",
     "couldnt": "could not",
     "isnt": "is not",
+    "wasnt": "was not",
+    "werent": "were not",
     "aint": "am not",
     "kms": "kill myself",
     "kil": "kill",
@@ -168,6 +170,11 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:sleep|go to sleep) and (?:never|not) wake up\b",
         r"\b(?:never|not) wake up\b",
         r"\bstop existing\b",
+        r"\b(?:rather|sooner) be dead\b",
+        r"\bwish i (?:was|were) not (?:alive|here|around|born)\b",
+        r"\b(?:tired|sick|exhausted) of (?:fighting|trying) to (?:stay alive|live|keep going|survive)\b",
+        r"\b(?:can not|do not think i can|not sure i can|will not) (?:make it|get|last) through"
+        r" (?:another|the|this) night\b(?! (?:of|without|with|shift))",
         r"\b(?:unsubscribe|opt out|log off|sign off|check out|resign) (?:from|of) (?:life|living|this life"
         r"|this world|existence|being alive)\b",
         r"\b(?:delete|erase|uninstall|unalive) myself\b",
@@ -191,6 +198,7 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:matarme|quitarme la vida|acabar con mi vida|suicidarme|me voy a matar)\b",
         r"\b(?:no quiero|ya no quiero) (?:vivir|seguir|seguir viviendo|despertar|estar aqui|existir)\b",
         r"\bpienso en (?:morir|matarme|quitarme la vida|suicid\w*)\b",
+        r"\bme quiero ir para siempre\b",
         r"\b(?:voy a|quiero|pienso) tomar(?:me)? (?:todas|todo) (?:las |mis )?(?:pastillas|pildoras"
         r"|medicinas|el frasco)\b",
     ],
@@ -209,11 +217,12 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:quickest|easiest|painless|fastest) ways? to (?:go|die|do it|end it)\b",
         r"\blethal dose\b",
         r"\b(?:bought|got|have|keep|found) (?:a |the )?(?:rope|gun|pistol|rifle|noose)\b"
+        r"(?! (?:swing|ladder|toy|course|safe))"
         r".{0,40}\b(?:for|thinking|looking at|about it|keep looking|what its for|for me)",
         r"\b(?:gun|rope|knife|pills|noose)\b.{0,30}\b(?:keep thinking about|thinking about (?:it|using)"
         r"|keep looking at|keeps calling)",
         r"\b(?:keep thinking about|keep looking at|thinking about using|keep staring at) (?:the |my |a |his )?"
-        r"(?:knife|gun|rope|pills|noose|razor|blade)\b",
+        r"(?:knife|gun|rope|pills|noose|razor|blade)\b(?! (?:block|drawer|schedule|organi[sz]er))",
         r"\b(?:i have|i made|got|i have got) a plan\b",
         r"\bplan (?:for how|to do it|on how)\b",
         r"\b(?:picked|chose|set|have) a date\b",
@@ -226,6 +235,14 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:who gets what|updated my will|wrote my will|put(?:ting)? my affairs in order"
         r"|life insurance is paid|affairs in order)\b",
         r"\b(?:got|have) everything ready\b",
+        r"\b(?:bottle|handful|pile|bunch) of (?:pills|tablets|meds|sleeping pills)\b.{0,30}"
+        r"\b(?:in front of me|next to me|in my hand|lined up|counted out)\b",
+        r"\b(?:bought|got|have|found) (?:a |some |the )?rope\b(?! (?:swing|ladder|toy|for the))",
+        r"\b(?:staring|stare|keep staring|can not stop staring|can not stop looking) at"
+        r" (?:the |my |a )?(?:knives|knife|pills|gun|rope|razor|razors|blade|blades)\b"
+        r"(?! (?:block|drawer|set|sharpener|schedule|organi[sz]er))",
+        r"\b(?:gave|giving|given|give) (?:away )?(?:[a-z]+ ){0,8}?my (?:jewelry|jewellery|belongings"
+        r"|possessions|valuables)\b",
         # Spanish
         r"\b(?:juntando|guardando|acumulando|ahorrando) (?:\w+ )?pastillas\b",
         r"\b(?:tengo|ya tengo) un plan\b",
@@ -250,7 +267,7 @@ PATTERNS: dict[str, list[str]] = {
         r"|railing|overpass)\b",
         r"\b(?:roof|bridge|ledge|cliff) (?:right now|rn)\b",
         r"\b(?:car|engine) (?:is )?running\b.{0,30}\b(?:garage|closed|shut)\b"
-        r"|\bgarage\b.{0,30}\b(?:car|engine) (?:is )?running\b",
+        r"|\bgarage\b.{0,40}\b(?:car|engine|motor) (?:is )?(?:running|on)\b",
         r"\b(?:cut|cutting) (?:too deep|my wrists?|my arm|my veins)\b",
         r"\b(?:will not|wont|does not|cant) stop bleeding\b",
         r"\b(?:already did it|already took them|its too late)\b",
@@ -260,6 +277,8 @@ PATTERNS: dict[str, list[str]] = {
         r"\bno para de sangrar\b",
         r"\bestoy en (?:el puente|la azotea|el techo)\b",
         r"\bsobredosis\b",
+        r"\b(?:tome|me tome|trague|me trague) (?:muchas|todas|un monton de|demasiadas|todas mis)"
+        r" (?:pastillas|pildoras|medicinas)\b",
     ],
     "goodbye": [
         r"\b(?:this is|its|it is) (?:my )?(?:final |last )?goodbye\b",
@@ -275,6 +294,10 @@ PATTERNS: dict[str, list[str]] = {
         r"\bleaving for good\b",
         r"\b(?:adios|adios a todos)\b.{0,20}\b(?:perdon\w*|para siempre)\b",
         r"\b(?:mi )?ultimo mensaje\b",
+        r"\b(?:esta|este) es mi despedida\b|\bme despido de (?:todos|ustedes|ti)\b",
+        r"\btell (?:my )?(?:kids|children|babies|family|husband|wife|son|daughter|mom|mother)"
+        r" (?:that )?i am (?:so )?sorry(?: for everything| and (?:that )?i love them)? $",
+        r"\bmade (?:my )?peace\b.{0,40}\bready\b",
     ],
     "burden": [
         r"\b(?:better off|happier|fine|better) without me\b",
@@ -294,6 +317,7 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:estarian|estaria|estan) mejor sin mi\b",
         r"\b(?:mejor|todos estarian mejor) sin mi\b",
         r"\bsoy una carga\b",
+        r"\bwaste of (?:space|oxygen|air)\b",
         r"\bnadie me (?:extranaria|extrañaria|echaria de menos|extrana)\b",
     ],
     "hopeless": [
@@ -324,6 +348,7 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:sin esperanza|no hay esperanza)\b",
         r"\bno (?:tengo|hay) (?:nada|razon|razones) (?:para|por) (?:vivir|que vivir|seguir)\b",
         r"\bno le veo (?:sentido|salida)\b",
+        r"\bno vale la pena (?:vivir|seguir)\b",
         r"\bquiero desaparecer\b",
         r"\bno quiero despertar\b",
     ],
@@ -388,6 +413,9 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:will not|wont|does not) let me (?:leave|go|out)\b",
         r"\blocked me (?:in|out)\b",
         r"\b(?:breaking|broke|broken) into (?:my|our|the) (?:house|home|apartment)\b",
+        r"\b(?:someone|somebody|he|she|they|a man|a guy|my ex) (?:is |are )?(?:trying to|tried to)"
+        r" (?:break in|break into|force (?:his|her|their|the) way in|get in(?:to)? (?:the |my |our )?"
+        r"(?:house|home|apartment|room|bedroom))\b",
         r"\b(?:took|takes) my phone\b.{0,20}\b(?:locked|wont let|will not let)\b",
         # Spanish
         r"\b(?:me pega|me golpea|me golpeo|me ahorco|me ahorca|me empujo|me amenazo|me amenaza)\b",
