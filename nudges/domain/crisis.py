@@ -86,6 +86,20 @@ _SPEAK = {
     "bout": "about",
     "abt": "about",
     "thinkin": "thinking",
+    "endin": "ending",
+    "feelin": "feeling",
+    "cuttin": "cutting",
+    "takin": "taking",
+    "jumpin": "jumping",
+    "hurtin": "hurting",
+    "livin": "living",
+    "dyin": "dying",
+    "jus": "just",
+    "jst": "just",
+    "4ever": "forever",
+    "dissapear": "disappear",
+    "disapear": "disappear",
+    "dissappear": "disappear",
     "killin": "killing",
     "goin": "going",
     "tryin": "trying",
@@ -169,7 +183,8 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:want|ready|going) to go to sleep and (?:never|not) wake up\b",
         r"\b(?:sleep|go to sleep) and (?:never|not) wake up\b",
         r"\b(?:never|not) wake up\b",
-        r"\bstop existing\b",
+        r"\bstop existing\b|\bcease to exist\b",
+        r"\b(?:thoughts|thinking) (?:about|of) not (?:being|be) (?:here|around|alive)\b",
         r"\b(?:rather|sooner) be dead\b",
         r"\bwish i (?:was|were) not (?:alive|here|around|born)\b",
         r"\b(?:tired|sick|exhausted) of (?:fighting|trying) to (?:stay alive|live|keep going|survive)\b",
@@ -235,6 +250,9 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:who gets what|updated my will|wrote my will|put(?:ting)? my affairs in order"
         r"|life insurance is paid|affairs in order)\b",
         r"\b(?:got|have) everything ready\b",
+        r"\b(?:the |my )?(?:pills|meds|tablets|rope|gun|knife|noose) (?:are |is )?(?:all )?ready\b"
+        r"(?! (?:for|at|to|in|on|from|by|tomorrow|monday|tuesday|wednesday|thursday|friday))",
+        r"\bcounted (?:out )?(?:all )?(?:of )?(?:my |the )?(?:pills|meds|tablets)\b",
         r"\b(?:bottle|handful|pile|bunch) of (?:pills|tablets|meds|sleeping pills)\b.{0,30}"
         r"\b(?:in front of me|next to me|in my hand|lined up|counted out)\b",
         r"\b(?:bought|got|have|found) (?:a |some |the )?rope\b(?! (?:swing|ladder|toy|for the))",
@@ -263,8 +281,8 @@ PATTERNS: dict[str, list[str]] = {
         r" (?:with|and) (?:a bottle of |some |a lot of )?(?:vodka|wine|alcohol|beer|whiskey|booze|drinks)\b",
         r"\b(?:overdose|overdosed|overdosing)\b",
         r"\b(?:mixing|mixed|drinking|drank)\b.{0,30}\b(?:with|on top of|and) (?:my )?" + _PILLS,
-        r"\b(?:standing|sitting|am|i am) (?:on|at) (?:the |a )?(?:bridge|roof|ledge|edge|cliff|tracks"
-        r"|railing|overpass)\b",
+        r"\b(?:standing|sitting|am|i am) (?:on|at) (?:the |a )?(?:bridge|roof|ledge|edge|cliff"
+        r"|(?:train |railroad |railway )?tracks|railing|overpass)\b",
         r"\b(?:roof|bridge|ledge|cliff) (?:right now|rn)\b",
         r"\b(?:car|engine) (?:is )?running\b.{0,30}\b(?:garage|closed|shut)\b"
         r"|\bgarage\b.{0,40}\b(?:car|engine|motor) (?:is )?(?:running|on)\b",
@@ -302,6 +320,7 @@ PATTERNS: dict[str, list[str]] = {
     "burden": [
         r"\b(?:better off|happier|fine|better) without me\b",
         r"\bbetter off\b.{0,50}\bwithout me\b",
+        r"\bbetter off if i (?:died|was dead|were dead|was gone|were gone|was not here|disappeared)\b",
         r"\bi am (?:just |only |such )?a burden\b",
         r"\b(?:im|i am|feel like) (?:a )?burden to\b",
         r"\b(?:no one|nobody) (?:would|will|is going to|would even|will even) "
@@ -316,7 +335,7 @@ PATTERNS: dict[str, list[str]] = {
         # Spanish
         r"\b(?:estarian|estaria|estan) mejor sin mi\b",
         r"\b(?:mejor|todos estarian mejor) sin mi\b",
-        r"\bsoy una carga\b",
+        r"\b(?:soy|me siento|me siento como) una carga\b",
         r"\bwaste of (?:space|oxygen|air)\b",
         r"\bnadie me (?:extranaria|extrañaria|echaria de menos|extrana)\b",
     ],
@@ -359,6 +378,8 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:do not|dont) feel safe (?:with|being alone with|around) (?:myself|my thoughts)\b",
         r"\b(?:scared|afraid|terrified) of what i (?:might|will|could|would|may|ll) do\b",
         r"\b(?:scared|afraid) (?:that )?i (?:will|might|am going to) do something\b",
+        r"\bi (?:might|will|am going to|could) do something (?:stupid|drastic|bad|dumb|terrible)"
+        r" (?:tonight|today|right now|soon)\b",
         r"\bi am not (?:ok|okay)\b.{0,40}\b(?:scared|do something|hurt)\b",
         r"\bno estoy (?:a salvo|segura|seguro)\b",
         r"\bmiedo de lo que (?:pueda|podria) hacer\w*\b",
@@ -409,6 +430,10 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:abuse|abusing|abused|abusive)\b(?! (?:of|the system))",
         r"\bnot safe (?:at home|here|with (?:him|her|them|my))\b",
         r"\b(?:he|she|they) (?:has|have|got) a (?:knife|gun|weapon)\b",
+        r"\b(?:he|she|they) (?:keeps|keep|puts|put|leaves|left) (?:his|her|their|a|the) (?:gun|knife"
+        r"|weapon)\b.{0,30}\b(?:argue|argument|fight|fighting|mad|angry|drunk)\b",
+        r"\b(?:will not|wont|does not|do not) let me (?:see|talk to|call|visit) (?:my )?(?:family"
+        r"|friends|mom|mother|sister|parents)\b",
         r"\bhiding (?:in|from)\b.{0,30}\b(?:him|her|them|bathroom|closet)\b",
         r"\b(?:will not|wont|does not) let me (?:leave|go|out)\b",
         r"\blocked me (?:in|out)\b",
