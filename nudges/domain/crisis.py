@@ -372,7 +372,8 @@ PATTERNS: dict[str, list[str]] = {
         r"\bno quiero despertar\b",
     ],
     "not_safe": [
-        r"\b(?:i am|i feel) not safe\b(?! (?:at|in|on|with) (?:school|work|the|this (?:car|road)))",
+        r"\b(?:i am|i feel) not safe\b(?! (?:at|in|on|with) (?:school|work|the|this (?:car|road)))"
+        r"(?! (?:driving|to drive|behind the wheel|on the road))",
         r"\bnot safe (?:right now|tonight|with myself|around myself)\b",
         r"\b(?:do not|can not) (?:trust|keep) myself(?: safe)?\b",
         r"\b(?:do not|dont) feel safe (?:with|being alone with|around) (?:myself|my thoughts)\b",
@@ -475,7 +476,9 @@ _IDIOMS = re.compile(
     r"|end (?:it|things) with (?:him|her|them|my)|shoot me (?:a text|an email|a message)"
     r"|kill me now|shoot me|drowning in (?:laundry|emails|work|paperwork|dishes|bills)"
     r"|nobody died|no one died|hit me up|hit me with (?:a|the|his|her) (?:toy|pillow|ball|block|book|spoon)"
-    r"|no point (?:in )?(?:folding|cleaning|tidying|doing the|making the|mopping|vacuuming)"
+    r"|no point (?:in )?(?:folding|cleaning|tidying|doing the|making the|mopping|vacuuming"
+    r"|arguing|argue|reasoning|explaining|asking|telling|cooking|buying|waiting|fighting|getting"
+    r"|trying to (?:get|make|explain|reason|argue))"
     r"|me muero de (?:ganas|hambre|sueno|risa)"
     r"|me esta matando|muerta de cansancio|muerto de cansancio)\b"
 )
