@@ -48,6 +48,7 @@ class AlertView:
 class ClientDetail:
     row: ClientRow
     zone: str
+    timezone: str  # IANA: the client page shows when things happened in the client's day
     send_time: str
     frequency: str
     track_key: str
@@ -139,6 +140,7 @@ def client_detail(runtime: Runtime, clinician_id: int, client_id: int) -> Client
         return ClientDetail(
             row=_row(session, sub),
             zone=zone_label(sub.timezone),
+            timezone=sub.timezone,
             send_time=format_minute(sub.send_minute),
             frequency="every day" if sub.frequency == "daily" else "3 a week",
             track_key=sub.track,

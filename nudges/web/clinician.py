@@ -4,6 +4,9 @@ on every URL. Views call services and never query rows themselves."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from flask import (
     Blueprint,
     abort,
@@ -19,7 +22,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
 from nudges.domain.keywords import TRACK_CHOICES
-from nudges.domain.preferences import parse_local_time
+from nudges.domain.preferences import format_minute, parse_local_time, zone_label
 from nudges.services import alerts, clinicians, dashboard, enrolment
 from nudges.web import get_runtime
 from nudges.web.extensions import ClinicianUser, failed_login, limiter, login_email_key
@@ -35,6 +38,16 @@ bp = Blueprint(
 # Repeated failures slow logins per account and per address; successes do not count.
 ACCOUNT_LIMIT = "5 per minute;20 per hour"
 ADDRESS_LIMIT = "10 per minute;50 per hour"
+
+
+@bp.app_template_filter("client_time")
+def client_time(at: datetime, zone: str) -> str:
+    """`Mon Nov 30, 9:00am Eastern`: when it happened in the client's own day (a
+    nudge at 9am their time reads as 9am, not 14:00 UTC)."""
+    local = at.astimezone(ZoneInfo(zone))
+    return f"{local:%a %b} {local.day}, {format_minute(local.hour * 60 + local.minute)} " + (
+        zone_label(zone)
+    )
 
 
 def _me() -> int:

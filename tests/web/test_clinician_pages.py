@@ -308,3 +308,14 @@ def test_the_dashboard_lists_status_and_masks_numbers(
     assert "4045550123" not in page and "555-0123" not in page
     assert ">active<" in page and ">invited<" in page
     assert "<svg" in page and "delivered (solid)" in page
+
+
+def test_the_client_page_shows_times_in_the_clients_own_day(lee: Clinic, runtime: Runtime) -> None:
+    # The clock is Monday 20:00 UTC: 3:00pm for a client in Atlanta, 10:00am in Honolulu.
+    lee.invite(ANNA_ATLANTA)
+    lee.invite("+18085550199", timezone="Pacific/Honolulu")
+    atlanta = lee.client.get(f"/clinician/clients/{client_id(runtime, ANNA_ATLANTA)}")
+    honolulu = lee.client.get(f"/clinician/clients/{client_id(runtime, '+18085550199')}")
+    assert b"Mon Nov 23, 3:00pm Eastern" in atlanta.data
+    assert b"Mon Nov 23, 10:00am Hawaii" in honolulu.data
+    assert b"UTC" not in atlanta.data
