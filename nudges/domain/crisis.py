@@ -97,6 +97,11 @@ _SPEAK = {
     "jus": "just",
     "jst": "just",
     "4ever": "forever",
+    "kiero": "quiero",
+    "kieres": "quieres",
+    "q": "que",
+    "xq": "porque",
+    "pq": "porque",
     "dissapear": "disappear",
     "disapear": "disappear",
     "dissappear": "disappear",
@@ -184,6 +189,15 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:sleep|go to sleep) and (?:never|not) wake up\b",
         r"\b(?:never|not) wake up\b",
         r"\bstop existing\b|\bcease to exist\b",
+        # Planning, without the word: "planning how I would do it", "ways to die".
+        r"\b(?:planning|plan|planned|thinking about|figuring out|worked out) (?:how|when|where) i"
+        r" (?:would|will|could|am going to|might) do it\b",
+        r"\b(?:ways|how|methods?) to (?:die|kill myself|end it|end my life)\b",
+        r"\b(?:want|wanna|need|would like|wish i could|just want) to (?:just )?be gone\b",
+        # Spanish: "seria mejor morirme", "no le encuentro sentido a vivir".
+        r"\b(?:seria|es|estaria) mejor (?:morirme|morir|estar muerta|estar muerto|no estar|no existir)\b",
+        r"\b(?:no le (?:encuentro|veo) sentido a (?:la vida|vivir|seguir)|no tiene sentido vivir)\b",
+        r"\bquitarme la vida\b",
         r"\b(?:thoughts|thinking) (?:about|of) not (?:being|be) (?:here|around|alive)\b",
         r"\b(?:rather|sooner) be dead\b",
         r"\bwish i (?:was|were) not (?:alive|here|around|born)\b",
@@ -248,8 +262,19 @@ PATTERNS: dict[str, list[str]] = {
         r"\bgiv(?:e|ing|en) (?:away )?(?:all )?(?:my|away my) (?:stuff|things|belongings|possessions)"
         r"|\bgiv(?:e|ing|en) (?:my )?(?:stuff|things|belongings) away\b",
         r"\b(?:who gets what|updated my will|wrote my will|put(?:ting)? my affairs in order"
-        r"|life insurance is paid|affairs in order)\b",
+        r"|life insurance is paid|affairs in order)\b"
+        r"(?! (?:for (?:the |a |our )?(?:new |next )?(?:school|year|move|trip|vacation|baby|semester|taxes)))",
         r"\b(?:got|have) everything ready\b",
+        r"\b(?:hiding|hid|hidden|keeping|kept|stashing|saving) (?:\w+ ){0,3}(?:pills|meds|tablets|gun|knife"
+        r"|rope|razors?|blades?)\b.{0,40}\b(?:when i need|for when|just in case|for later|for tonight)\b",
+        r"\bif anything (?:happens|were to happen|should happen) to me\b",
+        r"\b(?:take|raise|look after|care of) (?:the|my) (?:kids|children|babies|baby)\b.{0,30}"
+        r"\bif (?:i am|i was|i am not|i was not) (?:gone|here|around)\b",
+        r"\b(?:compre|consegui|tengo|junte) (?:las |unas |mis )?(?:pastillas|pildoras|una pistola|un arma"
+        r"|una cuerda)\b.{0,30}\b(?:listo|lista|todo listo|preparad[oa])\b",
+        r"\b(?:carta|cartas|nota|notas) (?:a|para) (?:mis hijos|mi familia|mi esposo|mis ninos)\b.{0,30}"
+        r"\b(?:por si|cuando ya no|si no estoy)\b",
+        r"\bpor si (?:ya )?no (?:estoy|regreso|despierto)\b",
         r"\b(?:the |my )?(?:pills|meds|tablets|rope|gun|knife|noose) (?:are |is )?(?:all )?ready\b"
         r"(?! (?:for|at|to|in|on|from|by|tomorrow|monday|tuesday|wednesday|thursday|friday))",
         r"\bcounted (?:out )?(?:all )?(?:of )?(?:my |the )?(?:pills|meds|tablets)\b",
@@ -288,6 +313,8 @@ PATTERNS: dict[str, list[str]] = {
         r"|\bgarage\b.{0,40}\b(?:car|engine|motor) (?:is )?(?:running|on)\b",
         r"\b(?:cut|cutting) (?:too deep|my wrists?|my arm|my veins)\b",
         r"\b(?:will not|wont|does not|cant) stop bleeding\b",
+        r"\bbleeding (?:a lot|so much|badly|heavily|everywhere) (?:from|on) my (?:wrists?|arms?|legs?"
+        r"|thighs?)\b|\bmy (?:wrists?|arms?) (?:is|are) bleeding\b",
         r"\b(?:already did it|already took them|its too late)\b",
         # Spanish
         r"\bme tome (?:todas|todo|un frasco|el frasco|muchas|las) ?(?:\w+ )?(?:pastillas|pildoras)?\b",
@@ -310,6 +337,14 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:make sure|tell) (?:my )?(?:babies|kids|children) (?:know|that)\b.{0,40}\b(?:not|never) their fault\b",
         r"\bby the time (?:anyone|you|someone) (?:reads|sees|gets) this\b",
         r"\bleaving for good\b",
+        r"\b(?:you|they|nobody|no one) (?:will not|wont|are not going to) (?:hear from|see) me"
+        r" (?:again|anymore|ever again)\b",
+        r"\bnone of this (?:is|was) (?:their|your|his|her) fault\b",
+        r"\bthank you for everything\b.{0,40}\b(?:goodbye|bye|will not|wont) \b",
+        r"\bya no (?:me )?(?:van|vas) a (?:volver a )?(?:escribir|ver|saber de mi)\b",
+        r"\bno (?:me )?(?:volveran|volveras) a (?:ver|escribir)\b",
+        r"\b(?:diganle|dile|digan) a (?:mis hijos|mi familia|mis ninos|mi esposo|mi mama)"
+        r" que (?:los|las|la|lo) (?:amo|quiero|perdonen)\b",
         r"\b(?:adios|adios a todos)\b.{0,20}\b(?:perdon\w*|para siempre)\b",
         r"\b(?:mi )?ultimo mensaje\b",
         r"\b(?:esta|este) es mi despedida\b|\bme despido de (?:todos|ustedes|ti)\b",
@@ -337,6 +372,12 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:mejor|todos estarian mejor) sin mi\b",
         r"\b(?:soy|me siento|me siento como) una carga\b",
         r"\bwaste of (?:space|oxygen|air)\b",
+        r"\b(?:all i do is|i only|i just) (?:ruin|destroy|wreck|mess up) (?:everything|everyones lives|their"
+        r" lives)\b",
+        r"\b(?:relieved|better|happier|fine|mejor|tranquilos|felices) (?:\w+ ){0,3}if (?:i|yo) (?:was|were)"
+        r" gone\b",
+        r"\bsi yo no (?:existiera|estuviera)\b",
+        r"\bsoy (?:solo |solamente )?un (?:estorbo|problema) para\b",
         r"\bnadie me (?:extranaria|extrañaria|echaria de menos|extrana)\b",
     ],
     "hopeless": [
@@ -350,6 +391,9 @@ PATTERNS: dict[str, list[str]] = {
         r"\bno future for me\b|\bthere is no future\b",
         r"\bwhats the point(?: of (?:living|anything|any of it|life))?\b",
         r"\bhopeless\b",
+        r"\b(?:never|not ever) going to get better\b|\bit will never get better\b",
+        r"\bno reason (?:for me )?to (?:stay|stick around|be here|keep trying)\b",
+        r"\bnothing left to (?:give|live for|lose)\b",
         r"\b(?:life|living) (?:is not|isnt|is no longer|not) worth\b|\bnot worth (?:living|it anymore"
         r"|being alive)\b|\bliving (?:is not|isnt) worth it\b",
         r"\bmy life is (?:pointless|meaningless|over)\b",
@@ -368,6 +412,8 @@ PATTERNS: dict[str, list[str]] = {
         r"\bno (?:tengo|hay) (?:nada|razon|razones) (?:para|por) (?:vivir|que vivir|seguir)\b",
         r"\bno le veo (?:sentido|salida)\b",
         r"\bno vale la pena (?:vivir|seguir)\b",
+        r"\b(?:no|ninguna|sin) (?:veo )?(?:ninguna )?salida\b",
+        r"\bnada (?:va a|nunca va a|jamas va a) mejorar\b|\bnunca va a mejorar\b",
         r"\bquiero desaparecer\b",
         r"\bno quiero despertar\b",
     ],
@@ -377,6 +423,9 @@ PATTERNS: dict[str, list[str]] = {
         r"\bnot safe (?:right now|tonight|with myself|around myself)\b",
         r"\b(?:do not|can not) (?:trust|keep) myself(?: safe)?\b",
         r"\b(?:do not|dont) feel safe (?:with|being alone with|around) (?:myself|my thoughts)\b",
+        r"\b(?:do not|dont|never) feel safe (?:being )?(?:by myself|alone|on my own)\b",
+        r"\b(?:scared|afraid|terrified) of myself\b",
+        r"\bno me siento (?:segura|seguro|a salvo) (?:conmigo mism[ao]|sola|solo)\b",
         r"\b(?:scared|afraid|terrified) of what i (?:might|will|could|would|may|ll) do\b",
         r"\b(?:scared|afraid) (?:that )?i (?:will|might|am going to) do something\b",
         r"\bi (?:might|will|am going to|could) do something (?:stupid|drastic|bad|dumb|terrible)"
@@ -390,6 +439,10 @@ PATTERNS: dict[str, list[str]] = {
         r"|punch|punching|hit|hitting|starve|starving|bang|banging) " + _ME + r"\b",
         r"\bself ?harm\w*",
         r"\b(?:cutting|burning) again\b",
+        r"\b(?:cutting|cut|burning|burned|burnt|scratching|hitting) my (?:thighs?|legs?|arms?|wrists?"
+        r"|stomach|skin|hips?)\b(?! (?:on|with|while|shaving|cooking|at))",
+        r"\b(?:volvi a cortarme|me volvi a cortar|me corto (?:los|las) (?:brazos|piernas)|me quemo"
+        r" (?:la piel|los brazos))\b",
         r"\bscratch(?:ing)? (?:my )?(?:arms|skin|legs) until\b",
         r"\bburn(?:ing|ed|t)? my (?:skin|arm|arms|wrist|leg)\b",
         r"\bbang(?:ing)? my head\b",
@@ -412,6 +465,8 @@ PATTERNS: dict[str, list[str]] = {
         + r"\b",
         r"\bpillow over (?:his|her|their|the babys) face\b",
         r"\b(?:left|leaving) marks? on\b|\bleft marks\b",
+        r"\b(?:left|leaving|gave|give) (?:him|her|them|my \w+) (?:a )?bruises?\b|\bleft bruises\b",
+        r"\b(?:grabbed|shook|squeezed|hit|slapped) (?:my |the )?\w+ so hard\b",
         r"\bintrusive thoughts\b",
         r"\b(?:lastimar|hacerle dano|hacerle da\w+|pegarle|matar|ahogar|sacudir|sacudi)"
         r" (?:a )?(?:mi|mis|al|el|la) ?(?:bebe|hijo|hija|hijos|hijas|nino|nina|ninos)\b",
@@ -433,6 +488,9 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:he|she|they) (?:has|have|got) a (?:knife|gun|weapon)\b",
         r"\b(?:he|she|they) (?:keeps|keep|puts|put|leaves|left) (?:his|her|their|a|the) (?:gun|knife"
         r"|weapon)\b.{0,30}\b(?:argue|argument|fight|fighting|mad|angry|drunk)\b",
+        r"\b(?:took|takes|hid|hides|hidden) (?:my )?(?:car )?(?:keys|phone|car)\b.{0,30}\b(?:can not|cannot"
+        r"|cant) (?:leave|get out|call|go)\b",
+        r"\b(?:miedo|terror) (?:de )?que me (?:mate|lastime|pegue)\b",
         r"\b(?:will not|wont|does not|do not) let me (?:see|talk to|call|visit) (?:my )?(?:family"
         r"|friends|mom|mother|sister|parents)\b",
         r"\bhiding (?:in|from)\b.{0,30}\b(?:him|her|them|bathroom|closet)\b",
@@ -460,6 +518,8 @@ _REASSURANCE = re.compile(
     r"|\b(?:would|will|could) never (?:ever )?(?:hurt|harm)\b"
     r"|\b(?:never|not) (?:thought about|going to) (?:hurt|hurting|harm)\w* (?:myself|my)\b"
     r"|\bdo not want to die\b(?=.{0,20}\bjust\b)"
+    r"|\bno es que (?:quiera|me quiera) (?:hacerme dano|lastimarme|morir|morirme|matarme|hacer nada)\b"
+    r"|\bno (?:estoy|estoy pensando en) (?:suicid\w*|hacerme dano)\b"
 )
 _NEGATED_HARM = re.compile(
     r"\b(?:never|would not|could not|would never|could never|will never|do not ever|not)\s+"
@@ -474,7 +534,12 @@ _IDIOMS = re.compile(
     r"|(?:could|would) die happy|dead tired|dead on my feet|be the death of me|the end of me|end of my rope"
     r"|(?:phone|battery|car|laptop|plant|plants|computer|tablet|ipad) (?:is |was |just |all )?died"
     r"|end (?:it|things) with (?:him|her|them|my)|shoot me (?:a text|an email|a message)"
-    r"|kill me now|shoot me|drowning in (?:laundry|emails|work|paperwork|dishes|bills)"
+    r"|kill me now|shoot me|"
+    # Things, not people, "are going to kill me": the week, the phase, the kids.
+    r"(?:phase|week|day|job|teething|heat|weather|traffic|commute|homework|laundry|school|work"
+    r"|toddler|toddlers|kids|baby|twins|bedtime|potty training|this|that|winter|summer)"
+    r" (?:is |are |was )?(?:going to|gonna) (?:kill me|be the death of me)|"
+    r"(?:moving|move|moved|relocating)\b.{0,40}\bsay(?:ing)? goodbye|drowning in (?:laundry|emails|work|paperwork|dishes|bills)"
     r"|nobody died|no one died|hit me up|hit me with (?:a|the|his|her) (?:toy|pillow|ball|block|book|spoon)"
     r"|no point (?:in )?(?:folding|cleaning|tidying|doing the|making the|mopping|vacuuming"
     r"|arguing|argue|reasoning|explaining|asking|telling|cooking|buying|waiting|fighting|getting"
