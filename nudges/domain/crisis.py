@@ -97,6 +97,9 @@ _SPEAK = {
     "jus": "just",
     "jst": "just",
     "4ever": "forever",
+    "ppl": "people",
+    "w o": "without",
+    "aki": "aqui",
     "kiero": "quiero",
     "kieres": "quieres",
     "q": "que",
@@ -189,6 +192,11 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:sleep|go to sleep) and (?:never|not) wake up\b",
         r"\b(?:never|not) wake up\b",
         r"\bstop existing\b|\bcease to exist\b",
+        r"\b(?:thinking|thought|dream|dreaming) (?:a lot )?about not waking up\b",
+        r"\b(?:would be|will be|are) (?:fine|ok|okay|better) if i (?:killed myself|died|was dead|were dead"
+        r"|was gone|were gone)\b",
+        r"\bojala (?:no despertara|no despierte|no me despierte|me muriera|me muera)\b",
+        r"\b(?:ya )?se (?:como|cuando) lo voy a hacer\b",
         # Planning, without the word: "planning how I would do it", "ways to die".
         r"\b(?:planning|plan|planned|thinking about|figuring out|worked out) (?:how|when|where) i"
         r" (?:would|will|could|am going to|might) do it\b",
@@ -244,7 +252,9 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:looked up|look up|looking up|googled|googling|researching|researched|searched)"
         r" (?:for |up )?(?:how|ways|the (?:quickest|easiest|best|fastest)|methods|doses|lethal|the tallest)",
         r"\b(?:quickest|easiest|painless|fastest) ways? to (?:go|die|do it|end it)\b",
-        r"\blethal dose\b",
+        r"\blethal dose\b|\bdose that (?:would|will|could) (?:be lethal|kill)\b",
+        r"\b(?:saving|saved|stockpiling|hoarding) (?:up )?(?:my |all my |some of my )?(?:pain |sleeping"
+        r" |anxiety )?(?:pills|meds|tablets|medication)\b(?! (?:for (?:the|my) (?:kids|trip|flight)))",
         r"\b(?:bought|got|have|keep|found) (?:a |the )?(?:rope|gun|pistol|rifle|noose)\b"
         r"(?! (?:swing|ladder|toy|course|safe))"
         r".{0,40}\b(?:for|thinking|looking at|about it|keep looking|what its for|for me)",
@@ -261,7 +271,7 @@ PATTERNS: dict[str, list[str]] = {
         r"\bgoodbye (?:letters?|notes?)\b",
         r"\bgiv(?:e|ing|en) (?:away )?(?:all )?(?:my|away my) (?:stuff|things|belongings|possessions)"
         r"|\bgiv(?:e|ing|en) (?:my )?(?:stuff|things|belongings) away\b",
-        r"\b(?:who gets what|updated my will|wrote my will|put(?:ting)? my affairs in order"
+        r"\b(?:who gets what|put(?:ting)? my affairs in order"
         r"|life insurance is paid|affairs in order)\b"
         r"(?! (?:for (?:the |a |our )?(?:new |next )?(?:school|year|move|trip|vacation|baby|semester|taxes)))",
         r"\b(?:got|have) everything ready\b",
@@ -305,6 +315,10 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:mixed|mixing|took|taking|taken) (?:my )?(?:\w+ )?(?:meds|pills|xanax|medication|tablets)"
         r" (?:with|and) (?:a bottle of |some |a lot of )?(?:vodka|wine|alcohol|beer|whiskey|booze|drinks)\b",
         r"\b(?:overdose|overdosed|overdosing)\b",
+        r"\b(?:drank|drinking|downed|had) (?:a |the )?(?:whole |entire )?bottle of (?:vodka|wine|whiskey"
+        r"|tequila|rum|gin|alcohol)\b.{0,20}\b(?:with|and|plus) (?:my |all my |the )?(?:\w+ )?(?:pills"
+        r"|meds|tablets|xanax|medication)\b",
+        r"\b(?:car|engine|motor) (?:is )?running\b.{0,20}\b(?:closed|shut) garage\b",
         r"\b(?:mixing|mixed|drinking|drank)\b.{0,30}\b(?:with|on top of|and) (?:my )?" + _PILLS,
         r"\b(?:standing|sitting|am|i am) (?:on|at) (?:the |a )?(?:bridge|roof|ledge|edge|cliff"
         r"|(?:train |railroad |railway )?tracks|railing|overpass)\b",
@@ -340,6 +354,10 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:you|they|nobody|no one) (?:will not|wont|are not going to) (?:hear from|see) me"
         r" (?:again|anymore|ever again)\b",
         r"\bnone of this (?:is|was) (?:their|your|his|her) fault\b",
+        r"\b(?:last|final) (?:text|message) (?:i will|i am going to|i ll|ill|i will ever) (?:send|write)\b",
+        r"\btell (?:my )?(?:son|daughter|kids|children|babies|husband|wife|family|mom|mother) (?:that )?i"
+        r" (?:loved|always loved) (?:him|her|them|you)\b",
+        r"\bperdon(?:enme|ame|en) por todo\b|\bya me voy para siempre\b",
         r"\bthank you for everything\b.{0,40}\b(?:goodbye|bye|will not|wont) \b",
         r"\bya no (?:me )?(?:van|vas) a (?:volver a )?(?:escribir|ver|saber de mi)\b",
         r"\bno (?:me )?(?:volveran|volveras) a (?:ver|escribir)\b",
@@ -356,7 +374,8 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:better off|happier|fine|better) without me\b",
         r"\bbetter off\b.{0,50}\bwithout me\b",
         r"\bbetter off if i (?:died|was dead|were dead|was gone|were gone|was not here|disappeared)\b",
-        r"\bi am (?:just |only |such )?a burden\b",
+        r"\bi am (?:just |only |such |nothing but |nothing more than )?a burden\b",
+        r"\bpeople would be better off without me\b",
         r"\b(?:im|i am|feel like) (?:a )?burden to\b",
         r"\b(?:no one|nobody) (?:would|will|is going to|would even|will even) "
         r"(?:miss|care|notice|cry)\b",
@@ -448,7 +467,7 @@ PATTERNS: dict[str, list[str]] = {
         r"\bbang(?:ing)? my head\b",
         r"\bhurt myself on purpose\b|\bwanted it to hurt\b",
         r"\b(?:hacerme dano|lastimarme|cortarme|me estoy cortando|me queme|quemarme|me corto"
-        r"|me voy a cortar|me voy a lastimar|me voy a quemar)\b",
+        r"|me voy a cortar|me voy a lastimar|me voy a quemar|me estoy lastimando|me lastimo)\b",
     ],
     "harm_to_child": [
         r"\b(?:hurt|hurting|harm|harming|hit|hitting|shake|shaking|shook|smother|smothering"
@@ -518,6 +537,8 @@ _REASSURANCE = re.compile(
     r"|\b(?:would|will|could) never (?:ever )?(?:hurt|harm)\b"
     r"|\b(?:never|not) (?:thought about|going to) (?:hurt|hurting|harm)\w* (?:myself|my)\b"
     r"|\bdo not want to die\b(?=.{0,20}\bjust\b)"
+    r"|\b(?:i am|i feel) (?:safe|ok|okay|fine)\b.{0,20}\bjust (?:needed|need|wanted) to (?:vent|say it"
+    r"|talk|get it out)\b"
     r"|\bno es que (?:quiera|me quiera) (?:hacerme dano|lastimarme|morir|morirme|matarme|hacer nada)\b"
     r"|\bno (?:estoy|estoy pensando en) (?:suicid\w*|hacerme dano)\b"
 )
@@ -539,7 +560,12 @@ _IDIOMS = re.compile(
     r"(?:phase|week|day|job|teething|heat|weather|traffic|commute|homework|laundry|school|work"
     r"|toddler|toddlers|kids|baby|twins|bedtime|potty training|this|that|winter|summer)"
     r" (?:is |are |was )?(?:going to|gonna) (?:kill me|be the death of me)|"
-    r"(?:moving|move|moved|relocating)\b.{0,40}\bsay(?:ing)? goodbye|drowning in (?:laundry|emails|work|paperwork|dishes|bills)"
+    r"(?:moving|move|moved|relocating)\b.{0,40}\bsay(?:ing)? goodbye|"
+    r"say(?:ing)? goodbye to (?:her|his|their|our|my|the) (?:teachers?|class|classmates|friends|coach"
+    r"|nanny|grandparents|grandma|grandpa)|"
+    r"(?:disappear|desaparecer) (?:for|por|un|una) (?:a )?(?:weekend|week|day|night|while|fin de semana"
+    r"|semana|dia|noche|rato)|"
+    r"hit (?:her|his|my|their) (?:brother|sister|siblings?) with a (?:pillow|toy|balloon|noodle)|drowning in (?:laundry|emails|work|paperwork|dishes|bills)"
     r"|nobody died|no one died|hit me up|hit me with (?:a|the|his|her) (?:toy|pillow|ball|block|book|spoon)"
     r"|no point (?:in )?(?:folding|cleaning|tidying|doing the|making the|mopping|vacuuming"
     r"|arguing|argue|reasoning|explaining|asking|telling|cooking|buying|waiting|fighting|getting"
@@ -587,6 +613,12 @@ def _near_reassurance(plain: str, start: int) -> bool:
     itself inside one ("not suicidal")."""
     window = plain[max(0, start - 40) : start + 40]
     return bool(_REASSURANCE.search(window))
+
+
+def reassures(text: str) -> bool:
+    """The parent tells us, in so many words, that they are not at risk ("not
+    suicidal, just tired", "I'm safe, just venting")."""
+    return bool(_REASSURANCE.search(_IDIOMS.sub(" ", normalise(text))))
 
 
 def is_crisis(text: str) -> bool:

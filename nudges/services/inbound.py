@@ -24,7 +24,7 @@ from nudges.config import Settings
 from nudges.db.models import AuditEvent, InboundMessage, Subscriber
 from nudges.domain.consent import Event, State
 from nudges.domain.conversation import Decision, Rules, Say, Subscription, decide, help_reply
-from nudges.domain.crisis import CrisisSignal
+from nudges.domain.crisis import CrisisSignal, reassures
 from nudges.domain.keywords import Intent, Kind, interpret
 from nudges.runtime import Runtime
 from nudges.services.alerts import raise_alert
@@ -145,7 +145,9 @@ def screen(runtime: Runtime, body: str) -> Intent:
     tier-2 flag alone is a "possible" crisis: the same reply, a gentler hold."""
     intent = interpret(body)
     free_text = intent.crisis is None and not intent.is_bare_keyword
-    if free_text and runtime.semantic.flags(body):
+    # A parent who says, in so many words, that they are safe is believed unless
+    # the phrase rules see a warning sign anyway ("not suicidal, just tired").
+    if free_text and not reassures(body) and runtime.semantic.flags(body):
         intent = replace(intent, crisis=CrisisSignal(("possible",), tier=2))
     return intent
 
