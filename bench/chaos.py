@@ -122,7 +122,14 @@ def unsent(url: str) -> int:
     return int(count) if queued else -1
 
 
-def run(url: str, subscribers: int, workers: int, seconds: float, seed_value: int) -> int:
+def run(
+    url: str,
+    subscribers: int,
+    workers: int,
+    seconds: float,
+    seed_value: int,
+    kill_every: tuple[float, float] = (0.2, 0.8),
+) -> int:
     from tests.fakes.fake_twilio import FakeTwilio
 
     rng = random.Random(seed_value)
@@ -162,7 +169,7 @@ def run(url: str, subscribers: int, workers: int, seconds: float, seed_value: in
         done_at = None
         try:
             while time.monotonic() - began < seconds:
-                time.sleep(rng.uniform(0.2, 0.8))
+                time.sleep(rng.uniform(*kill_every))
                 victim = rng.randrange(len(procs))
                 procs[victim].send_signal(signal.SIGKILL)
                 procs[victim].wait()
@@ -199,12 +206,18 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--kill-every",
+        default="0.2,0.8",
+        help="seconds between kills, drawn uniformly between MIN,MAX (default 0.2,0.8)",
+    )
     parser.add_argument("--database", default=os.environ.get("CHAOS_DATABASE_URL", DEFAULT_PG))
     args = parser.parse_args()
     if args.worker:
         worker(args.worker)
         return 0
-    return run(args.database, args.subscribers, args.workers, args.seconds, args.seed)
+    low, high = (float(x) for x in args.kill_every.split(","))
+    return run(args.database, args.subscribers, args.workers, args.seconds, args.seed, (low, high))
 
 
 if __name__ == "__main__":
