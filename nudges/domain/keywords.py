@@ -204,6 +204,7 @@ _TRACK_NAMES = {
     "perfectionism": "perfectionism",
     "perfect": "perfectionism",
     "perfection": "perfectionism",
+    "trying to be a perfect parent": "perfectionism",
     "guilt": "guilt",
     "mom guilt": "guilt",
     "parent guilt": "guilt",
@@ -212,11 +213,22 @@ _TRACK_NAMES = {
     "work and family": "role_strain",
     "juggling work and family": "role_strain",
     "balance": "role_strain",
+    "role strain": "role_strain",
 }
 _TRACK_COMMAND = re.compile(
     r"(?:track|focus|topic|change track|change focus|change topic)\b\s*(.*)"
 )
 _CHOICE = re.compile(r"(?:#|no\.?\s*|number\s+|option\s+)?([123])")
+
+
+def track_named(text: str) -> str | None:
+    """`2`, `guilt`, `work and family`, `role_strain` -> the track; None if unknown.
+    Shared by the TRACK keyword and a clinician's CSV."""
+    text = " ".join(text.lower().replace("_", " ").split())
+    numbered = _CHOICE.fullmatch(text)
+    if numbered:
+        return TRACK_CHOICES[int(numbered.group(1)) - 1]
+    return _TRACK_NAMES.get(text)
 
 
 def _track(joined: str) -> Intent | None:
@@ -230,10 +242,7 @@ def _track(joined: str) -> Intent | None:
     rest = command.group(1).strip()
     if not rest:
         return Intent(Kind.TRACK)
-    numbered = _CHOICE.fullmatch(rest)
-    if numbered:
-        return Intent(Kind.TRACK, track=TRACK_CHOICES[int(numbered.group(1)) - 1])
-    named = _TRACK_NAMES.get(rest.replace("_", " "))
+    named = track_named(rest)
     if named is None and len(rest.split()) > 3:
         return None  # "focus is hard today" is a sentence, not a command
     return Intent(Kind.TRACK, track=named)

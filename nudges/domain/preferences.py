@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from datetime import time
+from datetime import datetime, time
 
 import phonenumbers
 from phonenumbers import timezone as phone_timezones
@@ -246,3 +246,11 @@ def lifeline_zone(zone: str) -> bool:
     if zone in _LIFELINE_PACIFIC:
         return True
     return zone.startswith(_LIFELINE_ZONE_PREFIXES) and zone not in _NORTH_AMERICA_OTHER
+
+
+def local_time_label(at: datetime, zone: str) -> str:
+    """`Mon Nov 30, 9:00am Eastern`: a moment in someone's own day."""
+    local = at.astimezone(zoneinfo.ZoneInfo(zone))
+    return f"{local:%a %b} {local.day}, {format_minute(local.hour * 60 + local.minute)} " + (
+        zone_label(zone)
+    )

@@ -16,7 +16,7 @@ from messages import system_text
 from nudges.db.models import Outbox, Subscriber
 from nudges.domain.consent import Event, State, invitation_refusal
 from nudges.domain.conversation import CHOICE_OPEN_AFTER_JOIN
-from nudges.domain.keywords import TRACK_CHOICES
+from nudges.domain.keywords import TRACK_CHOICES, track_named
 from nudges.domain.outbox import OutboxState
 from nudges.domain.phone import InvalidPhone, lifeline_reaches, parse_phone
 from nudges.domain.preferences import candidate_zones, clamp_to_window, lifeline_zone
@@ -157,14 +157,6 @@ _COLUMNS = {
     "alias": "alias", "name": "alias", "client": "alias", "initials": "alias",
     "track": "track", "focus": "track", "topic": "track",
 }  # fmt: skip
-_TRACKS = {
-    "1": "perfectionism", "2": "guilt", "3": "role_strain",
-    "perfectionism": "perfectionism", "perfect": "perfectionism",
-    "trying to be a perfect parent": "perfectionism",
-    "guilt": "guilt", "parent guilt": "guilt", "mom guilt": "guilt",
-    "role_strain": "role_strain", "role strain": "role_strain", "juggling": "role_strain",
-    "work and family": "role_strain", "juggling work and family": "role_strain",
-}  # fmt: skip
 
 
 class CsvError(ValueError):
@@ -179,18 +171,20 @@ def read_csv(text: str) -> list[tuple[int, Invitation]]:
     text = text.removeprefix("\ufeff")
     reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
     order: tuple[str, ...] = ("phone", "alias", "track")
+    seen_row = False
     rows: list[tuple[int, Invitation]] = []
     for number, fields in enumerate(reader, start=1):
         cells = [cell.strip() for cell in fields]
         if not any(cells):
             continue
-        if not rows and number == _first_line(text) and _is_header(cells):
+        first, seen_row = not seen_row, True
+        if first and _is_header(cells):
             order = _header_order(cells)
             continue
         values = dict(zip(order, cells, strict=False))
         track_cell = (values.get("track") or "").strip().lower()
         # An unknown track is kept as typed, so the check names the row.
-        track = _TRACKS.get(track_cell, track_cell) if track_cell else None
+        track = (track_named(track_cell) or track_cell) if track_cell else None
         alias = values.get("alias") or ""
         rows.append((number, Invitation(phone=values.get("phone", ""), alias=alias, track=track)))
     return rows
@@ -201,13 +195,6 @@ def _delimiter(text: str) -> str:
     counts = {sep: first.count(sep) for sep in (",", ";", "\t")}
     best = max(counts, key=lambda sep: counts[sep])
     return best if counts[best] else ","
-
-
-def _first_line(text: str) -> int:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
-            return number
-    return 1
 
 
 def _is_header(cells: list[str]) -> bool:

@@ -60,10 +60,7 @@ class InboundSms:
         if not MESSAGE_SID.fullmatch(self.message_sid):
             raise InvalidInbound("MessageSid must look like SM followed by 32 hex digits")
         if self.opt_out_type is not None and self.opt_out_type not in ADVANCED_OPT_OUT_TYPES:
-            # A value Twilio may add later: answer the text ourselves rather than
-            # refuse it (a refused webhook is a parent who got no reply at all).
-            log.warning("unknown OptOutType ignored")
-            object.__setattr__(self, "opt_out_type", None)
+            raise InvalidInbound("OptOutType must be STOP, START or HELP")
 
 
 @dataclass(frozen=True)
@@ -71,6 +68,17 @@ class Reply:
     messages: tuple[str, ...]
     intent: str
     crisis_tier: int = 0  # 1 or 2 when a crisis reply was sent
+
+
+def known_opt_out_type(raw: str | None) -> str | None:
+    """Twilio's OptOutType, or None for a value it may add later: we then answer
+    the text ourselves rather than refuse it (a refused webhook is a parent who
+    got no reply at all, perhaps to a crisis)."""
+    value = (raw or "").strip().upper() or None
+    if value is not None and value not in ADVANCED_OPT_OUT_TYPES:
+        log.warning("unknown OptOutType ignored")
+        return None
+    return value
 
 
 def render(settings: Settings, say: Say) -> str:

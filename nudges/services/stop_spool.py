@@ -31,8 +31,12 @@ _LOCK = threading.Lock()
 _DEFAULT_SPOOL = str(INSTANCE_DIR / "pending_stops.jsonl")
 
 
+def _spool_name() -> str:
+    return os.environ.get("NUDGES_STOP_SPOOL") or _DEFAULT_SPOOL
+
+
 def spool_path() -> Path:
-    return Path(os.environ.get("NUDGES_STOP_SPOOL") or _DEFAULT_SPOOL)
+    return Path(_spool_name())
 
 
 def record(phone: str, message_sid: str, body: str, at: datetime) -> None:
@@ -62,7 +66,7 @@ def replay(runtime: Runtime) -> int:
     from nudges.services.inbound import InboundSms, handle_inbound
 
     # Every inbound text asks, and the journal is almost always absent: one stat.
-    if not os.path.exists(os.environ.get("NUDGES_STOP_SPOOL") or _DEFAULT_SPOOL):
+    if not os.path.exists(_spool_name()):
         return 0
     path = spool_path()
     taking = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.replaying")

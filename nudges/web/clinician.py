@@ -5,7 +5,6 @@ on every URL. Views call services and never query rows themselves."""
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -22,7 +21,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
 from nudges.domain.keywords import TRACK_CHOICES
-from nudges.domain.preferences import format_minute, parse_local_time, zone_label
+from nudges.domain.preferences import local_time_label, parse_local_time
 from nudges.services import alerts, clinicians, dashboard, enrolment
 from nudges.web import get_runtime
 from nudges.web.extensions import ClinicianUser, failed_login, limiter, login_email_key
@@ -44,10 +43,7 @@ ADDRESS_LIMIT = "10 per minute;50 per hour"
 def client_time(at: datetime, zone: str) -> str:
     """`Mon Nov 30, 9:00am Eastern`: when it happened in the client's own day (a
     nudge at 9am their time reads as 9am, not 14:00 UTC)."""
-    local = at.astimezone(ZoneInfo(zone))
-    return f"{local:%a %b} {local.day}, {format_minute(local.hour * 60 + local.minute)} " + (
-        zone_label(zone)
-    )
+    return local_time_label(at, zone)
 
 
 def _me() -> int:

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
 
-from nudges.services.inbound import InboundSms, InvalidInbound, Unavailable, respond
+from nudges.services.inbound import (
+    InboundSms,
+    InvalidInbound,
+    Unavailable,
+    known_opt_out_type,
+    respond,
+)
 from nudges.sms.twiml import twiml
 from nudges.web import get_runtime
 from nudges.web.signature import require_twilio_signature
@@ -32,7 +38,7 @@ def inbound() -> Response:
             from_number=form["From"].strip(),
             body=form["Body"],
             message_sid=form["MessageSid"].strip(),
-            opt_out_type=(form.get("OptOutType") or "").strip().upper() or None,
+            opt_out_type=known_opt_out_type(form.get("OptOutType")),
         )
     except InvalidInbound as exc:
         return bad_request(str(exc))
