@@ -14,7 +14,7 @@ from datetime import datetime
 from apscheduler.schedulers.base import BaseScheduler
 
 from nudges.runtime import Runtime
-from nudges.services import health, stop_spool
+from nudges.services import health, safety_journal
 from scheduler.dispatch import DispatchReport, dispatch
 from scheduler.maintenance import MaintenanceReport, maintain
 from scheduler.sender import SendReport, send_queued
@@ -45,7 +45,7 @@ class TickReport:
 def tick(runtime: Runtime, now: datetime | None = None) -> TickReport:
     """Maintenance, dispatch and send, once. `now` defaults to the runtime's clock."""
     now = now or runtime.clock.now()
-    stop_spool.replay(runtime)  # opt-outs journalled during an outage come first
+    safety_journal.replay(runtime)  # STOPs and crises journalled in an outage come first
     maintenance = maintain(runtime, now)
     dispatched = dispatch(runtime, now)
     sent = send_queued(runtime)
@@ -57,7 +57,7 @@ def tick(runtime: Runtime, now: datetime | None = None) -> TickReport:
 def _send_job(runtime: Runtime) -> None:
     now = runtime.clock.now()
     try:
-        stop_spool.replay(runtime)  # opt-outs journalled during an outage come first
+        safety_journal.replay(runtime)  # STOPs and crises journalled in an outage come first
         dispatched = dispatch(runtime, now)
         sent = send_queued(runtime)
     except Exception:

@@ -103,24 +103,24 @@ def respond(runtime: Runtime, sms: InboundSms) -> Reply:
     """`handle_inbound`, but a database failure still answers HELP and crisis.
 
     Raises Unavailable for other texts when the database cannot be reached."""
-    from nudges.services import stop_spool
+    from nudges.services import safety_journal
 
     with metrics.INBOUND_SECONDS.time():
-        reply = _respond(runtime, sms, stop_spool)
+        reply = _respond(runtime, sms, safety_journal)
     if reply.crisis_tier:
         metrics.CRISIS_REPLIES.labels(tier=str(reply.crisis_tier)).inc()
     return reply
 
 
-def _respond(runtime: Runtime, sms: InboundSms, stop_spool: Any) -> Reply:
+def _respond(runtime: Runtime, sms: InboundSms, journal: Any) -> Reply:
     intent = screen(runtime, sms.body)
     try:
-        # Opt-outs journalled during an outage are applied before this text, so
-        # a STOP then a START end up as the parent sent them.
-        stop_spool.replay(runtime)
+        # Texts journalled during an outage are applied before this one, so a
+        # STOP then a START end up as the parent sent them.
+        journal.replay(runtime)
         return handle_inbound(runtime, sms, intent)
     except Exception as exc:
-        # Never let an outage swallow a crisis or HELP reply, or lose a STOP.
+        # Never let an outage swallow a crisis or HELP reply, or lose a STOP or a crisis.
         if isinstance(exc, OperationalError | ProgrammingError):
             # The database is down or not migrated: one line a text, not a
             # traceback each (the cause is in /healthz).
@@ -131,18 +131,39 @@ def _respond(runtime: Runtime, sms: InboundSms, stop_spool: Any) -> Reply:
 
 
 def _outage_reply(runtime: Runtime, sms: InboundSms, intent: Intent) -> Reply:
-    from nudges.services import stop_spool
-
+    """The replies that need no database. A STOP or a flagged text is journalled
+    first, to be applied (stop; pause, alert, audit) when the database answers."""
     opting_out = intent.kind is Kind.OPT_OUT or sms.opt_out_type == "STOP"
     messages: tuple[str, ...] = safety_reply(runtime.settings, sms, intent) or ()
+    _journal(runtime, sms, intent, opting_out)
     if opting_out:
-        stop_spool.record(sms.from_number, sms.message_sid, sms.body, runtime.clock.now())
         messages += (render(runtime.settings, Say("stop_confirm", lang=intent.lang)),)
     elif not messages:
         raise Unavailable("database unavailable")
     quiet = sms.opt_out_type is not None and intent.crisis is None
     tier = intent.crisis.tier if intent.crisis else 0
     return Reply(() if quiet else messages, intent.kind.value, tier)
+
+
+def _journal(runtime: Runtime, sms: InboundSms, intent: Intent, opting_out: bool) -> None:
+    from nudges.services import safety_journal
+
+    reasons = (["crisis"] if intent.crisis is not None else []) + (["stop"] if opting_out else [])
+    if not reasons:
+        return  # HELP changes nothing; other texts get a 503 and are not ours to keep
+    try:
+        safety_journal.record(
+            sms.from_number,
+            sms.message_sid,
+            sms.body,
+            runtime.clock.now(),
+            reasons=reasons,
+            opt_out_type=sms.opt_out_type,
+        )
+    except OSError:
+        # The reply still goes: a full or read-only disk must not cost a crisis
+        # reply. Twilio itself blocks texts to a number that sent STOP.
+        log.exception("could not journal a text (%s); replying anyway", "+".join(reasons))
 
 
 def screen(runtime: Runtime, body: str) -> Intent:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from nudges.app import create_app
 from nudges.clock import FrozenClock
 from nudges.db.models import Subscriber
-from nudges.services.stop_spool import spool_path
+from nudges.services.safety_journal import journal_path
 from nudges.web import get_runtime
 from scheduler.runner import tick
 from tests.conftest import ANNA_ATLANTA, SECRET_KEY, DatabaseOutage, SignedClient
@@ -43,12 +43,12 @@ def test_a_stop_in_an_outage_is_confirmed_and_applied_when_the_database_returns(
         response = phone.text(ANNA_ATLANTA, "Stop please")
         assert response.status_code == 200
         assert b"unsubscribed" in response.data and b"988" in response.data
-        assert spool_path().exists()
+        assert journal_path().exists()
         assert phone.text(ANNA_ATLANTA, "TIME 9am").status_code == 503
     assert state(app) == "active"  # not yet applied
     tick(get_runtime(app))
     assert state(app) == "stopped"
-    assert not spool_path().exists()
+    assert not journal_path().exists()
 
 
 def test_a_start_after_a_journalled_stop_wins(outage_app: tuple[Any, DatabaseOutage]) -> None:
@@ -61,7 +61,7 @@ def test_a_start_after_a_journalled_stop_wins(outage_app: tuple[Any, DatabaseOut
     # The database is back; the parent changes their mind.
     assert b"Welcome back" in phone.text(ANNA_ATLANTA, "START").data
     assert state(app) == "active"
-    assert not spool_path().exists()
+    assert not journal_path().exists()
 
 
 def test_a_crisis_with_stop_in_an_outage_gets_both_replies(

@@ -1,0 +1,237 @@
+"""STOP and crisis texts the database could not take: answered at once, never lost.
+
+When the database cannot be reached, or does not answer before the reply
+deadline, an opt-out or a text the crisis screen flagged is appended (and
+fsynced) to a small journal before the reply goes out. HELP needs nothing: it
+changes nothing. The journal is replayed, in order, as soon as the database
+answers again: by the next inbound text this process handles and by every
+scheduler tick. Each entry goes through `handle_inbound` as if it arrived then,
+screened again by the crisis screen of that moment: a crisis pauses nudges,
+alerts the clinician and is audited; a crisis that is also a STOP is both.
+
+Exactly once:
+1. An entry is applied through the MessageSid's unique insert, so applying it
+   again (a replay that failed after a commit, stalled work that finished
+   after its reply was sent, Twilio delivering the same text twice) changes
+   nothing the second time.
+2. One replay at a time per journal (a `flock` on `<journal>.lock`, released
+   by the kernel if the process dies): it moves the journal to
+   `<journal>.replaying` under the journal's own lock, which writers take for
+   the moment of one append, so no append lands in a file already read.
+3. If the database fails partway, the entries not yet applied stay in
+   `<journal>.replaying` and go first next time, before anything journalled
+   since; a process that dies mid-replay leaves the same file for the next.
+
+The journal holds phone numbers and message text (the same data as the
+database, on the same machine; the text whole, because the crisis screen reads
+it again and the clinician's alert shows it), is readable by the service's user
+only (0600), and is deleted after each replay.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+import os
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from nudges.config import INSTANCE_DIR
+from nudges.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+# NUDGES_STOP_SPOOL keeps its name (deployments and tests set it) though the
+# journal now holds crises too.
+ENV_NAME = "NUDGES_STOP_SPOOL"
+_DEFAULT = INSTANCE_DIR / "safety_journal.jsonl"
+# Before crises were journalled the default file held opt-outs only; one left
+# by an older release is applied too, as opt-outs.
+_LEGACY_DEFAULT = INSTANCE_DIR / "pending_stops.jsonl"
+
+
+def journal_path() -> Path:
+    return Path(os.environ.get(ENV_NAME) or _DEFAULT)
+
+
+def record(
+    phone: str,
+    message_sid: str,
+    body: str,
+    at: datetime,
+    *,
+    reasons: Sequence[str],
+    opt_out_type: str | None = None,
+) -> None:
+    """Append one text durably (fsync) before its reply goes out.
+
+    `reasons` says why ("stop", "crisis"), for the logs; the replay decides
+    afresh what the text means."""
+    entry = {
+        "phone": phone,
+        "sid": message_sid,
+        "body": body,
+        "at": at.isoformat(),
+        "opt_out_type": opt_out_type,
+        "reasons": list(reasons),
+    }
+    path = journal_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _appending(path) as fd:
+        os.write(fd, (json.dumps(entry) + "\n").encode())
+        os.fsync(fd)
+    log.warning(
+        "database unavailable: a text (%s) was journalled to apply when it returns",
+        "+".join(reasons),
+    )
+
+
+def replay(runtime: Runtime) -> int:
+    """Apply journalled texts in order; returns how many entries were processed.
+
+    Raises the database's error if it fails again (the rest wait for the next
+    replay). Returns 0 at once when another thread or process is replaying."""
+    main = journal_path()
+    taking = main.with_name(main.name + ".replaying")
+    legacy = _LEGACY_DEFAULT if ENV_NAME not in os.environ else None
+    # Every inbound text asks, and the journal is almost always absent: a few stats.
+    if not (main.exists() or taking.exists() or (legacy is not None and legacy.exists())):
+        return 0
+    with _replay_lock(main) as mine:
+        if not mine:
+            return 0
+        applied = 0
+        while True:
+            if not taking.exists():
+                if legacy is not None and legacy.exists():
+                    os.rename(legacy, taking)  # older than anything in the journal
+                elif not _take(main, taking):
+                    break
+            applied += _apply_file(runtime, taking, main.with_name(main.name + ".failed"))
+    if applied:
+        log.warning("%d journalled text(s) applied now that the database is back", applied)
+    return applied
+
+
+def _apply_file(runtime: Runtime, path: Path, failed: Path) -> int:
+    from nudges.domain.keywords import Intent, Kind
+    from nudges.services.inbound import InboundSms, InvalidInbound, handle_inbound
+
+    lines = [line for line in path.read_text().splitlines() if line.strip()]
+    done = 0
+    try:
+        for line in lines:
+            try:
+                entry = json.loads(line)
+                sms = InboundSms(
+                    entry["phone"], entry["body"], entry["sid"], entry.get("opt_out_type")
+                )
+            except (ValueError, KeyError, TypeError, InvalidInbound):
+                # Only a crash in the middle of an append leaves a torn line,
+                # and then no reply went out for it either.
+                log.error("an unreadable journal line was skipped")
+                done += 1
+                continue
+            try:
+                if "reasons" in entry:
+                    handle_inbound(runtime, sms)  # screened again, as if it arrived now
+                else:
+                    handle_inbound(runtime, sms, Intent(Kind.OPT_OUT))  # an older release's
+            except SQLAlchemyError:
+                raise  # the database is still away: keep this entry and the rest
+            except Exception:
+                # One text that cannot be applied must not hold back the others
+                # (nor, through the replay every inbound text runs first, every
+                # text after it). It is kept aside for an operator.
+                log.exception("a journalled text could not be applied; kept in %s", failed)
+                with _appending(failed) as fd:
+                    os.write(fd, (line + "\n").encode())
+                    os.fsync(fd)
+            done += 1
+    except BaseException:
+        _rewrite(path, lines[done:])
+        raise
+    path.unlink()
+    return done
+
+
+def _take(main: Path, taking: Path) -> bool:
+    """Move the journal to `taking`; False when there is none. Writers hold the
+    journal's lock only while appending, and check they still write to the
+    journal once they hold it, so nothing lands in a file already taken."""
+    try:
+        fd = os.open(main, os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        if not _same_file(fd, main):
+            return False  # another replay took it between our open and our lock
+        os.rename(main, taking)
+        return True
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _appending(path: Path) -> Iterator[int]:
+    """An O_APPEND descriptor on the live journal at `path`, locked (briefly)
+    against a replay taking the file away mid-append."""
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            if _same_file(fd, path):
+                os.fchmod(fd, 0o600)  # the file may predate us: keep it private
+                size = os.fstat(fd).st_size
+                if size and os.pread(fd, 1, size - 1) != b"\n":
+                    # A crash mid-append left a torn line: end it, so this entry
+                    # is a line of its own (the torn one is skipped on replay).
+                    os.write(fd, b"\n")
+                yield fd
+                return
+        finally:
+            os.close(fd)  # also releases the lock
+
+
+@contextlib.contextmanager
+def _replay_lock(main: Path) -> Iterator[bool]:
+    """True when we hold the journal's replay lock; never waits for it."""
+    main.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(main.with_name(main.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        return os.path.samestat(os.fstat(fd), os.stat(path))
+    except FileNotFoundError:
+        return False
+
+
+def _rewrite(path: Path, lines: list[str]) -> None:
+    """Replace `path` with `lines` (the entries not yet applied), durably."""
+    if not lines:
+        path.unlink(missing_ok=True)
+        return
+    fresh = path.with_name(path.name + ".new")
+    fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, ("\n".join(lines) + "\n").encode())
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(fresh, path)
