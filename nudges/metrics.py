@@ -28,7 +28,9 @@ SEND_FAILURES = Counter(
 )
 OPT_OUTS = Counter("nudges_opt_outs_total", "Opt-outs applied, by source", ["source"])
 CRISIS_REPLIES = Counter(
-    "nudges_crisis_replies_total", "Crisis replies sent, by detector tier", ["tier"]
+    "nudges_crisis_replies_total",
+    "Crisis and concern replies sent, by detector tier and level",
+    ["tier", "level"],
 )
 INBOUND_SECONDS = Histogram(
     "nudges_inbound_seconds",

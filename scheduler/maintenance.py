@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from nudges.db.models import Outbox, Subscriber
+from nudges.db.models import InboundMessage, Outbox, Subscriber
 from nudges.db.session import affected
 from nudges.domain.consent import PENDING_LIFETIME_DAYS, Event, State
 from nudges.domain.outbox import FINAL, OutboxState
@@ -111,7 +111,7 @@ def settle_stuck(runtime: Runtime, now: datetime, report: MaintenanceReport) -> 
 
 
 def purge_bodies(runtime: Runtime, now: datetime, report: MaintenanceReport) -> None:
-    """Outgoing bodies are kept only MESSAGE_RETENTION_DAYS."""
+    """Message bodies, out and in, are kept only MESSAGE_RETENTION_DAYS."""
     cutoff = now - timedelta(days=runtime.settings.message_retention_days)
     with runtime.db.session() as session:
         result = session.execute(
@@ -119,6 +119,13 @@ def purge_bodies(runtime: Runtime, now: datetime, report: MaintenanceReport) -> 
             .where(
                 Outbox.created_at < cutoff, Outbox.body.is_not(None), Outbox.state.in_(PURGEABLE)
             )
+            .values(body=None)
+        )
+        report.purged += affected(result)
+        # The words parents wrote, kept for their clinician's review, go too.
+        result = session.execute(
+            update(InboundMessage)
+            .where(InboundMessage.received_at < cutoff, InboundMessage.body.is_not(None))
             .values(body=None)
         )
         report.purged += affected(result)

@@ -125,7 +125,11 @@ class ConsentEvent(Base):
 class InboundMessage(Base):
     """One processed inbound text, keyed by Twilio's MessageSid.
 
-    The body is not kept; the reply is, so a retried webhook gets the same answer.
+    The reply is kept, so a retried webhook gets the same answer. The level the
+    crisis screen gave it ("crisis", "concern", "ordinary"; None for a bare
+    keyword) is kept for the clinician's review. The body is kept only for a
+    clinician's client, only for a free-text message (not a bare keyword), and
+    only MESSAGE_RETENTION_DAYS: it is what the clinician reviews.
     """
 
     __tablename__ = "inbound_message"
@@ -136,6 +140,8 @@ class InboundMessage(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     intent: Mapped[str] = mapped_column(String(32))
     reply: Mapped[str | None] = mapped_column(Text)
+    level: Mapped[str | None] = mapped_column(String(16))
+    body: Mapped[str | None] = mapped_column(Text)
 
 
 class CrisisAlert(Base):
@@ -152,8 +158,8 @@ class CrisisAlert(Base):
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("clinician.id"))
-    # "rules" (tier 1: texted to the clinician) or "possible" (dashboard only).
-    tier: Mapped[str] = mapped_column(String(16), default="rules")
+    # "crisis" (texted to the clinician) or "possible" (concern: dashboard only).
+    tier: Mapped[str] = mapped_column(String(16), default="crisis")
     # The words that raised the alert, for the clinician to read after login.
     # Kept ALERT_TEXT_DAYS only, then cleared by maintenance.
     message_text: Mapped[str | None] = mapped_column(Text)

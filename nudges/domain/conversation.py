@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from nudges.domain.consent import Event, State
+from nudges.domain.crisis import CrisisSignal
 from nudges.domain.keywords import TRACK_CHOICES, Intent, Kind
 from nudges.domain.phone import lifeline_reaches
 from nudges.domain.preferences import (
@@ -115,9 +116,8 @@ def decide(
     decision = Decision()
 
     if intent.crisis is not None:
-        crisis_reply = Say("crisis", lang="es") if intent.lang == "es" else Say("crisis")
         decision = Decision(
-            replies=(crisis_reply if in_area else Say("crisis_outside"),),
+            replies=(safety_reply(intent.crisis, intent.lang, in_area),),
             crisis=sub is not None,
             audit=() if sub else (("crisis_reply_unknown_number", None),),
         )
@@ -155,6 +155,19 @@ def decide(
         key = "menu" if intent.kind is Kind.MENU else "not_subscribed"
         return Decision(replies=(Say(key),))
     return _preference(sub, phone, intent, rules, now)
+
+
+def safety_reply(signal: CrisisSignal, lang: str, in_area: bool = True) -> Say:
+    """The crisis or concern reply, in the message's language, with the resource
+    that fits what was written beside 988 and 741741."""
+    if not in_area:
+        return Say("crisis_outside")
+    key = "concern" if signal.is_concern else "crisis"
+    if "violence" in signal.categories:
+        key += "_violence"  # the domestic violence hotline
+    elif "harm_to_child" in signal.categories:
+        key += "_child"  # the maternal mental health hotline and Childhelp
+    return Say(key, lang="es" if lang == "es" else "en")
 
 
 def help_reply(intent: Intent, phone: str) -> Say:

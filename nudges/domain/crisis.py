@@ -27,13 +27,30 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+# The level of response each kind of risk gets. *Crisis* (intent, plans, means,
+# acts, goodbyes, not being safe, self-harm, harm to a child, violence): the
+# crisis reply, nudges paused, the clinician texted. *Concern* (feeling a burden,
+# hopelessness): a caring reply, nudges held, a "possible" alert on the dashboard.
+CONCERN_ONLY = frozenset({"burden", "hopeless"})
+
 
 @dataclass(frozen=True)
 class CrisisSignal:
-    """Which kinds of risk matched. Names only: the text is never kept."""
+    """Which kinds of risk matched, and the level of response. Names only: the
+    text is never kept."""
 
     categories: tuple[str, ...]
-    tier: int = 1  # 1: these phrase rules; 2: the semantic screen alone ("possible")
+    tier: int = 1  # 1: these phrase rules; 2: the trained screen alone
+    level: str = "crisis"  # "crisis" or "concern"
+
+    @property
+    def is_concern(self) -> bool:
+        return self.level == "concern"
+
+
+def level_of(categories: tuple[str, ...]) -> str:
+    """Crisis unless every category matched is one that calls for concern."""
+    return "concern" if categories and set(categories) <= CONCERN_ONLY else "crisis"
 
 
 MAX_SCAN = 20_000  # characters; a webhook body is at most a few kB
@@ -605,7 +622,7 @@ def detect_crisis(text: str) -> CrisisSignal | None:
                 continue
             found.append(name)
             break
-    return CrisisSignal(tuple(found)) if found else None
+    return CrisisSignal(tuple(found), level=level_of(tuple(found))) if found else None
 
 
 def _near_reassurance(plain: str, start: int) -> bool:

@@ -34,7 +34,7 @@ def raise_alert(
     categories: str,
     text: str,
     now: datetime,
-    tier: str = "rules",
+    tier: str = "crisis",
 ) -> CrisisAlert:
     alert = CrisisAlert(
         subscriber_id=sub.id,
@@ -46,7 +46,7 @@ def raise_alert(
     )
     session.add(alert)
     session.flush()
-    if tier == "rules" and sub.clinician_id is not None:
+    if tier == "crisis" and sub.clinician_id is not None:
         _text_the_clinician(session, settings, sub, alert, now)
     return alert
 

@@ -36,7 +36,8 @@ log = logging.getLogger(__name__)
 E164 = re.compile(r"\+[1-9]\d{6,14}")
 MESSAGE_SID = re.compile(r"[A-Z]{2}[0-9a-fA-F]{32}")
 ADVANCED_OPT_OUT_TYPES = {"STOP", "START", "HELP"}
-POSSIBLE_HOLD = timedelta(hours=24)  # nudges held after a tier-2-only flag
+MAX_KEPT_BODY = 1600  # ten segments; a webhook body longer than that is not a text
+CONCERN_HOLD = timedelta(hours=24)  # nudges held after a concern-level text
 
 
 class InvalidInbound(ValueError):
@@ -67,7 +68,8 @@ class InboundSms:
 class Reply:
     messages: tuple[str, ...]
     intent: str
-    crisis_tier: int = 0  # 1 or 2 when a crisis reply was sent
+    crisis_tier: int = 0  # 1 (phrase rules) or 2 (model) when a crisis or concern reply was sent
+    level: str | None = None  # "crisis" or "concern" when one was sent
 
 
 def known_opt_out_type(raw: str | None) -> str | None:
@@ -108,7 +110,7 @@ def respond(runtime: Runtime, sms: InboundSms) -> Reply:
     with metrics.INBOUND_SECONDS.time():
         reply = _respond(runtime, sms, safety_journal)
     if reply.crisis_tier:
-        metrics.CRISIS_REPLIES.labels(tier=str(reply.crisis_tier)).inc()
+        metrics.CRISIS_REPLIES.labels(tier=str(reply.crisis_tier), level=reply.level).inc()
     return reply
 
 
@@ -142,7 +144,8 @@ def _outage_reply(runtime: Runtime, sms: InboundSms, intent: Intent) -> Reply:
         raise Unavailable("database unavailable")
     quiet = sms.opt_out_type is not None and intent.crisis is None
     tier = intent.crisis.tier if intent.crisis else 0
-    return Reply(() if quiet else messages, intent.kind.value, tier)
+    level = intent.crisis.level if intent.crisis else None
+    return Reply(() if quiet else messages, intent.kind.value, tier, level)
 
 
 def _journal(runtime: Runtime, sms: InboundSms, intent: Intent, opting_out: bool) -> None:
@@ -167,17 +170,30 @@ def _journal(runtime: Runtime, sms: InboundSms, intent: Intent, opting_out: bool
 
 
 def screen(runtime: Runtime, body: str) -> Intent:
-    """What the text asks for, with the crisis screen's verdict.
+    """What the text asks for, with the crisis screen's verdict and its level.
 
-    Tier 1 (phrase rules) reads every text. Tier 2 (the semantic model) reads
-    free text only: a bare keyword (STOP, HELP, YES...) never pays for it. A
-    tier-2 flag alone is a "possible" crisis: the same reply, a gentler hold."""
+    Tier 1 (phrase rules) reads every text. Tier 2 (the trained model) reads
+    free text only: a bare keyword (STOP, HELP, YES...) never pays for it. The
+    two combine by taking the higher level: the model can raise a text the
+    rules missed, or raise the rules' concern to a crisis; it never lowers a
+    rule's finding."""
     intent = interpret(body)
-    free_text = intent.crisis is None and not intent.is_bare_keyword
+    rules = intent.crisis
+    if rules is not None and not rules.is_concern:
+        return intent  # the highest level already: no need to ask the model
+    if intent.is_bare_keyword:
+        return intent
     # A parent who says, in so many words, that they are safe is believed unless
     # the phrase rules see a warning sign anyway ("not suicidal, just tired").
-    if free_text and not reassures(body) and runtime.semantic.flags(body):
-        intent = replace(intent, crisis=CrisisSignal(("possible",), tier=2))
+    if rules is None and reassures(body):
+        return intent
+    verdict = runtime.semantic.assess(body)
+    if verdict is None or verdict.level is None:
+        return intent
+    if rules is None:
+        return replace(intent, crisis=CrisisSignal(("possible",), tier=2, level=verdict.level))
+    if verdict.level == "crisis":
+        return replace(intent, crisis=replace(rules, level="crisis"))
     return intent
 
 
@@ -216,8 +232,10 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
                     message_sid=sms.message_sid,
                     subscriber_id=sub.id if sub else None,
                     received_at=now,
-                    intent=("crisis+" if intent.crisis else "") + intent.kind.value,
+                    intent=(f"{intent.crisis.level}+" if intent.crisis else "") + intent.kind.value,
                     reply=json.dumps(messages),
+                    level=screen_level(intent),
+                    body=_kept_body(sub, intent, sms.body),
                 )
             )
     except IntegrityError:
@@ -229,7 +247,30 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
     log.info("inbound handled intent=%s crisis=%s", intent.kind.value, bool(intent.crisis))
     if decision.event is Event.OPT_OUT:
         metrics.OPT_OUTS.labels(source="sms").inc()
-    return Reply(tuple(messages), intent.kind.value, intent.crisis.tier if intent.crisis else 0)
+    signal = intent.crisis
+    return Reply(
+        tuple(messages),
+        intent.kind.value,
+        signal.tier if signal else 0,
+        signal.level if signal else None,
+    )
+
+
+def screen_level(intent: Intent) -> str | None:
+    """The level recorded with the message: what the clinician reviews it by."""
+    if intent.crisis is not None:
+        return intent.crisis.level
+    return None if intent.is_bare_keyword else "ordinary"
+
+
+def _kept_body(sub: Subscriber | None, intent: Intent, body: str) -> str | None:
+    """A clinician's client's free text is kept for that clinician to read (and
+    cleared after MESSAGE_RETENTION_DAYS); nobody else's, and no bare keyword."""
+    if sub is None or sub.clinician_id is None:
+        return None
+    if intent.crisis is None and intent.is_bare_keyword:
+        return None
+    return body[:MAX_KEPT_BODY]
 
 
 def _rules(settings: Settings) -> Rules:
@@ -314,25 +355,32 @@ def _crisis(
     text: str,
     now: datetime,
 ) -> None:
-    """Pause nudges, alert the enrolling clinician, audit (categories, never the text).
+    """Pause or hold nudges, alert the enrolling clinician, audit (categories,
+    never the text).
 
-    Tier 1 pauses until the clinician resumes or the parent texts RESUME, and
-    texts the clinician. Tier 2 alone ("possible") holds nudges for 24 hours and
-    shows on the dashboard only."""
-    possible = intent.crisis is not None and intent.crisis.tier == 2
+    Crisis level: nudges pause until the clinician resumes or the parent texts
+    RESUME, and the clinician is texted. Concern level: nudges are held for
+    CONCERN_HOLD (no cheerful nudge an hour after "I can't do this anymore"),
+    and a "possible" alert shows on the dashboard only."""
+    assert intent.crisis is not None
+    concern = intent.crisis.is_concern
     before, held_until = State(sub.state), sub.paused_until
     if before in (State.ACTIVE, State.PAUSED):
         apply_consent_event(session, sub, Event.CRISIS, now, source="crisis")
-        if not possible or (before is State.PAUSED and held_until is None):
+        if not concern or (before is State.PAUSED and held_until is None):
             sub.paused_until = None  # until the clinician resumes, or the parent says RESUME
         else:
-            sub.paused_until = max(held_until or now, now + POSSIBLE_HOLD)
+            sub.paused_until = max(held_until or now, now + CONCERN_HOLD)
         sub.next_send_at = None
-    categories = ",".join(intent.crisis.categories) if intent.crisis else ""
-    tier = "possible" if possible else "rules"
-    raise_alert(session, settings, sub, categories or "crisis", text, now, tier=tier)
-    _audit(session, now, "crisis_detected", sub.id, categories or None)
-    log.warning("crisis language detected; reply sent, nudges paused, alert recorded")
+    categories = ",".join(intent.crisis.categories) or "crisis"
+    tier = "possible" if concern else "crisis"
+    raise_alert(session, settings, sub, categories, text, now, tier=tier)
+    _audit(session, now, f"{intent.crisis.level}_detected", sub.id, categories)
+    log.warning(
+        "%s language detected; reply sent, nudges %s, alert recorded",
+        intent.crisis.level,
+        "held" if concern else "paused",
+    )
 
 
 def _audit(

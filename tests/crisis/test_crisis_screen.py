@@ -5,7 +5,6 @@ check, and the policy through the webhook, /dev/phone and `nudges sms`."""
 from __future__ import annotations
 
 import re
-import tomllib
 from typing import Any
 
 import pytest
@@ -13,14 +12,22 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from nudges.cli import main
-from nudges.db.models import CrisisAlert, Outbox, Subscriber
+from nudges.db.models import CrisisAlert, InboundMessage, Outbox, Subscriber
 from nudges.domain.crisis import PATTERNS, detect_crisis, normalise
 from nudges.services.clinicians import create_clinician
 from nudges.services.enrolment import Invitation, invite
-from nudges.services.semantic import EXEMPLARS, SemanticScreen
+from nudges.services.semantic import SemanticScreen
 from nudges.web import get_runtime
 from tests.conftest import ANNA_ATLANTA, SignedClient
-from tests.crisis.corpus import load
+from tests.crisis.corpus import (
+    CORPUS,
+    heldout_rows,
+    load,
+    load_author,
+    text_key,
+    training_rows,
+)
+from tests.crisis.corpus import HELDOUT as HELDOUT_DIR
 
 DEV = load("dev")
 HELDOUT = load("heldout")
@@ -54,26 +61,36 @@ def test_tier1_passes_every_development_ordinary_message(row: Any) -> None:
     assert detect_crisis(row.text) is None
 
 
-def test_tier1_false_alarms_on_held_out_ordinary_messages_stay_under_two_percent() -> None:
+def test_tier1_false_alarms_on_the_teams_second_set_stay_under_two_percent() -> None:
     ordinary = [r for r in HELDOUT if not r.crisis]
     alarms = [r.text for r in ordinary if detect_crisis(r.text)]
     assert len(ordinary) >= 100
     assert len(alarms) / len(ordinary) < 0.02, alarms
 
 
-def test_no_held_out_text_is_in_the_rules_or_the_exemplars() -> None:
-    banks = tomllib.loads(EXEMPLARS.read_text("utf-8"))
-    exemplars = {normalise(t) for t in banks["crisis"] + banks["ordinary"]}
+def test_no_held_out_text_is_trained_on_or_spelled_out_by_a_rule() -> None:
+    """The authors under corpus/heldout/ measure the screen; none of their
+    texts may reach training, and no rule may spell one out."""
+    trained = {text_key(r.text) for r in training_rows()}
     rules = normalise(" ".join(p for parts in PATTERNS.values() for p in parts))
-    dev = {normalise(r.text) for r in DEV}
-    for row in HELDOUT:
-        plain = normalise(row.text)
-        assert plain not in exemplars, row.text
-        assert plain not in dev, row.text
-        # No rule spells out a held-out message of five words or more (shorter
-        # ones, like "ya no quiero vivir", are the warning sign itself).
-        if len(plain.split()) >= 5:
-            assert plain.strip() not in rules, row.text
+    heldout = heldout_rows()
+    assert len(heldout) >= 500 and sum(r.crisis for r in heldout) >= 250
+    assert {r.author for r in heldout}.isdisjoint({r.author for r in training_rows()})
+    # Counts, not texts, in the failure message: nobody tuning the screen
+    # should read the held-out set, even by way of a failing test.
+    leaked = sum(text_key(r.text) in trained for r in heldout)
+    assert leaked == 0, f"{leaked} held-out texts are in the training corpus"
+    # No rule spells out a held-out message of five words or more (shorter
+    # ones, like "ya no quiero vivir", are the warning sign itself).
+    spelled = sum(len(r.text.split()) >= 5 and normalise(r.text).strip() in rules for r in heldout)
+    assert spelled == 0, f"{spelled} held-out texts are spelled out by a rule"
+
+
+def test_every_corpus_file_is_well_formed_and_labelled_with_known_categories() -> None:
+    for path in sorted(CORPUS.glob("*.tsv")) + sorted(HELDOUT_DIR.glob("*.tsv")):
+        rows = load_author(path)  # raises on a bad line or an unknown category
+        assert len(rows) >= 200, path.name
+        assert {r.lang for r in rows} <= {"en", "es"}, path.name
 
 
 @pytest.mark.parametrize(
@@ -105,27 +122,60 @@ def screen() -> SemanticScreen:
     return SemanticScreen()
 
 
-def test_the_semantic_tier_flags_a_paraphrase_the_rules_miss(screen: SemanticScreen) -> None:
-    paraphrase = "everything would be easier for them if I just stopped being around"
-    assert detect_crisis(paraphrase) is None
-    assert screen.available and screen.flags(paraphrase)
+# Written for these tests (not drawn from any corpus file): indirect language
+# the phrase rules do not catch, and ordinary texts that look alarming.
+EUPHEMISMS = [
+    "I keep thinking the kids would be fine if I was in the ground",
+    "everything would be easier for them if I just stopped being around",
+    "nothing is ever going to get better for me",
+    "the belt is already in the closet for after the holidays",
+]
+LOOKALIKES = [
+    "this laundry pile is going to be the death of me lol",
+    "what dose of motrin for a toddler",
+    "we finally did our wills after the baby came",
+    "long day, the toddler refused dinner again",
+]
 
 
-@pytest.mark.parametrize(
-    "ordinary", ["drowning in laundry over here", "what dose of motrin for a toddler", "STOP"]
-)
-def test_the_semantic_tier_passes_ordinary_messages(screen: SemanticScreen, ordinary: str) -> None:
-    assert not screen.flags(ordinary)
+@pytest.mark.parametrize("text", EUPHEMISMS)
+def test_the_model_catches_indirect_language_the_rules_miss(
+    screen: SemanticScreen, text: str
+) -> None:
+    assert detect_crisis(text) is None
+    verdict = screen.assess(text)
+    assert screen.available and verdict is not None and verdict.level is not None
 
 
-def test_a_weights_file_that_does_not_match_its_pin_is_refused() -> None:
+@pytest.mark.parametrize("text", LOOKALIKES)
+def test_the_model_passes_ordinary_texts_that_look_alarming(
+    screen: SemanticScreen, text: str
+) -> None:
+    verdict = screen.assess(text)
+    assert verdict is not None and verdict.level is None, verdict
+
+
+def test_the_model_reads_a_crisis_sentence_after_an_ordinary_one(screen: SemanticScreen) -> None:
+    opening = "dinner was chaos as usual and the baby finally slept."
+    risk = "I keep thinking the kids would be fine if I was in the ground"
+    alone, after = screen.scores(opening), screen.scores(f"{opening} {risk}")
+    assert screen.assess(opening).level is None  # type: ignore[union-attr]
+    assert after[0] >= screen.scores(risk)[0] > alone[0]
+
+
+def test_a_model_file_that_does_not_match_its_pin_is_refused() -> None:
+    refused = SemanticScreen(model_sha256="0" * 64)
+    assert not refused.available and "sha256" in refused.status
+    assert refused.assess("I want to end my own life") is None
+
+
+def test_an_encoder_that_does_not_match_its_pin_is_refused() -> None:
     refused = SemanticScreen(weights_sha256="0" * 64)
     assert not refused.available and "sha256" in refused.status
-    assert refused.flags("I want to end my own life") is False
 
 
 def test_without_the_model_the_rules_still_answer_and_health_says_degraded(app: Any) -> None:
-    refused = SemanticScreen(weights_sha256="0" * 64)
+    refused = SemanticScreen(model_sha256="0" * 64)
     get_runtime(app).semantic = refused
     phone = SignedClient(app.test_client(), "test-secret-key")
     assert "988" in phone.text(ANNA_ATLANTA, "I want to kill myself").data.decode()
@@ -147,34 +197,121 @@ def test_spanish_crisis_gets_the_spanish_reply_through_the_webhook(twilio: Signe
     assert "not watched around the clock" in english
 
 
-def test_a_tier_two_flag_alone_holds_nudges_a_day_and_alerts_only_on_the_dashboard(
-    twilio: SignedClient, app: Any, clock: Any
-) -> None:
+def _client_of_lee(app: Any, twilio: SignedClient) -> None:
     runtime = get_runtime(app)
     lee = create_clinician(
         runtime, "lee@example.org", "correct horse battery", phone="+13125550100"
     )
     invite(runtime, lee.id, Invitation(phone=ANNA_ATLANTA, alias="A", track="guilt"))
     twilio.text(ANNA_ATLANTA, "YES")
-    paraphrase = "everything would be easier for them if I just stopped being around"
-    reply = twilio.text(ANNA_ATLANTA, paraphrase).data.decode()
-    assert "988" in reply and "741741" in reply
+
+
+def test_a_crisis_pauses_nudges_and_texts_the_clinician(twilio: SignedClient, app: Any) -> None:
+    _client_of_lee(app, twilio)
+    reply = twilio.text(ANNA_ATLANTA, "I have the pills counted out for tonight").data.decode()
+    assert "not watched around the clock" in reply and "741741" in reply and "911" in reply
     [alert] = _rows(app, CrisisAlert)
-    assert alert.tier == "possible" and alert.categories == "possible"
+    assert alert.tier == "crisis"
+    assert [o.kind for o in _rows(app, Outbox)] == ["invitation", "alert"]
+    [sub] = _rows(app, Subscriber)
+    assert sub.state == "paused" and sub.paused_until is None
+    levels = {m.level for m in _rows(app, InboundMessage)}
+    assert "crisis" in levels
+
+
+def test_a_concern_gets_a_caring_reply_a_possible_alert_and_a_days_hold(
+    twilio: SignedClient, app: Any, clock: Any
+) -> None:
+    _client_of_lee(app, twilio)
+    text = "everything would be easier for them if I just stopped being around"
+    reply = twilio.text(ANNA_ATLANTA, text).data.decode()
+    assert "a lot to carry" in reply and "988" in reply and "741741" in reply
+    assert "not watched around the clock" in reply
+    [alert] = _rows(app, CrisisAlert)
+    assert alert.tier == "possible" and alert.message_text == text
     assert [o.kind for o in _rows(app, Outbox)] == ["invitation"]  # no text to the clinician
     [sub] = _rows(app, Subscriber)
     assert sub.state == "paused" and sub.paused_until is not None
     assert abs((sub.paused_until - clock.now()).total_seconds() - 24 * 3600) < 1
 
 
-def test_a_bare_keyword_never_reaches_the_semantic_tier(twilio: SignedClient, app: Any) -> None:
+def test_an_ordinary_text_gets_the_ordinary_reply_and_its_level_is_kept_for_review(
+    twilio: SignedClient, app: Any
+) -> None:
+    _client_of_lee(app, twilio)
+    reply = twilio.text(ANNA_ATLANTA, "long day, the toddler refused dinner again").data.decode()
+    assert "988" in reply and "741741" not in reply
+    assert _rows(app, CrisisAlert) == []
+    kept = {(m.level, m.body) for m in _rows(app, InboundMessage)}
+    assert ("ordinary", "long day, the toddler refused dinner again") in kept
+    assert (None, None) in kept  # the bare YES: no level, no words kept
+
+
+def test_the_words_of_a_parent_with_no_clinician_are_not_kept(
+    twilio: SignedClient, app: Any
+) -> None:
+    twilio.text(ANNA_ATLANTA, "JOIN")
+    twilio.text(ANNA_ATLANTA, "YES")
+    twilio.text(ANNA_ATLANTA, "nothing is ever going to get better for me")
+    messages = _rows(app, InboundMessage)
+    assert [m.level for m in messages] == [None, None, "concern"]
+    assert all(m.body is None for m in messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "resource"),
+    [
+        ("my husband choked me last night and I am scared", "1-800-799-7233"),
+        ("I am scared I am going to hurt my baby", "1-800-422-4453"),
+        ("mi esposo me golpea", "1-800-799-7233"),
+    ],
+)
+def test_the_crisis_reply_gives_the_resource_that_fits(
+    twilio: SignedClient, text: str, resource: str
+) -> None:
+    reply = twilio.text(ANNA_ATLANTA, text).data.decode()
+    assert resource in reply and "988" in reply and "741741" in reply
+
+
+def test_a_spanish_concern_is_answered_in_spanish(twilio: SignedClient) -> None:
+    reply = twilio.text(ANNA_ATLANTA, "mis hijos estarian mejor sin mi").data.decode()
+    assert "Gracias por contarnos" in reply and "741741" in reply and "marca 2" in reply
+
+
+def test_only_help_crisis_and_concern_texts_name_741741() -> None:
+    from messages.library import load_library
+
+    library = load_library()
+    for lang, texts in library.system.items():
+        for key, text in texts.items():
+            if key.startswith(("crisis", "concern")) and key != "crisis_outside":
+                assert "741741" in text, (lang, key)
+            elif key != "help":
+                assert "741741" not in text, (lang, key)
+
+
+def test_a_bare_keyword_never_reaches_the_model(twilio: SignedClient, app: Any) -> None:
     class Exploding:
-        def flags(self, text: str) -> bool:
+        def assess(self, text: str) -> None:
             raise AssertionError(f"the model was asked about {text!r}")
 
     get_runtime(app).semantic = Exploding()  # type: ignore[assignment]
     for keyword in ("STOP", "HELP", "YES", "JOIN", "PAUSE", "TIME 7pm", "MENU"):
         assert twilio.text(ANNA_ATLANTA, keyword).status_code == 200
+
+
+def test_a_concern_at_the_terminal(database_url: str) -> None:
+    env = {"DATABASE_URL": database_url, "SMS_TRANSPORT": "console", "SECRET_KEY": "k"}
+    text = "nothing is ever going to get better for me"
+    result = CliRunner().invoke(main, ["sms", "404-555-0123", text], env=env)
+    assert result.exit_code == 0 and "a lot to carry" in result.output
+
+
+def test_a_concern_on_the_simulator(app: Any) -> None:
+    client = app.test_client()
+    text = "nothing is ever going to get better for me"
+    client.post("/dev/phone", data={"phone": "(404) 555-0123", "body": text})
+    assert "a lot to carry" in client.get("/dev/phone").data.decode()
 
 
 def test_spanish_crisis_at_the_terminal(database_url: str) -> None:

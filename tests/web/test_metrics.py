@@ -41,7 +41,7 @@ def test_metrics_count_crisis_replies_opt_outs_and_inbound_latency(metered: Any)
     assert after.status_code == 200 and after.mimetype == "text/plain"
     text = after.data.decode()
     for name, delta in [
-        ('nudges_crisis_replies_total{tier="1"}', 1),
+        ('nudges_crisis_replies_total{level="crisis",tier="1"}', 1),
         ('nudges_opt_outs_total{source="sms"}', 1),
         ("nudges_inbound_seconds_count", 3),
     ]:
