@@ -9,6 +9,9 @@ from typing import Any
 from sqlalchemy import CursorResult, Engine, Result, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from nudges.db import deadlines
+from nudges.db.deadlines import Limits
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     # Parameters are phone numbers and message text: never put them in an error.
@@ -34,16 +37,29 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 class Database:
-    """Holds the engine and a session factory for one app or process."""
+    """Holds the engine and a session factory for one app or process.
 
-    def __init__(self, url: str | None = None) -> None:
+    On PostgreSQL its work runs under deadlines (nudges.db.deadlines): a
+    database that stops answering fails a call within seconds instead of
+    holding the thread. SQLite waits for locks up to its busy timeout."""
+
+    def __init__(self, url: str | None = None, *, limits: Limits | None = None) -> None:
         self.engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
+        self.limits = limits or Limits()
         if url:
             self.connect(url)
 
     def connect(self, url: str, **kwargs: Any) -> None:
+        postgres = url.startswith("postgresql")
+        if postgres:
+            kwargs.setdefault("connect_args", deadlines.connect_args(url, self.limits))
+            kwargs.setdefault("pool_pre_ping", False)  # ours, with a deadline, instead
+            # Waiting for a pooled connection is bounded too (all may be stalled).
+            kwargs.setdefault("pool_timeout", self.limits.client_statement)
         self.engine = make_engine(url, **kwargs)
+        if postgres:
+            deadlines.bound(self.engine, self.limits)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property

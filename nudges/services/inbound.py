@@ -102,7 +102,9 @@ def safety_reply(settings: Settings, sms: InboundSms, intent: Intent) -> tuple[s
 
 
 def respond(runtime: Runtime, sms: InboundSms) -> Reply:
-    """`handle_inbound`, but a database failure still answers HELP and crisis.
+    """`handle_inbound`, but a database that fails or does not answer within
+    the reply deadline still gets HELP, crisis and STOP answered (STOP and
+    crisis journalled, to be applied when it answers again).
 
     Raises Unavailable for other texts when the database cannot be reached."""
     from nudges.services import safety_journal
@@ -115,12 +117,18 @@ def respond(runtime: Runtime, sms: InboundSms) -> Reply:
 
 
 def _respond(runtime: Runtime, sms: InboundSms, journal: Any) -> Reply:
-    intent = screen(runtime, sms.body)
+    from nudges.services import reply_deadline
+
+    intent = screen(runtime, sms.body)  # in memory: needs no database
     try:
-        # Texts journalled during an outage are applied before this one, so a
-        # STOP then a START end up as the parent sent them.
-        journal.replay(runtime)
-        return handle_inbound(runtime, sms, intent)
+        # A stalled database must not hold the reply past Twilio's patience (or
+        # the parent's): after the deadline this text is answered as in an
+        # outage, and the work, if it finishes later, is a duplicate MessageSid.
+        return reply_deadline.run_within(
+            reply_deadline.INBOUND, _apply_now, runtime, sms, intent, journal
+        )
+    except reply_deadline.Late:
+        log.error("inbound processing missed its reply deadline: database not answering")
     except Exception as exc:
         # Never let an outage swallow a crisis or HELP reply, or lose a STOP or a crisis.
         if isinstance(exc, OperationalError | ProgrammingError):
@@ -129,7 +137,14 @@ def _respond(runtime: Runtime, sms: InboundSms, journal: Any) -> Reply:
             log.error("inbound processing failed: database unavailable (%s)", type(exc).__name__)
         else:
             log.exception("inbound processing failed")
-        return _outage_reply(runtime, sms, intent)
+    return _outage_reply(runtime, sms, intent)
+
+
+def _apply_now(runtime: Runtime, sms: InboundSms, intent: Intent, journal: Any) -> Reply:
+    # Texts journalled during an outage are applied before this one, so a STOP
+    # then a START end up as the parent sent them.
+    journal.replay(runtime)
+    return handle_inbound(runtime, sms, intent)
 
 
 def _outage_reply(runtime: Runtime, sms: InboundSms, intent: Intent) -> Reply:
