@@ -224,3 +224,25 @@ def outage(make_settings: Callable[..., Settings], database_url: str) -> Iterato
         yield DatabaseOutage(make_settings(DATABASE_URL=through), proxy.cut, proxy.restore)
     finally:
         proxy.close()
+
+
+@pytest.fixture
+def proxied(
+    make_settings: Callable[..., Settings], database_url: str
+) -> Iterator[tuple[Settings, Any]]:
+    """Settings that reach PostgreSQL through a loopback proxy the test can cut,
+    stall and restore (tests/fakes/tcp_proxy.py). PostgreSQL only: a stall is a
+    network connection that stops answering, which a SQLite file cannot do."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("needs PostgreSQL (set TEST_DATABASE_URL): SQLite has no connection to stall")
+    from sqlalchemy.engine import make_url
+
+    from tests.fakes.tcp_proxy import TcpProxy
+
+    url = make_url(database_url)
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+    through = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    try:
+        yield make_settings(DATABASE_URL=through), proxy
+    finally:
+        proxy.close()
