@@ -267,7 +267,7 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
         if seen is None:
             raise
         return seen
-    log.info("inbound handled intent=%s crisis=%s", intent.kind.value, bool(intent.crisis))
+    log.info("inbound handled intent=%s level=%s", intent.kind.value, screen_level(intent))
     if decision.event is Event.OPT_OUT:
         metrics.OPT_OUTS.labels(source="sms").inc()
     signal = intent.crisis

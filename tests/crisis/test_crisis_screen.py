@@ -329,3 +329,21 @@ def test_spanish_crisis_on_the_simulator(app: Any) -> None:
     )
     page = client.get("/dev/phone").data.decode()
     assert re.search(r"marca 2", page)
+
+
+def test_a_clients_words_are_cleared_after_the_retention_period(
+    twilio: SignedClient, app: Any, clock: Any
+) -> None:
+    from datetime import timedelta
+
+    from scheduler.maintenance import maintain
+
+    _client_of_lee(app, twilio)
+    twilio.text(ANNA_ATLANTA, "long day, the toddler refused dinner again")
+    runtime = get_runtime(app)
+    maintain(runtime, clock.now() + timedelta(days=29))
+    assert any(m.body for m in _rows(app, InboundMessage))  # kept within the 30 days
+    maintain(runtime, clock.now() + timedelta(days=31))
+    messages = _rows(app, InboundMessage)
+    assert all(m.body is None for m in messages)
+    assert "ordinary" in {m.level for m in messages}  # the level stays for the record

@@ -236,6 +236,20 @@ def test_a_crisis_alerts_the_clinician_by_text_without_the_words_or_the_alias(
     assert b"Alert: 2 open" in dashboard.data
 
 
+def test_a_concern_shows_as_a_possible_alert_that_says_what_the_parent_got(
+    lee: Clinic, runtime: Runtime, twilio: SignedClient
+) -> None:
+    lee.invite(ANNA_ATLANTA)
+    twilio.text(ANNA_ATLANTA, "YES")
+    twilio.text(ANNA_ATLANTA, "honestly nothing is ever going to get better for me")
+    assert rows(runtime, Outbox, Outbox.kind == "alert") == []  # no text for a concern
+    [sub] = rows(runtime, Subscriber)
+    page = lee.client.get(f"/clinician/clients/{sub.id}").data
+    assert b"Possible alert" in page and b"held for 24 hours" in page
+    assert b"nothing is ever going to get better" in page
+    assert b"paused until you or they resume" not in page
+
+
 def test_acknowledging_and_resuming_are_recorded(
     lee: Clinic, runtime: Runtime, twilio: SignedClient
 ) -> None:
