@@ -162,12 +162,16 @@ def safety_reply(signal: CrisisSignal, lang: str, in_area: bool = True) -> Say:
     that fits what was written beside 988 and 741741."""
     if not in_area:
         return Say("crisis_outside")
-    key = "concern" if signal.is_concern else "crisis"
+    lang = "es" if lang == "es" else "en"
+    if signal.is_concern:
+        # One caring reply: a concern has no category-specific line (a rule's
+        # "violence" answered as a concern is most often an idiom).
+        return Say("concern", lang=lang)
     if "violence" in signal.categories:
-        key += "_violence"  # the domestic violence hotline
-    elif "harm_to_child" in signal.categories:
-        key += "_child"  # the maternal mental health hotline and Childhelp
-    return Say(key, lang="es" if lang == "es" else "en")
+        return Say("crisis_violence", lang=lang)  # the domestic violence hotline
+    if "harm_to_child" in signal.categories:
+        return Say("crisis_child", lang=lang)  # the maternal mental health line and Childhelp
+    return Say("crisis", lang=lang)
 
 
 def help_reply(intent: Intent, phone: str) -> Say:

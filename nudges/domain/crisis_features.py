@@ -21,8 +21,9 @@ import zlib
 from math import sqrt
 
 BUCKETS = 1 << 18  # hashed feature space; collisions cost little at this size
-MAX_UNITS = 8  # a long message is scored on its first few sentences and as a whole
-MAX_CHARS = 1000
+MAX_UNITS = 48  # the whole message and up to 47 sentences (the first and last ones)
+MAX_WHOLE = 1000  # characters of the whole message read as one unit
+MAX_CHARS = 20_000  # a webhook body is at most a few kB
 
 _SENTENCE_END = re.compile(
     r"(?<=[.!?;])\s+|\s+/\s+|\n+|\s+(?:anyway|anyways|but|also|btw|pero|igual)\s+"
@@ -40,11 +41,17 @@ def fold(text: str) -> str:
 
 
 def units(text: str) -> list[str]:
-    """The whole message first, then each sentence of three or more words."""
+    """The whole message first, then each sentence of three or more words.
+
+    A risk sentence buried after many ordinary ones is still read on its own:
+    of a very long message, the first and the last sentences are kept."""
     text = text[:MAX_CHARS].strip()
     parts = [p.strip() for p in _SENTENCE_END.split(text) if p and p.strip()]
-    sentences = [p for p in parts if len(p.split()) >= 3 and p != text]
-    return [text, *sentences[: MAX_UNITS - 1]]
+    sentences = list(dict.fromkeys(p for p in parts if len(p.split()) >= 3 and p != text))
+    room = MAX_UNITS - 1
+    if len(sentences) > room:
+        sentences = sentences[: room // 2] + sentences[-(room - room // 2) :]
+    return [text[:MAX_WHOLE], *sentences]
 
 
 def _bucket(gram: str) -> int:

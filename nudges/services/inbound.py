@@ -85,13 +85,20 @@ def known_opt_out_type(raw: str | None) -> str | None:
 
 
 def render(settings: Settings, say: Say) -> str:
-    return system_text(
-        say.key,
-        lang=say.lang,
-        program=settings.program_name,
-        support=settings.support_contact,
-        **dict(say.fields),
-    )
+    try:
+        return system_text(
+            say.key,
+            lang=say.lang,
+            program=settings.program_name,
+            support=settings.support_contact,
+            **dict(say.fields),
+        )
+    except KeyError:
+        if not say.key.startswith(("crisis", "concern")) or say.key == "crisis":
+            raise
+        # A safety reply must go out whatever the library holds: the plain crisis text.
+        log.error("system text %s missing; the plain crisis reply was sent", say.key)
+        return render(settings, Say("crisis", lang=say.lang))
 
 
 def safety_reply(settings: Settings, sms: InboundSms, intent: Intent) -> tuple[str, ...] | None:
@@ -200,11 +207,12 @@ def screen_with(model: SemanticScreen, body: str) -> Intent:
     - A rule's crisis stays a crisis unless the model is confident the text is
       ordinary (an idiom): then it is answered as a concern. Either way the
       parent gets 988 and 741741; only the pause and the clinician's text differ.
-    - A parent who says, in so many words, that they are safe is believed
-      unless the rules see a warning sign anyway ("not suicidal, just tired")."""
+    - A parent who says, in so many words, that they are safe ("not suicidal,
+      just tired") gets at most a concern reply on the model's word alone; the
+      rules still answer a warning sign in the same message."""
     intent = interpret(body)
     rules = intent.crisis
-    if intent.is_bare_keyword or (rules is None and reassures(body)):
+    if intent.is_bare_keyword:
         return intent
     verdict = model.assess(body)
     if verdict is None:
@@ -212,7 +220,11 @@ def screen_with(model: SemanticScreen, body: str) -> Intent:
     if rules is None:
         if verdict.level is None:
             return intent
-        return replace(intent, crisis=CrisisSignal(("possible",), tier=2, level=verdict.level))
+        # "I'm not going to do anything stupid, I just don't want to be here":
+        # a reassurance does not silence the model, but it does not wake a
+        # clinician either; the parent gets the caring concern reply.
+        level = "concern" if reassures(body) else verdict.level
+        return replace(intent, crisis=CrisisSignal(("possible",), tier=2, level=level))
     if not rules.is_concern and not verdict.confirms_crisis:
         return replace(intent, crisis=replace(rules, level="concern"))
     if rules.is_concern and verdict.level == "crisis":

@@ -347,3 +347,53 @@ def test_a_clients_words_are_cleared_after_the_retention_period(
     messages = _rows(app, InboundMessage)
     assert all(m.body is None for m in messages)
     assert "ordinary" in {m.level for m in messages}  # the level stays for the record
+
+
+@pytest.mark.parametrize(
+    "idiom",
+    [
+        "My boss is going to kill me if I'm late again",
+        "my wife is gonna kill me, I forgot the milk",
+        "Dad is going to kill me when he sees my report card lol",
+    ],
+)
+def test_an_idiom_the_rules_call_violence_always_gets_a_reply(
+    twilio: SignedClient, idiom: str
+) -> None:
+    response = twilio.text(ANNA_ATLANTA, idiom)
+    assert response.status_code == 200 and "988" in response.data.decode()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("level", ["crisis", "concern"])
+@pytest.mark.parametrize(
+    "categories", [("possible",), ("violence",), ("harm_to_child",), ("burden",), ("acts",)]
+)
+def test_every_safety_reply_exists_in_both_languages(
+    settings: Any, lang: str, level: str, categories: tuple[str, ...]
+) -> None:
+    from nudges.domain.conversation import safety_reply
+    from nudges.domain.crisis import CrisisSignal
+    from nudges.services.inbound import render
+
+    say = safety_reply(CrisisSignal(categories, level=level), lang)
+    text = render(settings, say)
+    assert "988" in text and "741741" in text and say.lang == lang
+
+
+def test_a_reassurance_does_not_silence_the_model_but_caps_it_at_concern(
+    screen: SemanticScreen,
+) -> None:
+    from nudges.services.inbound import screen_with
+
+    text = "I'm not going to do anything stupid, I just don't want to be here anymore"
+    signal = screen_with(screen, text).crisis
+    assert signal is not None and signal.level == "concern"
+
+
+def test_a_risk_sentence_after_many_ordinary_ones_is_still_read(screen: SemanticScreen) -> None:
+    from nudges.services.inbound import screen_with
+
+    ordinary = " ".join(f"we went to the park on day {n} and it was fine." for n in range(30))
+    signal = screen_with(screen, f"{ordinary} I have the pills counted out for tonight.").crisis
+    assert signal is not None

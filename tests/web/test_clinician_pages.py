@@ -250,6 +250,19 @@ def test_a_concern_shows_as_a_possible_alert_that_says_what_the_parent_got(
     assert b"paused until you or they resume" not in page
 
 
+def test_a_crisis_with_stop_says_the_texts_are_stopped_not_paused(
+    lee: Clinic, runtime: Runtime, twilio: SignedClient
+) -> None:
+    lee.invite(ANNA_ATLANTA)
+    twilio.text(ANNA_ATLANTA, "YES")
+    reply = twilio.text(ANNA_ATLANTA, "STOP. I want to die").data
+    assert b"988" in reply and b"unsubscribed" in reply
+    [sub] = rows(runtime, Subscriber)
+    page = lee.client.get(f"/clinician/clients/{sub.id}").data
+    assert b"nothing more is sent unless they text START" in page
+    assert b"paused until you or they resume" not in page
+
+
 def test_acknowledging_and_resuming_are_recorded(
     lee: Clinic, runtime: Runtime, twilio: SignedClient
 ) -> None:
