@@ -43,6 +43,23 @@ OUTBOX_LAG = Gauge(
     multiprocess_mode="max",
 )
 
+# Send capacity (scheduler/capacity.py): alert when send_seconds > grace_seconds.
+BUSIEST_SLOT_DUE = Gauge(
+    "nudges_busiest_slot_due",
+    "Parents due in the busiest send slot of the coming week",
+    multiprocess_mode="max",
+)
+BUSIEST_SLOT_SEND_SECONDS = Gauge(
+    "nudges_busiest_slot_send_seconds",
+    "Seconds MAX_SENDS_PER_SECOND needs to send the busiest slot of the coming week",
+    multiprocess_mode="max",
+)
+BUSIEST_SLOT_GRACE_SECONDS = Gauge(
+    "nudges_busiest_slot_grace_seconds",
+    "Seconds the busiest slot's texts may take: the 2 h grace, or less if the window closes",
+    multiprocess_mode="max",
+)
+
 
 def render() -> tuple[bytes, str]:
     """The exposition text, added up across processes when multiprocess is on."""

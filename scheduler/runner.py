@@ -15,6 +15,7 @@ from apscheduler.schedulers.base import BaseScheduler
 
 from nudges.runtime import Runtime
 from nudges.services import health, safety_journal
+from scheduler.capacity import check_capacity
 from scheduler.dispatch import DispatchReport, dispatch
 from scheduler.maintenance import MaintenanceReport, maintain
 from scheduler.sender import SendReport, send_queued
@@ -48,6 +49,7 @@ def tick(runtime: Runtime, now: datetime | None = None) -> TickReport:
     safety_journal.replay(runtime)  # STOPs and crises journalled in an outage come first
     maintenance = maintain(runtime, now)
     dispatched = dispatch(runtime, now)
+    check_capacity(runtime, now)  # after dispatch: next slots have moved on
     sent = send_queued(runtime)
     report = TickReport(maintenance, dispatched, sent)
     health.beat(runtime, health.SCHEDULER, "tick", at=runtime.clock.now())
@@ -76,8 +78,10 @@ def _send_job(runtime: Runtime) -> None:
 
 
 def _maintain_job(runtime: Runtime) -> None:
+    now = runtime.clock.now()
     try:
-        report = maintain(runtime, runtime.clock.now())
+        report = maintain(runtime, now)
+        check_capacity(runtime, now)
     except Exception:
         log.exception("maintenance failed; retrying at the next run")
         return

@@ -221,7 +221,8 @@ class Outbox(Base):
 class Heartbeat(Base):
     """Named facts about background work, readable by any process's /healthz:
     `scheduler` (last successful tick), `sending_blocked` (a configuration error
-    at the provider stopped sending; removed when a send works again)."""
+    at the provider stopped sending; removed when a send works again), `capacity`
+    (the busiest send slot of the coming week, as JSON; see scheduler/capacity.py)."""
 
     __tablename__ = "heartbeat"
 

@@ -26,6 +26,10 @@ FREQUENCY_DAYS: dict[str, tuple[int, ...]] = {
     "daily": (0, 1, 2, 3, 4, 5, 6),
 }
 GRACE = timedelta(hours=2)  # a slot missed while the scheduler was down, at most this late
+# Retries get an hour beyond the grace period; after that a nudge is stale.
+RETRY_ROOM = timedelta(hours=1)
+SEND_DEADLINE = GRACE + RETRY_ROOM
+TOO_LATE = "too late for its slot"
 END_MARGIN = timedelta(minutes=30)  # never aim a slot at the last minutes of the window
 MAX_PER_24H = 3
 # After the programme, caring check-ins come about once a month: gains faded
@@ -202,7 +206,6 @@ def refusal_at_send(
         return "no longer active"
     if not inside_window(now, zones, window):
         return "outside the send window"
-    # Retries get an hour beyond the grace period; after that a nudge is stale.
-    if now - slot > GRACE + timedelta(hours=1):
-        return "too late for its slot"
+    if now - slot > SEND_DEADLINE:
+        return TOO_LATE
     return None

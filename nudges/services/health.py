@@ -14,10 +14,14 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from nudges.db.models import Heartbeat
+from nudges.domain.capacity import Capacity
 from nudges.runtime import Runtime
 
 SCHEDULER = "scheduler"
 SENDING_BLOCKED = "sending_blocked"
+# The busiest send slot of the coming week, as the scheduler last found it
+# (scheduler/capacity.py): a warning when the rate cannot send it in its grace.
+CAPACITY = "capacity"
 # The send job runs every 30 s; three missed runs and something is wrong.
 SCHEDULER_STALE_AFTER = timedelta(minutes=3)
 
@@ -62,6 +66,7 @@ def check(runtime: Runtime) -> tuple[bool, dict[str, Any]]:
     if blocked is not None:
         healthy = False
         report.update(status="degraded", sending=f"blocked: {blocked.detail}")
+    _report_capacity(beats.get(CAPACITY), report)
     beat = beats.get(SCHEDULER)
     now = runtime.clock.now()
     if beat is not None:
@@ -76,6 +81,27 @@ def check(runtime: Runtime) -> tuple[bool, dict[str, Any]]:
         elif beat is None:
             report["scheduler"] = {"last_tick": None, "detail": "starting"}
     return healthy, report
+
+
+def _report_capacity(beat: Heartbeat | None, report: dict[str, Any]) -> None:
+    """What the scheduler found for the busiest slot; a warning (HTTP stays 200)
+    when the configured rate cannot send it within its grace."""
+    if beat is None or not beat.detail:
+        return
+    try:
+        capacity = Capacity.from_json(beat.detail)
+    except (ValueError, KeyError, TypeError):
+        return
+    report["capacity"] = {
+        "busiest_slot": capacity.slot_at.isoformat() if capacity.slot_at else None,
+        "due": capacity.due,
+        "send_seconds": round(capacity.needs.total_seconds()),
+        "grace_seconds": round(capacity.grace.total_seconds()),
+        "checked_at": beat.at.isoformat(),
+    }
+    warning = capacity.warning()
+    if warning:
+        report.setdefault("warnings", []).append(warning)
 
 
 def _schema_version(session: Any) -> str | None:
