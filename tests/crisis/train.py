@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import re
 import sys
 from dataclasses import dataclass
@@ -257,6 +258,13 @@ def main() -> None:
     rows = training_rows()
     print(f"{len(rows)} training texts from {len({r.author for r in rows})} authors", flush=True)
     feats = Featuriser()
+    # CRISIS_VECTORS=path keeps the sentence vectors (a pickle) between runs.
+    vectors = os.environ.get("CRISIS_VECTORS")
+    if vectors and Path(vectors).exists():
+        feats.cache = pickle.loads(Path(vectors).read_bytes())
+    feats.vectors([part for row in rows for part in units(row.text)])
+    if vectors:
+        Path(vectors).write_bytes(pickle.dumps(feats.cache))
     # CRISIS_OOF=path keeps the out-of-author scores (the slow part) between
     # runs while thresholds are tried; the corpus must not change meanwhile.
     cache = os.environ.get("CRISIS_OOF")
