@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 WEIGHTS_SHA256 = "0db566fd0af82cbf9f3a7eac3920ede5fb784a6882398563ca9b1bbd66fb37c9"
 TOKENIZER_SHA256 = "994fcc2e8ad0fe2c802b68fa0de9f058403f2b1656c2d33b6a94146b0c5925e9"
 MODEL = Path(__file__).resolve().parent.parent / "crisis_model.npz"
-MODEL_SHA256 = "74a036ef56657bac3eef46a72c9c3311662351e22608c332404153968aca7187"
+MODEL_SHA256 = "5d4c1a1ea2cf26fbf1bbaee8248dc50aa25c12ef289a51d009337a34029dd1e2"
 
 
 class ModelUnavailable(RuntimeError):

@@ -160,8 +160,9 @@ def test_the_model_reads_a_crisis_sentence_after_an_ordinary_one(screen: Semanti
     risk = "I keep thinking the kids would be fine if I was in the ground"
     alone, after = screen.scores(opening), screen.scores(f"{opening} {risk}")
     assert screen.assess(opening).level is None  # type: ignore[union-attr]
-    # The risk sentence is scored on its own inside the longer message.
-    assert after[0] == pytest.approx(screen.scores(risk)[0], abs=1e-6)
+    # The risk sentence is scored on its own inside the longer message (the
+    # whole message is scored too, and the highest kept).
+    assert after[0] >= screen.scores(risk)[0] - 1e-6
     assert after[0] > alone[0]
 
 
