@@ -224,7 +224,8 @@ def screen_with(model: SemanticScreen, body: str) -> Intent:
         # a reassurance does not silence the model, but it does not wake a
         # clinician either; the parent gets the caring concern reply.
         level = "concern" if reassures(body) else verdict.level
-        return replace(intent, crisis=CrisisSignal(("possible",), tier=2, level=level))
+        categories = (verdict.topic,) if verdict.topic else ("possible",)
+        return replace(intent, crisis=CrisisSignal(categories, tier=2, level=level))
     if not rules.is_concern and not verdict.confirms_crisis:
         return replace(intent, crisis=replace(rules, level="concern"))
     if rules.is_concern and verdict.level == "crisis":

@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 WEIGHTS_SHA256 = "0db566fd0af82cbf9f3a7eac3920ede5fb784a6882398563ca9b1bbd66fb37c9"
 TOKENIZER_SHA256 = "994fcc2e8ad0fe2c802b68fa0de9f058403f2b1656c2d33b6a94146b0c5925e9"
 MODEL = Path(__file__).resolve().parent.parent / "crisis_model.npz"
-MODEL_SHA256 = "5d4c1a1ea2cf26fbf1bbaee8248dc50aa25c12ef289a51d009337a34029dd1e2"
+MODEL_SHA256 = "c00a11610d3f7b48976f4679c2d6c9f8e77a497fc3f3412267f9771cf93227e0"
 
 
 class ModelUnavailable(RuntimeError):
@@ -61,6 +61,9 @@ class Assessment:
     # crisis finding is then answered as a concern (idioms such as "my boss is
     # going to kill me" should not pause texts and wake a clinician).
     confirms_crisis: bool = True
+    # "violence" or "harm_to_child" when the text reads as one of them: it picks
+    # the resource beside 988 in the reply, never the level.
+    topic: str | None = None
 
 
 def _resources() -> Path:
@@ -128,6 +131,10 @@ class SemanticScreen:
                 self.concern_at = float(saved["concern_at"])
                 self.crisis_at = float(saved["crisis_at"])
                 self.confirm_at = float(saved["confirm_at"])
+                # Which resource fits: violence at home, harm to a child.
+                self._topic_vector = saved["topic_vector"]  # (2, 512)
+                self._topic_ngrams = saved["topic_ngrams"]  # (2, BUCKETS)
+                self._topic_bias = saved["topic_bias"]  # (2,)
             encoder = load_encoder(weights_sha256, tokenizer_sha256)
             # The encoder reads its weights on first use (about a second): pay
             # that here, at start-up, not on a parent's first text.
@@ -145,6 +152,10 @@ class SemanticScreen:
 
     def scores(self, text: str) -> tuple[float, float]:
         """(risk, crisis): each head's highest score over the parts of the message."""
+        risk, crisis, _ = self._scores(text)
+        return risk, crisis
+
+    def _scores(self, text: str) -> tuple[float, float, str | None]:
         if self._encoder is None:
             raise ModelUnavailable(self.status)
         import numpy as np
@@ -152,6 +163,16 @@ class SemanticScreen:
         parts = units(text)
         with self._lock:
             vectors = self._encoder.encode(parts)  # (parts, 512)
+        grams = [ngrams(part) for part in parts]
+        # Topics are read on the whole message (the first part), where the
+        # context of "he" or "her" is.
+        whole = grams[0]
+        topic_z = self._topic_vector @ vectors[0] * self._vector_scale + self._topic_bias
+        topic_z = [
+            float(topic_z[t]) + sum(float(self._topic_ngrams[t][j]) * v for j, v in whole.items())
+            for t in (0, 1)
+        ]
+        topic = ("violence", "harm_to_child")[int(np.argmax(topic_z))] if max(topic_z) > 0 else None
         best = []
         for head in (0, 1):
             linear = self._vector_scale * vectors @ self._linear_vector[head]
@@ -159,21 +180,21 @@ class SemanticScreen:
             z = linear + hidden @ self._out_weights[head]
             z += self._linear_bias[head] + self._out_bias[head]
             weights = self._linear_ngrams[head]
-            for i, part in enumerate(parts):
-                z[i] += sum(float(weights[j]) * v for j, v in ngrams(part).items())
+            for i, part_grams in enumerate(grams):
+                z[i] += sum(float(weights[j]) * v for j, v in part_grams.items())
             best.append(float(z.max()))
-        return _sigmoid(best[0]), _sigmoid(best[1])
+        return _sigmoid(best[0]), _sigmoid(best[1]), topic
 
     def assess(self, text: str) -> Assessment | None:
         """The model's verdict; None when unloaded, for empty text, or if it fails."""
         if self._encoder is None or not text.strip():
             return None
         try:
-            risk, crisis = self.scores(text)
+            risk, crisis, topic = self._scores(text)
         except Exception:  # noqa: BLE001 - the screen never breaks a reply
             log.exception("crisis model failed on a message; tier 1 stands")
             return None
         level = (
             "crisis" if crisis >= self.crisis_at else "concern" if risk >= self.concern_at else None
         )
-        return Assessment(risk, crisis, level, confirms_crisis=risk >= self.confirm_at)
+        return Assessment(risk, crisis, level, confirms_crisis=risk >= self.confirm_at, topic=topic)

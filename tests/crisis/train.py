@@ -145,6 +145,24 @@ def fit(feats: Featuriser, rows: list[Labelled]) -> tuple[Head, Head]:
     return fit_head(feats, rows, "risk"), fit_head(feats, rows, "crisis")
 
 
+TOPICS = ("violence", "harm_to_child")
+
+
+def fit_topics(feats: Featuriser, rows: list[Labelled]) -> list[LogisticRegression]:
+    """Which resource fits a risk text the rules did not name: one linear head
+    per topic (violence at home; harm to a child), trained on risk texts only.
+    They choose the line beside 988 in the crisis reply, never the level."""
+    risky = [r for r in rows if r.crisis]
+    texts = [r.text for r in risky]
+    x = feats.matrix(texts)
+    heads = []
+    for topic in TOPICS:
+        labels = np.array([int(r.category == topic) for r in risky])
+        model = LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=2000)
+        heads.append(model.fit(x, labels))
+    return heads
+
+
 def message_scores(feats: Featuriser, heads: tuple[Head, Head], rows: list[Labelled]) -> np.ndarray:
     """(rows, 2) decision values, the highest over each message's parts."""
     parts, owner = [], []
@@ -280,6 +298,7 @@ def main() -> None:
     confirm_z = confirm_threshold(rows, scores)
     report(rows, scores, concern_z, crisis_z, confirm_z)
     heads = fit(feats, rows)
+    topics = fit_topics(feats, rows)
     arrays = {
         name: np.stack([getattr(h, name) for h in heads]).astype(np.float32)
         for name in (
@@ -299,6 +318,9 @@ def main() -> None:
         concern_at=np.float64(sigmoid(concern_z)),
         crisis_at=np.float64(sigmoid(crisis_z)),
         confirm_at=np.float64(sigmoid(confirm_z)),
+        topic_vector=np.stack([t.coef_[0, :512] for t in topics]).astype(np.float32),
+        topic_ngrams=np.stack([t.coef_[0, 512:] for t in topics]).astype(np.float32),
+        topic_bias=np.array([t.intercept_[0] for t in topics]),
     )
     digest = hashlib.sha256(MODEL.read_bytes()).hexdigest()
     source = SEMANTIC.read_text("utf-8")
