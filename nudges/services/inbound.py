@@ -212,8 +212,8 @@ def screen_with(model: SemanticScreen, body: str) -> Intent:
       rules still answer a warning sign in the same message."""
     intent = interpret(body)
     rules = intent.crisis
-    if intent.is_bare_keyword:
-        return intent
+    if intent.is_bare_keyword or not any(ch.isalnum() for ch in body):
+        return intent  # a keyword, or nothing in words ("...", "?!"): nothing to read
     verdict = model.assess(body)
     if verdict is None:
         return intent  # no model: the rules decide alone

@@ -48,6 +48,9 @@ MODEL = Path(__file__).resolve().parent.parent / "crisis_model.npz"
 MODEL_SHA256 = "c00a11610d3f7b48976f4679c2d6c9f8e77a497fc3f3412267f9771cf93227e0"
 
 
+TOPICS = ("violence", "harm_to_child")  # the topic heads, in the model file's order
+
+
 class ModelUnavailable(RuntimeError):
     pass
 
@@ -98,7 +101,19 @@ def load_encoder(
 
 
 def _sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, float(z)))))
+
+
+def _sparse(grams: dict[int, float]) -> tuple[Any, Any]:
+    import numpy as np
+
+    return np.fromiter(grams.keys(), dtype=np.int64), np.fromiter(grams.values(), dtype=float)
+
+
+def _dot(weights: Any, part: tuple[Any, Any]) -> Any:
+    """Each row of `weights` (heads, BUCKETS) times one part's sparse n-grams."""
+    index, values = part
+    return weights[:, index] @ values
 
 
 class SemanticScreen:
@@ -163,26 +178,22 @@ class SemanticScreen:
         parts = units(text)
         with self._lock:
             vectors = self._encoder.encode(parts)  # (parts, 512)
-        grams = [ngrams(part) for part in parts]
+        grams = [_sparse(ngrams(part)) for part in parts]
         # Topics are read on the whole message (the first part), where the
         # context of "he" or "her" is.
-        whole = grams[0]
-        topic_z = self._topic_vector @ vectors[0] * self._vector_scale + self._topic_bias
-        topic_z = [
-            float(topic_z[t]) + sum(float(self._topic_ngrams[t][j]) * v for j, v in whole.items())
-            for t in (0, 1)
-        ]
-        topic = ("violence", "harm_to_child")[int(np.argmax(topic_z))] if max(topic_z) > 0 else None
-        best = []
-        for head in (0, 1):
-            linear = self._vector_scale * vectors @ self._linear_vector[head]
-            hidden = np.maximum(vectors @ self._hidden_weights[head] + self._hidden_bias[head], 0)
-            z = linear + hidden @ self._out_weights[head]
-            z += self._linear_bias[head] + self._out_bias[head]
-            weights = self._linear_ngrams[head]
-            for i, part_grams in enumerate(grams):
-                z[i] += sum(float(weights[j]) * v for j, v in part_grams.items())
-            best.append(float(z.max()))
+        topic_z = self._vector_scale * self._topic_vector @ vectors[0] + self._topic_bias
+        topic_z += _dot(self._topic_ngrams, grams[0])
+        topic = TOPICS[int(np.argmax(topic_z))] if topic_z.max() > 0 else None
+        # (heads, parts): the linear part, the network on the vector, the n-grams.
+        z = self._vector_scale * self._linear_vector @ vectors.T
+        hidden = np.maximum(
+            np.einsum("pd,hdk->hpk", vectors, self._hidden_weights) + self._hidden_bias[:, None, :],
+            0,
+        )
+        z += np.einsum("hpk,hk->hp", hidden, self._out_weights)
+        z += (self._linear_bias + self._out_bias)[:, None]
+        z += np.stack([_dot(self._linear_ngrams, part) for part in grams], axis=1)
+        best = z.max(axis=1)
         return _sigmoid(best[0]), _sigmoid(best[1]), topic
 
     def assess(self, text: str) -> Assessment | None:

@@ -413,3 +413,10 @@ def test_the_model_picks_the_resource_for_what_the_rules_did_not_name(
     assert detect_crisis(text) is None
     reply = twilio.text(ANNA_ATLANTA, text).data.decode()
     assert resource in reply and "988" in reply and "741741" in reply
+
+
+@pytest.mark.parametrize("text", ["...", "?!", "🙏❤️"])
+def test_a_text_with_no_words_gets_no_safety_reply(screen: SemanticScreen, text: str) -> None:
+    from nudges.services.inbound import screen_with
+
+    assert screen_with(screen, text).crisis is None

@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from nudges.domain.crisis import detect_crisis  # noqa: E402
 from nudges.domain.crisis_features import BUCKETS, ngrams, units  # noqa: E402
-from nudges.services.semantic import MODEL, load_encoder  # noqa: E402
+from nudges.services.semantic import MODEL, TOPICS, load_encoder  # noqa: E402
 from tests.crisis.corpus import Labelled, training_rows  # noqa: E402
 
 VECTOR_SCALE = 2.0  # the sentence vector's weight beside the unit-length n-grams
@@ -143,9 +143,6 @@ def fit_head(feats: Featuriser, rows: list[Labelled], head: str) -> Head:
 
 def fit(feats: Featuriser, rows: list[Labelled]) -> tuple[Head, Head]:
     return fit_head(feats, rows, "risk"), fit_head(feats, rows, "crisis")
-
-
-TOPICS = ("violence", "harm_to_child")
 
 
 def fit_topics(feats: Featuriser, rows: list[Labelled]) -> list[LogisticRegression]:
