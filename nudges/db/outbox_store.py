@@ -1,13 +1,15 @@
-"""Every write of `outbox.state`, in one place.
+"""Every UPDATE of an outbox row, in one place (dispatch, enrolment and alerts
+only insert new `queued` rows).
 
-Each function moves rows to one target state with a conditional UPDATE whose
+Each function that writes `state` moves rows to one target state with a conditional UPDATE whose
 `WHERE state IN (...)` comes from the transition table in
 `nudges.domain.outbox`, so no caller (the sender, reconcile, a status callback)
 can move a row the table does not allow, whatever order the facts arrive in.
 A sender's writes are also conditional on still holding its claim (its
 `claim_token`, in `sending`): reconcile may have taken the row back meanwhile.
 Each returns how many rows it moved (the ids, where the caller needs them),
-which is how a caller learns whether it won.
+which is how a caller learns whether it won. The rest (`renew`, `adopt_sid`,
+`record_status`, `forget_bodies`) never touch `state`.
 
 The caller owns the transaction: these only issue statements on its session.
 """
