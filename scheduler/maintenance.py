@@ -12,10 +12,10 @@ from nudges.db.models import InboundMessage, Subscriber
 from nudges.db.session import affected
 from nudges.domain.consent import PENDING_LIFETIME_DAYS, Event, State
 from nudges.domain.send_errors import MAX_ATTEMPTS
+from nudges.domain.subscriber import SubscriberChange, scheduled
 from nudges.runtime import Runtime
 from nudges.services.alerts import forget_old_texts
-from nudges.services.consent import apply_consent_event
-from nudges.services.subscriptions import reschedule
+from nudges.services.subscriptions import apply, snapshot
 
 # Longer than any chunk of sends can take (see scheduler.sender.MAX_CHUNK): a row
 # claimed this long ago and not renewed belongs to a sender that died.
@@ -48,7 +48,7 @@ def expire_pending(runtime: Runtime, now: datetime, report: MaintenanceReport) -
             )
         ).all()
         for sub in rows:
-            apply_consent_event(session, sub, Event.EXPIRE, now, source="expiry")
+            apply(session, sub, SubscriberChange(event=Event.EXPIRE), now, by="expiry")
             report.expired += 1
 
 
@@ -63,9 +63,11 @@ def resume_paused(runtime: Runtime, now: datetime, report: MaintenanceReport) ->
                 ),
             )
         ).all()
+        window = runtime.settings.send_window
         for sub in rows:
-            apply_consent_event(session, sub, Event.RESUME, now, source="pause_ended")
-            reschedule(sub, runtime.settings, now, session)
+            resume = SubscriberChange(event=Event.RESUME)
+            change = scheduled(resume, snapshot(sub), sub.phone, window, now)
+            apply(session, sub, change, now, by="pause_ended")
             report.resumed += 1
 
 

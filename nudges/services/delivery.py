@@ -22,11 +22,12 @@ from sqlalchemy.orm import Session
 
 from nudges import metrics
 from nudges.db import outbox_store
-from nudges.db.models import AuditEvent, Outbox, Subscriber
+from nudges.db.models import Outbox, Subscriber
 from nudges.domain.consent import Event, State
 from nudges.domain.outbox import OutboxState, rank, state_for_status
 from nudges.domain.send_errors import ErrorKind, classify
 from nudges.runtime import Runtime
+from nudges.services.audit import record
 from nudges.services.consent import apply_consent_event
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,4 @@ def settle_failure(
 
 
 def _audit(session: Session, now: datetime, action: str, sub_id: int, detail: str) -> None:
-    session.add(
-        AuditEvent(at=now, actor="system", action=action, subscriber_id=sub_id, detail=detail)
-    )
+    record(session, now, action, subscriber_id=sub_id, detail=detail)
