@@ -301,6 +301,13 @@ BANNED_ES: list[tuple[str, re.Pattern[str]]] = [
         "clinical advice",
         re.compile(r"\b(?:diagnos\w*|medicamentos?|dosis|antidepresivos?|recetar\w*)\b", re.I),
     ),
+    # Words that read as another word once the accent or tilde is gone: "ano" for
+    # año, "mama"/"papa" for mamá/papá (breast, potato), "ayudo"/"mejoro" for the
+    # past tense (they read "I help", "I improve"; write "ha ayudado").
+    (
+        "reads as another word",
+        re.compile(r"\b(?:anos?|mamas?|papas?|ayudo|mejoro)\b", re.I),
+    ),
     # Spanish adjectives carry gender: a text aimed at any parent avoids them
     # ("sientes cansancio", not "estas cansado/a").
     (

@@ -223,6 +223,9 @@ W1_1 = "Winnicott escribio que un bebé"
         (W1_1, "Si estas cansada, un bebé", "parent-neutral", "estas cansada"),
         (W1_1, "No eres mala madre: un bebé", "shaming", "mala madre"),
         (W1_1, "Reparar garantiza que un bebé", "outcome promise", "garantiza"),
+        (W1_1, "Winnicott dijo que cada ano un bebé", "reads as another word", "ano"),
+        (W1_1, "Winnicott vio que una mama con un bebé", "reads as another word", "mama"),
+        (W1_1, "Winnicott vio que esto ayudo a un bebé", "reads as another word", "ayudo"),
         (
             "Nueva idea: lo suficientemente bueno. El pediatra Winnicott escribio que un bebé "
             "no necesita un cuidado perfecto, sino uno que a veces falla y se ajusta.",
