@@ -22,8 +22,17 @@ from messages import system_text
 from nudges import metrics
 from nudges.config import Settings
 from nudges.db.models import InboundMessage, Subscriber
-from nudges.domain.consent import Event
-from nudges.domain.conversation import Decision, Rules, Say, crisis_hold, decide, help_reply
+from nudges.domain.consent import Event, State
+from nudges.domain.conversation import (
+    Decision,
+    Rules,
+    Say,
+    Subscription,
+    crisis_hold,
+    decide,
+    help_reply,
+    safety_language,
+)
 from nudges.domain.crisis import CrisisSignal, reassures
 from nudges.domain.keywords import Intent, Kind, interpret
 from nudges.runtime import Runtime
@@ -87,7 +96,7 @@ def render(settings: Settings, say: Say) -> str:
     try:
         return system_text(
             say.key,
-            lang=say.lang,
+            lang=say.lang or "en",
             program=settings.program_name,
             support=settings.support_contact,
             **dict(say.fields),
@@ -235,7 +244,9 @@ def screen_with(model: SemanticScreen, body: str) -> Intent:
 def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = None) -> Reply:
     """Process one inbound text exactly once per MessageSid and return the replies.
 
-    1. HELP needs no database: it changes nothing and its answer never varies.
+    1. HELP changes nothing: it is answered before the conversation, in the
+       parent's language (one read; if that read fails, `respond` still answers
+       it in the message's language).
     2. The conversation rules decide, and the decision is applied and the
        replies stored with the MessageSid, in one transaction.
     3. A MessageSid we have seen before (Twilio retrying a webhook): the unique
@@ -247,6 +258,7 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
     if intent.crisis is None and intent.kind in (Kind.HELP, Kind.HELP_ES):
         quiet = sms.opt_out_type is not None
         say = help_reply(intent, sms.from_number)
+        say = replace(say, lang=say.lang or _parent_language(runtime, sms.from_number, intent))
         return Reply(() if quiet else (render(runtime.settings, say),), intent.kind.value)
     now = runtime.clock.now()
     try:
@@ -289,6 +301,15 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
         signal.tier if signal else 0,
         signal.level if signal else None,
     )
+
+
+def _parent_language(runtime: Runtime, phone: str, intent: Intent) -> str:
+    """The language of a reply that needs no other database work: the parent's,
+    or the message's for a number we do not know."""
+    with runtime.db.session() as session:
+        stored = session.scalar(select(Subscriber.lang).where(Subscriber.phone == phone))
+    snap = Subscription(State.NONE, "UTC", lang=stored) if stored else None
+    return safety_language(snap, intent) if stored else intent.lang
 
 
 def screen_level(intent: Intent) -> str | None:
