@@ -7,9 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from messages import gsm7_length, is_gsm7, load_library, segments, system_text
+from messages import (
+    Nudge,
+    gsm7_length,
+    is_gsm7,
+    load_library,
+    programme_rules,
+    segments,
+    system_text,
+)
 from messages.export import export_catalogue
-from messages import Nudge, programme_rules
 from messages.library import ROOT, Library
 from messages.validate import check_library
 
