@@ -15,7 +15,7 @@ ANNA = "+14045550123"
 
 @pytest.fixture
 def fake() -> Iterator[FakeTwilio]:
-    with FakeTwilio(timeout_sleep=1.0) as server:
+    with FakeTwilio() as server:
         yield server
 
 
