@@ -60,6 +60,7 @@ class RawCapture(logging.Handler):
         self.lines.append(line)
 
 
+@pytest.mark.slow  # a whole scenario through the SDK and the fake Twilio (about 3 s)
 def test_a_whole_scenario_logs_no_number_and_no_text(
     make_settings: Callable[..., Settings],
     caplog: pytest.LogCaptureFixture,

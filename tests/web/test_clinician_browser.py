@@ -30,6 +30,9 @@ from tests.conftest import SignedClient
 from tests.fakes.fake_twilio import FakeTwilio
 from tests.web.test_simulator_browser import page as page  # noqa: F401 - the browser fixture
 
+# Drives chromium (slow too, by tests/conftest.py).
+pytestmark = pytest.mark.browser
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PARENT = "+14045550123"
 LEE_PHONE = "+13125550100"
