@@ -74,6 +74,7 @@ def test_nothing_is_sent_before_the_slot_or_on_other_days(
     assert fake_twilio.messages == []
 
 
+@pytest.mark.slow  # many ticks across weeks (about 7 s)
 def test_paused_and_stopped_parents_get_nothing(
     runtime: Runtime, fake_twilio: FakeTwilio, clock: FrozenClock
 ) -> None:
