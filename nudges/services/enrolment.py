@@ -22,6 +22,7 @@ from nudges.domain.phone import InvalidPhone, lifeline_reaches, parse_phone
 from nudges.domain.preferences import candidate_zones, clamp_to_window, lifeline_zone
 from nudges.domain.schedule import window_opening
 from nudges.runtime import Runtime
+from nudges.services import episodes
 from nudges.services.audit import record
 from nudges.services.consent import apply_consent_event
 from nudges.services.subscriptions import new_subscriber
@@ -115,6 +116,7 @@ def _invite(
     else:
         sub.track_choice_until = now + CHOICE_OPEN_AFTER_JOIN
     actor = f"clinician:{clinician_id}"
+    episodes.start(session, sub, now, "invite", clinician_id)  # history stays with the last one
     apply_consent_event(session, sub, Event.INVITE, now, source=actor)
     zones = candidate_zones(sub.phone, sub.timezone)
     send_at = window_opening(zones, settings.send_window, now) or now

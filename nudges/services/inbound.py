@@ -27,6 +27,7 @@ from nudges.domain.conversation import Decision, Rules, Say, Subscription, decid
 from nudges.domain.crisis import CrisisSignal, reassures
 from nudges.domain.keywords import Intent, Kind, interpret
 from nudges.runtime import Runtime
+from nudges.services import episodes
 from nudges.services.alerts import raise_alert
 from nudges.services.consent import apply_consent_event
 from nudges.services.semantic import SemanticScreen
@@ -361,6 +362,7 @@ def _apply(
         return None
     for name, value in decision.changes.items():
         setattr(sub, name, value)
+    episodes.on_self_join(session, sub, decision.event, now)
     if decision.crisis:
         _crisis(session, settings, sub, intent, sms.body, now)
     if decision.event is not None:
