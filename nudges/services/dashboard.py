@@ -149,6 +149,11 @@ def client_detail(runtime: Runtime, clinician_id: int, client_id: int) -> Client
                 .order_by(ConsentEvent.id)
             )
         ]
+        if consent:
+            # Where the number stood before this enrolment is another episode's
+            # business: the first change of this one reads "none -> invited".
+            at, _before, after, by = consent[0]
+            consent[0] = (at, State.NONE.value, after, by)
         nudges = [
             (o.slot_at, o.kind, o.state)
             for o in session.scalars(
