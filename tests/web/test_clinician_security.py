@@ -109,16 +109,12 @@ def test_an_id_that_is_not_a_client_of_theirs_is_404(
 def test_a_nul_byte_in_the_login_email_is_a_clean_400(app: Any, lee: Clinic) -> None:
     browser = app.test_client()
     page = browser.get("/clinician/login")
-    response = browser.post(
-        "/clinician/login",
-        data={"email": "dr.lee\x00@example.org", "password": LEE[1], "csrf_token": token(page.data)},
-    )
+    form = {"email": "dr.lee\x00@example.org", "password": LEE[1]}
+    response = browser.post("/clinician/login", data={**form, "csrf_token": token(page.data)})
     assert response.status_code == 400
 
 
-def test_a_nul_byte_in_an_alias_or_a_query_is_a_clean_400(
-    lee: Clinic, runtime: Runtime
-) -> None:
+def test_a_nul_byte_in_an_alias_or_a_query_is_a_clean_400(lee: Clinic, runtime: Runtime) -> None:
     assert lee.invite(ANNA_ATLANTA, alias="Mum\x00of twins").status_code == 400
     assert lee.client.get("/clinician/audit?action=login\x00").status_code == 400
     from nudges.db.models import Subscriber
