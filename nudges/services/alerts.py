@@ -26,6 +26,7 @@ from nudges.config import Settings
 from nudges.db.models import (
     AuditEvent,
     Clinician,
+    ConsentEvent,
     CrisisAlert,
     InboundMessage,
     Outbox,
@@ -207,6 +208,7 @@ class AlertDetail:
     masked: str
     status: str  # the client's status now
     texts: list[FlaggedText]
+    held: bool = True  # nudges were paused (crisis) or held (concern) by it
     number: str | None = None  # only after "show number" (audited)
     national: str | None = None
 
@@ -294,6 +296,7 @@ def alert_detail(
             masked=f"***-{last_four(sub.phone)}",
             status=client_status(State(sub.state), bool(sub.unusable_reason)) if mine else "",
             texts=texts,
+            held=_held(session, alert),
             number=sub.phone if reveal else None,
             national=_national(sub.phone) if reveal else None,
         )
@@ -315,6 +318,24 @@ def _flagged(session: Session, alert: CrisisAlert) -> list[InboundMessage]:
                 InboundMessage.received_at <= (alert.last_at or alert.created_at),
             )
             .order_by(InboundMessage.received_at, InboundMessage.id)
+        )
+    )
+
+
+def _held(session: Session, alert: CrisisAlert) -> bool:
+    """Whether the alert paused or held nudges: only a client who was receiving
+    them (active or paused) is; an invitee who never said YES was getting none."""
+    return bool(
+        session.scalar(
+            select(func.count())
+            .select_from(ConsentEvent)
+            .where(
+                ConsentEvent.subscriber_id == alert.subscriber_id,
+                same(ConsentEvent.episode_id, alert.episode_id),
+                ConsentEvent.source == "crisis",
+                ConsentEvent.at >= alert.created_at,
+                ConsentEvent.at <= (alert.last_at or alert.created_at),
+            )
         )
     )
 
