@@ -95,11 +95,11 @@ def downgrade() -> None:
                 batch_op.drop_index("ix_audit_event_episode_id")
             batch_op.drop_constraint(f"fk_{table}_episode_id_episode", type_="foreignkey")
             batch_op.drop_column("episode_id")
-    with op.batch_alter_table("clinician") as batch_op:
-        batch_op.drop_column("session_version")
-        batch_op.drop_column("timezone")
-    with op.batch_alter_table("subscriber") as batch_op:
-        batch_op.drop_column("episode_id")
     op.drop_index(op.f("ix_episode_subscriber_id"), table_name="episode")
     op.drop_index(op.f("ix_episode_clinician_id"), table_name="episode")
     op.drop_table("episode")
+    # Plain DROP COLUMN (SQLite 3.35+, PostgreSQL): rebuilding these tables, as
+    # batch mode would, breaks the foreign keys other tables hold to them.
+    op.execute("ALTER TABLE clinician DROP COLUMN session_version")
+    op.execute("ALTER TABLE clinician DROP COLUMN timezone")
+    op.execute("ALTER TABLE subscriber DROP COLUMN episode_id")
