@@ -164,8 +164,3 @@ def _end_sessions(session: Session, clinician_id: int) -> None:
         .where(Clinician.id == clinician_id)
         .values(session_version=Clinician.session_version + 1)
     )
-
-
-def names(runtime: Runtime) -> dict[int, str]:
-    with runtime.db.session() as session:
-        return dict(session.execute(select(Clinician.id, Clinician.name)).tuples().all())
