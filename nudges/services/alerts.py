@@ -60,7 +60,8 @@ def raise_alert(
         # The same client again within the hour: the clinician reads one alert
         # with every text on it (the texts themselves are the inbound rows).
         known = alert.categories.split(",")
-        alert.categories = ",".join(known + [c for c in categories.split(",") if c not in known])
+        merged = known + [c for c in categories.split(",") if c not in known]
+        alert.categories = ",".join(merged)[:200]  # the column's width
         alert.last_at = now
         if tier == "crisis" and alert.tier != "crisis":
             alert.tier = "crisis"  # a concern that turned into a crisis
