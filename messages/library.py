@@ -118,7 +118,8 @@ class Library:
             track, lang = str(data.get("track", "")), str(data.get("lang", ""))
             if not track or not lang:
                 raise LibraryError(f"{path.name}: needs track and lang")
-            library.track_titles[track] = str(data.get("title", track))
+            if lang == "en" or track not in library.track_titles:  # titles are the English ones
+                library.track_titles[track] = str(data.get("title", track))
             for entry in data.get("nudge", []):
                 try:
                     library.nudges.append(

@@ -1,32 +1,39 @@
-"""Claims on outbox rows: taking them, renewing them, giving them back, and
-recording what the provider accepted. Every write after the claim is
-conditional on still holding it (`claim_token`, state `sending`)."""
+"""A sender's claims on outbox rows, each step in its own transaction: taking a
+batch (and dropping what may no longer go out), renewing, giving back, and
+recording what the provider accepted or refused.
+
+The SQL, and the rule of which rows may move, live in `nudges.db.outbox_store`;
+this module decides what to ask it and answers with plain values, so the sender
+can count them."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Row, Table, bindparam, case, func, or_, select, update
+from sqlalchemy import Row, func, or_, select
 from sqlalchemy.orm import Session
 
+from nudges.db import outbox_store
 from nudges.db.models import Outbox, Subscriber
-from nudges.db.session import affected
 from nudges.domain.outbox import OutboxState
 from nudges.domain.preferences import candidate_zones
 from nudges.domain.schedule import refusal_at_send
+from nudges.domain.send_errors import MAX_ATTEMPTS, ErrorKind, retry_delay
 from nudges.runtime import Runtime
-from nudges.sms.transports import OutgoingSms
-
-if TYPE_CHECKING:
-    from scheduler.sender import Hook, SendReport
+from nudges.services.delivery import settle_failure
+from nudges.sms.transports import OutgoingSms, SendError
 
 log = logging.getLogger(__name__)
 VALIDITY_SECONDS = 3600
-_OUTBOX = cast(Table, Outbox.__table__)
-SENDING = OutboxState.SENDING.value
+
+# Test hooks: called with the outbox id at each step, so crash tests can stop the
+# sender exactly there. Production passes none.
+Hook = Callable[[str, int], None]
 
 
 @dataclass(frozen=True)
@@ -37,24 +44,39 @@ class Work:
     kind: str = "nudge"
 
 
+@dataclass(frozen=True)
+class Batch:
+    """A claimed batch: what to send, how many were dropped at send time, and the
+    highest id claimed (0 when none), where the next batch of this pass starts."""
+
+    work: list[Work]
+    skipped: int
+    last_id: int
+
+
+class Failure(StrEnum):
+    RETRY = "retry"  # back in the queue for a later attempt
+    FAILED = "failed"  # given up: the provider refused it or attempts ran out
+    NOT_OURS = "not_ours"  # a callback or reconcile settled it meanwhile
+
+
 def callback_url(base_url: str, outbox_id: int) -> str:
     return f"{base_url}/sms/status?outbox={outbox_id}"
 
 
-def claim_batch(
-    runtime: Runtime, size: int, token: str, report: SendReport, after_id: int = 0
-) -> tuple[list[Work], int]:
+def claim_batch(runtime: Runtime, size: int, token: str, after_id: int = 0) -> Batch:
     """Claim up to `size` due rows after `after_id` for `token`, then drop (as
     `skipped`) those that may not go out now: consent or the window changed since
-    dispatch. Returns the work and the highest id claimed (0 when none), where
-    the next batch of this pass starts."""
+    dispatch."""
     now = runtime.clock.now()
     with runtime.db.session() as session:
-        claimed = _claim(session, runtime.db.dialect, size, token, now, after_id)
+        claimed = outbox_store.claim(
+            session, runtime.db.dialect, size=size, token=token, now=now, after_id=after_id
+        )
         if not claimed:
-            return [], 0
+            return Batch([], 0, 0)
         work: list[Work] = []
-        skipped: list[int] = []
+        refused: list[int] = []
         for row in _claimed_rows(session, claimed):
             reason = refusal_at_send(
                 row.state,
@@ -68,7 +90,7 @@ def claim_batch(
             if not (row.to_phone or row.phone):
                 reason = "no number to send to"
             if reason is not None:
-                skipped.append(row.id)
+                refused.append(row.id)
                 log.info("outbox %s skipped at send time: %s", row.id, reason)
                 continue
             sms = OutgoingSms(
@@ -79,51 +101,10 @@ def claim_batch(
             )
             verify_since = row.created_at if row.verify_before_send else None
             work.append(Work(row.id, sms, verify_since, row.kind))
-        if skipped:
-            session.execute(
-                update(Outbox)
-                .where(Outbox.id.in_(skipped), Outbox.claim_token == token, Outbox.state == SENDING)
-                .values(state=OutboxState.SKIPPED.value, updated_at=now)
-            )
-            report.skipped += len(skipped)
-        return work, max(claimed)
-
-
-def _claim(
-    session: Session, dialect: str, size: int, token: str, now: datetime, after_id: int = 0
-) -> list[int]:
-    """`UPDATE ... SET state='sending', claim_token=:token WHERE state='queued'`, the
-    rows picked `FOR UPDATE SKIP LOCKED` on PostgreSQL; returns the ids won.
-    `after_id` continues a pass where its last batch ended (keyset), so it never
-    scans again the index entries its own claims just left behind."""
-    due = (
-        select(Outbox.id)
-        .where(
-            Outbox.state == OutboxState.QUEUED.value,
-            or_(Outbox.next_attempt_at.is_(None), Outbox.next_attempt_at <= now),
-            Outbox.id > after_id,
-        )
-        .order_by(Outbox.id)
-        .limit(size)
-    )
-    if dialect == "postgresql":
-        due = due.with_for_update(skip_locked=True)
-    ids = list(session.scalars(due))
-    if not ids:
-        return []
-    return list(
-        session.scalars(
-            update(Outbox)
-            .where(Outbox.id.in_(ids), Outbox.state == OutboxState.QUEUED.value)
-            .values(
-                state=SENDING,
-                claimed_at=now,
-                claim_token=token,
-                updated_at=now,
-            )
-            .returning(Outbox.id)
-        )
-    )
+        # Counted as claimed-and-refused, as before: the rows were just claimed
+        # in this transaction, so all of them are still ours to skip.
+        outbox_store.skip(session, token=token, ids=refused, now=now)
+        return Batch(work, len(refused), max(claimed))
 
 
 def _claimed_rows(session: Session, ids: list[int]) -> list[Row[Any]]:
@@ -151,16 +132,8 @@ def _claimed_rows(session: Session, ids: list[int]) -> list[Row[Any]]:
 
 def renew(runtime: Runtime, token: str, ids: list[int]) -> set[int]:
     """Renew the claim on rows about to be sent; returns the ids still ours."""
-    now = runtime.clock.now()
     with runtime.db.session() as session:
-        return set(
-            session.scalars(
-                update(Outbox)
-                .where(Outbox.id.in_(ids), Outbox.state == SENDING, Outbox.claim_token == token)
-                .values(claimed_at=now)
-                .returning(Outbox.id)
-            )
-        )
+        return outbox_store.renew(session, token=token, ids=ids, now=runtime.clock.now())
 
 
 def release(runtime: Runtime, token: str, ids: list[int]) -> None:
@@ -168,62 +141,61 @@ def release(runtime: Runtime, token: str, ids: list[int]) -> None:
     if not ids:
         return
     with runtime.db.session() as session:
-        session.execute(
-            update(Outbox)
-            .where(Outbox.id.in_(ids), Outbox.state == SENDING, Outbox.claim_token == token)
-            .values(
-                state=OutboxState.QUEUED.value,
-                claim_token=None,
-                updated_at=runtime.clock.now(),
-            )
-        )
-
-
-# One executemany for a chunk, each row conditional on our claim. It never moves
-# a row backwards: a status callback may have landed first and already set the
-# SID or a final state, which the CASE keeps.
-_STILL_SENDING = _OUTBOX.c.state == SENDING
-_RECORD_SID = (
-    update(_OUTBOX)
-    .where(_OUTBOX.c.id == bindparam("row_id"), _OUTBOX.c.claim_token == bindparam("token"))
-    .values(
-        provider_sid=func.coalesce(_OUTBOX.c.provider_sid, bindparam("sid")),
-        provider_status=case(
-            (_STILL_SENDING, func.coalesce(_OUTBOX.c.provider_status, bindparam("status"))),
-            else_=_OUTBOX.c.provider_status,
-        ),
-        state=case((_STILL_SENDING, OutboxState.SENT.value), else_=_OUTBOX.c.state),
-        verify_before_send=False,
-        updated_at=bindparam("now"),
-    )
-)
+        outbox_store.release(session, token=token, ids=ids, now=runtime.clock.now())
 
 
 def record_sids(
-    runtime: Runtime,
-    token: str,
-    accepted: list[tuple[int, str, str]],
-    report: SendReport,
-    hook: Hook | None = None,
+    runtime: Runtime, token: str, accepted: list[tuple[int, str, str]], hook: Hook | None = None
 ) -> None:
+    """Store a chunk's SIDs in one commit, each conditional on our claim."""
     if not accepted:
         return
-    now = runtime.clock.now()
     with runtime.db.session() as session:
-        result = session.connection().execute(
-            _RECORD_SID,
-            [
-                {"row_id": outbox_id, "sid": sid, "status": status, "now": now, "token": token}
-                for outbox_id, sid, status in accepted
-            ],
+        recorded = outbox_store.mark_sent(
+            session, token=token, accepted=accepted, now=runtime.clock.now()
         )
         if hook:
             hook("before_commit", accepted[-1][0])
-    recorded = affected(result)
-    report.sent += len(accepted)
     if recorded != len(accepted):
         # Reconcile took these back while we sent them; it asks Twilio before any resend.
         log.warning("%d sent rows were no longer ours to record", len(accepted) - recorded)
+
+
+def record_failure(runtime: Runtime, outbox_id: int, token: str, exc: SendError) -> Failure:
+    """Retry later (a transient error, attempts left) or fail the row; either write
+    only if the row is still ours in `sending` (a callback may have moved it on)."""
+    now = runtime.clock.now()
+    with runtime.db.session() as session:
+        row = outbox_store.held(session, outbox_id=outbox_id, token=token)
+        if row is None:
+            return Failure.NOT_OURS
+        # `attempts` counts failed provider calls, not claims: a sender killed
+        # mid-batch is not the message's fault and must not use up its retries.
+        attempts = row.attempts + 1
+        code = exc.code or exc.http_status
+        if exc.kind is ErrorKind.TRANSIENT and attempts < MAX_ATTEMPTS:
+            # A 429 was never processed; a 5xx or a timeout may have been.
+            unsure = not (exc.http_status == 429 or exc.code == 20429)
+            moved = outbox_store.retry_later(
+                session,
+                outbox_id=outbox_id,
+                token=token,
+                now=now,
+                attempts=attempts,
+                error_code=code,
+                next_attempt_at=now + timedelta(seconds=retry_delay(attempts)),
+                verify_before_send=row.verify_before_send or unsure,
+            )
+            return Failure.RETRY if moved else Failure.NOT_OURS
+        moved = outbox_store.fail(
+            session, outbox_id=outbox_id, token=token, now=now, attempts=attempts, error_code=code
+        )
+        if not moved:
+            return Failure.NOT_OURS
+        sub = session.get(Subscriber, row.subscriber_id) if row.subscriber_id else None
+        if sub is not None:
+            settle_failure(session, sub, exc.kind, exc.code, now)
+        return Failure.FAILED
 
 
 def oldest_due_age(runtime: Runtime) -> float:

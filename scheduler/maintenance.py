@@ -7,20 +7,19 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from nudges.db.models import InboundMessage, Outbox, Subscriber
+from nudges.db import outbox_store
+from nudges.db.models import InboundMessage, Subscriber
 from nudges.db.session import affected
 from nudges.domain.consent import PENDING_LIFETIME_DAYS, Event, State
-from nudges.domain.outbox import FINAL, OutboxState
 from nudges.domain.send_errors import MAX_ATTEMPTS
+from nudges.domain.subscriber import SubscriberChange, scheduled
 from nudges.runtime import Runtime
 from nudges.services.alerts import forget_old_texts
-from nudges.services.consent import apply_consent_event
-from nudges.services.subscriptions import reschedule
+from nudges.services.subscriptions import apply, snapshot
 
 # Longer than any chunk of sends can take (see scheduler.sender.MAX_CHUNK): a row
 # claimed this long ago and not renewed belongs to a sender that died.
 STUCK_AFTER = timedelta(minutes=15)
-PURGEABLE = tuple(s.value for s in FINAL | {OutboxState.SENT, OutboxState.UNKNOWN})
 
 
 @dataclass
@@ -49,7 +48,7 @@ def expire_pending(runtime: Runtime, now: datetime, report: MaintenanceReport) -
             )
         ).all()
         for sub in rows:
-            apply_consent_event(session, sub, Event.EXPIRE, now, source="expiry")
+            apply(session, sub, SubscriberChange(event=Event.EXPIRE), now, by="expiry")
             report.expired += 1
 
 
@@ -64,9 +63,11 @@ def resume_paused(runtime: Runtime, now: datetime, report: MaintenanceReport) ->
                 ),
             )
         ).all()
+        window = runtime.settings.send_window
         for sub in rows:
-            apply_consent_event(session, sub, Event.RESUME, now, source="pause_ended")
-            reschedule(sub, runtime.settings, now, session)
+            resume = SubscriberChange(event=Event.RESUME)
+            change = scheduled(resume, snapshot(sub), sub.phone, window, now)
+            apply(session, sub, change, now, by="pause_ended")
             report.resumed += 1
 
 
@@ -81,32 +82,14 @@ def settle_stuck(runtime: Runtime, now: datetime, report: MaintenanceReport) -> 
     3. Otherwise it goes back to the queue marked `verify_before_send`: the
        sender asks Twilio whether it arrived before sending again.
     """
-    stuck = (Outbox.state == OutboxState.SENDING.value, Outbox.claimed_at < now - STUCK_AFTER)
+    claimed_before = now - STUCK_AFTER
     with runtime.db.session() as session:
-        session.execute(
-            update(Outbox)
-            .where(*stuck, Outbox.provider_sid.is_not(None))
-            .values(state=OutboxState.SENT.value, claim_token=None, updated_at=now)
+        outbox_store.sent_abandoned(session, claimed_before=claimed_before, now=now)
+        report.unknown += outbox_store.give_up_abandoned(
+            session, claimed_before=claimed_before, max_attempts=MAX_ATTEMPTS, now=now
         )
-        report.unknown += affected(
-            session.execute(
-                update(Outbox)
-                .where(*stuck, Outbox.attempts >= MAX_ATTEMPTS)
-                .values(state=OutboxState.UNKNOWN.value, claim_token=None, updated_at=now)
-            )
-        )
-        report.requeued += affected(
-            session.execute(
-                update(Outbox)
-                .where(*stuck)
-                .values(
-                    state=OutboxState.QUEUED.value,
-                    claim_token=None,
-                    verify_before_send=True,
-                    next_attempt_at=now,
-                    updated_at=now,
-                )
-            )
+        report.requeued += outbox_store.requeue_abandoned(
+            session, claimed_before=claimed_before, now=now
         )
 
 
@@ -114,14 +97,7 @@ def purge_bodies(runtime: Runtime, now: datetime, report: MaintenanceReport) -> 
     """Message bodies, out and in, are kept only MESSAGE_RETENTION_DAYS."""
     cutoff = now - timedelta(days=runtime.settings.message_retention_days)
     with runtime.db.session() as session:
-        result = session.execute(
-            update(Outbox)
-            .where(
-                Outbox.created_at < cutoff, Outbox.body.is_not(None), Outbox.state.in_(PURGEABLE)
-            )
-            .values(body=None)
-        )
-        report.purged += affected(result)
+        report.purged += outbox_store.forget_bodies(session, created_before=cutoff)
         # The words parents wrote, kept for their clinician's review, go too.
         result = session.execute(
             update(InboundMessage)

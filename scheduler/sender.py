@@ -1,5 +1,8 @@
 """Sender: claim queued outbox rows and hand them to the transport.
 
+Orchestration only: it chunks, paces, calls the transport and counts; every
+write to a row is `scheduler.claims`' (through `nudges.db.outbox_store`).
+
 A nudge is never sent twice:
 - a row is claimed (queued -> sending, with this pass's `claim_token`) before
   the call, and every later write to it is conditional on still holding that
@@ -14,26 +17,21 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
-
 from nudges import metrics
-from nudges.db.models import Outbox, Subscriber
-from nudges.db.session import affected
-from nudges.domain.outbox import OutboxState, states_that_may_become
-from nudges.domain.send_errors import MAX_ATTEMPTS, ErrorKind, retry_delay
+from nudges.domain.send_errors import ErrorKind
 from nudges.runtime import Runtime
 from nudges.services import health
-from nudges.services.delivery import settle_failure
 from nudges.sms.transports import SendError
 from scheduler.claims import (
-    SENDING,
+    Failure,
+    Hook,
     Work,
     claim_batch,
     oldest_due_age,
+    record_failure,
     record_sids,
     release,
     renew,
@@ -63,11 +61,6 @@ class SendReport:
     lost_claims: int = 0
     blocked: bool = False
     errors: dict[str, int] = field(default_factory=dict)
-
-
-# Test hooks: called with the outbox id at each step, so crash tests can stop the
-# sender exactly there. Production passes none.
-Hook = Callable[[str, int], None]
 
 
 # A batch is about a minute of sends, and never more than 50 rows: a sender
@@ -121,15 +114,16 @@ def send_queued(
     while report.sent + report.failed + report.skipped + report.retried < limit:
         token = secrets.token_hex(16)
         claimed_at = runtime.clock.now()
-        batch, last_id = claim_batch(runtime, min(batch_size, limit), token, report, after_id)
-        if not last_id:
+        batch = claim_batch(runtime, min(batch_size, limit), token, after_id)
+        if not batch.last_id:
             break
-        after_id = last_id
-        for start in range(0, len(batch), chunk):
+        after_id = batch.last_id
+        report.skipped += batch.skipped
+        for start in range(0, len(batch.work), chunk):
             if report.blocked:
-                release(runtime, token, [w.outbox_id for w in batch[start:]])
+                release(runtime, token, [w.outbox_id for w in batch.work[start:]])
                 break
-            work = batch[start : start + chunk]
+            work = batch.work[start : start + chunk]
             _send_chunk(runtime, work, token, throttle, hook, report, claimed_at)
         if report.blocked:
             break
@@ -173,7 +167,8 @@ def _send_chunk(
         except SendError as exc:
             if exc.kind is ErrorKind.CONFIG:
                 _block(runtime, exc, report)
-                record_sids(runtime, token, accepted, report)
+                record_sids(runtime, token, accepted)
+                report.sent += len(accepted)
                 release(runtime, token, [w.outbox_id for w in chunk[index:]])
                 return
             _after_failure(runtime, work.outbox_id, token, exc, report)
@@ -182,7 +177,8 @@ def _send_chunk(
             hook("after_accept", work.outbox_id)
         accepted.append((work.outbox_id, result.sid, result.status))
         metrics.SENT.labels(kind=work.kind).inc()
-    record_sids(runtime, token, accepted, report, hook)
+    record_sids(runtime, token, accepted, hook)
+    report.sent += len(accepted)
 
 
 def _already_sent(runtime: Runtime, work: Work, token: str, report: SendReport) -> bool:
@@ -199,7 +195,7 @@ def _already_sent(runtime: Runtime, work: Work, token: str, report: SendReport) 
         return True
     if sid is None:
         return False
-    record_sids(runtime, token, [(work.outbox_id, sid, "sent")], SendReport())
+    record_sids(runtime, token, [(work.outbox_id, sid, "sent")])
     report.recovered += 1
     log.info("outbox %s: found at the provider, not sent again", work.outbox_id)
     return True
@@ -220,51 +216,11 @@ def _block(runtime: Runtime, exc: SendError, report: SendReport) -> None:
 def _after_failure(
     runtime: Runtime, outbox_id: int, token: str, exc: SendError, report: SendReport
 ) -> None:
-    """Retry later (a transient error, attempts left) or fail the row; either write
-    only if the row is still ours in `sending` (a callback may have moved it on)."""
-    now = runtime.clock.now()
+    """Count the error, then retry the row later or fail it (see `record_failure`)."""
     report.errors[exc.kind.value] = report.errors.get(exc.kind.value, 0) + 1
     metrics.SEND_FAILURES.labels(error_class=exc.kind.value).inc()
-    mine = (Outbox.id == outbox_id, Outbox.state == SENDING, Outbox.claim_token == token)
-    with runtime.db.session() as session:
-        held = session.execute(
-            select(Outbox.attempts, Outbox.verify_before_send).where(*mine)
-        ).first()
-        if held is None:
-            return  # no longer ours: a callback or reconcile settled it
-        # `attempts` counts failed provider calls, not claims: a sender killed
-        # mid-batch is not the message's fault and must not use up its retries.
-        attempts, verify = held[0] + 1, held[1]
-        code = exc.code or exc.http_status
-        if exc.kind is ErrorKind.TRANSIENT and attempts < MAX_ATTEMPTS:
-            # A 429 was never processed; a 5xx or a timeout may have been.
-            unsure = not (exc.http_status == 429 or exc.code == 20429)
-            moved = session.execute(
-                update(Outbox)
-                .where(*mine, Outbox.state.in_(states_that_may_become(OutboxState.QUEUED)))
-                .values(
-                    state=OutboxState.QUEUED.value,
-                    claim_token=None,
-                    attempts=attempts,
-                    error_code=code,
-                    next_attempt_at=now + timedelta(seconds=retry_delay(attempts)),
-                    verify_before_send=bool(verify) or unsure,
-                    updated_at=now,
-                )
-            )
-            report.retried += affected(moved)
-            return
-        moved = session.execute(
-            update(Outbox)
-            .where(*mine)
-            .values(
-                state=OutboxState.FAILED.value, attempts=attempts, error_code=code, updated_at=now
-            )
-        )
-        if not affected(moved):
-            return
+    outcome = record_failure(runtime, outbox_id, token, exc)
+    if outcome is Failure.RETRY:
+        report.retried += 1
+    elif outcome is Failure.FAILED:
         report.failed += 1
-        subscriber_id = session.scalar(select(Outbox.subscriber_id).where(Outbox.id == outbox_id))
-        sub = session.get(Subscriber, subscriber_id) if subscriber_id else None
-        if sub is not None:
-            settle_failure(session, sub, exc.kind, exc.code, now)

@@ -1,15 +1,16 @@
 """The conversation rules: for a subscriber's state and what they texted, what
 to say and what to change. `decide(...) -> Decision`, pure.
 
-The inbound service loads the subscriber, asks for a decision and applies it in
-one transaction; these rules never touch the database, so a table of
-(state, message) -> decision cases tests them directly.
+The inbound service loads the subscriber, asks for a decision and applies its
+typed `SubscriberChange` (next send time included) in one transaction; these
+rules never touch the database, so a table of (state, message) -> decision
+cases tests them directly.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 
 from nudges.domain.consent import Event, State
@@ -17,13 +18,21 @@ from nudges.domain.crisis import CrisisSignal
 from nudges.domain.keywords import TRACK_CHOICES, Intent, Kind
 from nudges.domain.phone import lifeline_reaches
 from nudges.domain.preferences import (
-    candidate_zones,
     clamp_to_window,
     format_minute,
     lifeline_zone,
     zone_label,
 )
-from nudges.domain.schedule import Preferences, local_minute, next_slot
+from nudges.domain.schedule import local_minute
+from nudges.domain.subscriber import (
+    KEEP,
+    SubscriberChange,
+    Subscription,
+    next_send,
+    scheduled,
+)
+
+__all__ = ["Decision", "Rules", "Say", "SubscriberChange", "Subscription", "decide"]
 
 
 @dataclass(frozen=True)
@@ -32,22 +41,6 @@ class Rules:
 
     window: tuple[time, time]
     default_timezone: str = "America/New_York"
-
-
-@dataclass(frozen=True)
-class Subscription:
-    """What the rules need to know about a subscriber (plain values)."""
-
-    state: State
-    timezone: str
-    send_minute: int = 12 * 60
-    frequency: str = "3w"
-    track: str = "perfectionism"
-    # Until then a bare 1, 2 or 3 picks the track (offered with the welcome or TRACK).
-    track_choice_until: datetime | None = None
-
-    def choosing_track(self, now: datetime) -> bool:
-        return self.track_choice_until is not None and self.track_choice_until > now
 
 
 @dataclass(frozen=True)
@@ -63,23 +56,23 @@ class Say:
 class Decision:
     replies: tuple[Say, ...] = ()
     create: bool = False  # make a subscriber record first (with the defaults)
-    event: Event | None = None  # the consent event to apply and record
+    # The consent event and the fields to write, with the next send time.
+    change: SubscriberChange = SubscriberChange()
     keep_consent_text: bool = False  # the words of a YES or JOIN are the consent record
-    changes: Mapping[str, object] = field(default_factory=dict)  # preference fields to set
-    start_programme: bool = False
-    reschedule: bool = False
     crisis: bool = False  # pause nudges, alert the clinician, audit
     audit: tuple[tuple[str, str | None], ...] = ()
+
+    @property
+    def event(self) -> Event | None:
+        """The consent event to apply and record."""
+        return self.change.event
 
     def plus(self, other: Decision) -> Decision:
         return Decision(
             replies=self.replies + other.replies,
             create=self.create or other.create,
-            event=other.event or self.event,
+            change=self.change.plus(other.change),
             keep_consent_text=self.keep_consent_text or other.keep_consent_text,
-            changes={**self.changes, **other.changes},
-            start_programme=self.start_programme or other.start_programme,
-            reschedule=self.reschedule or other.reschedule,
             crisis=self.crisis or other.crisis,
             audit=self.audit + other.audit,
         )
@@ -88,6 +81,7 @@ class Decision:
 SUBSCRIBED = (State.ACTIVE, State.PAUSED, State.PENDING)
 CHOICE_OPEN = timedelta(days=1)  # how long a bare 1/2/3 means a track after the offer
 CHOICE_OPEN_AFTER_JOIN = timedelta(days=8)  # longer than a pending sign-up lives
+CONCERN_HOLD = timedelta(hours=24)  # nudges held after a concern-level text
 TRACK_LABELS = {
     "perfectionism": "trying to be a perfect parent",
     "guilt": "parent guilt",
@@ -108,8 +102,23 @@ def decide(
     Precedence: crisis > help > opt-out > the rest. A crisis message that is
     also an opt-out is answered as a crisis and honoured as a stop. With
     Twilio's Advanced Opt-Out (`advanced_opt_out` set) Twilio has answered
-    STOP/START/HELP already: record the change, say nothing.
+    STOP/START/HELP already: record the change, say nothing. The change carries
+    the next send time it implies: the slot the reply promised.
     """
+    decision = _decide(sub, phone, intent, rules, now, advanced_opt_out)
+    if sub is None:
+        return decision  # a new record has no slot until its YES
+    return replace(decision, change=scheduled(decision.change, sub, phone, rules.window, now))
+
+
+def _decide(
+    sub: Subscription | None,
+    phone: str,
+    intent: Intent,
+    rules: Rules,
+    now: datetime,
+    advanced_opt_out: str | None,
+) -> Decision:
     state = sub.state if sub else State.NONE
     quiet = advanced_opt_out is not None
     in_area = lifeline_reaches(phone)
@@ -134,7 +143,8 @@ def decide(
         if state is State.STOPPED:
             return decision  # a second STOP gets no second confirmation (CTIA: one)
         replies = () if quiet else (Say("stop_confirm", lang=intent.lang),)
-        return decision.plus(Decision(replies=replies, create=sub is None, event=Event.OPT_OUT))
+        opt_out = SubscriberChange(event=Event.OPT_OUT)
+        return decision.plus(Decision(replies=replies, create=sub is None, change=opt_out))
 
     if not in_area and state is State.NONE:
         return Decision(replies=(Say("not_in_area"),))
@@ -146,10 +156,11 @@ def decide(
         return Decision(
             replies=(Say("consent_prompt"),),
             create=sub is None,
-            event=Event.JOIN,
-            keep_consent_text=True,
             # A parent who joined themselves picks their focus after YES.
-            changes={"track_choice_until": now + CHOICE_OPEN_AFTER_JOIN},
+            change=SubscriberChange(
+                event=Event.JOIN, track_choice_until=now + CHOICE_OPEN_AFTER_JOIN
+            ),
+            keep_consent_text=True,
         )
     if sub is None or state not in SUBSCRIBED:
         key = "menu" if intent.kind is Kind.MENU else "not_subscribed"
@@ -191,7 +202,7 @@ def _confirm(
         return Decision(
             replies=(Say("consent_prompt"),),
             create=sub is None,
-            event=Event.CONFIRM,
+            change=SubscriberChange(event=Event.CONFIRM),
             keep_consent_text=True,
         )
     assert sub is not None
@@ -199,19 +210,22 @@ def _confirm(
     promise = promised_time(sub, phone, rules, now)
     fields = {"time": promise.text if promise else format_minute(sub.send_minute)}
     replies: tuple[Say, ...] = (Say(key, fields),)
-    changes: dict[str, object] = {"paused_until": None}
-    if state is State.PENDING and sub.choosing_track(now):
+    offer = state is State.PENDING and sub.choosing_track(now)
+    if offer:
         replies += (Say("track_menu"),)
-        changes["track_choice_until"] = now + CHOICE_OPEN
+    starts = state in (State.PENDING, State.STOPPED) and sub.programme_started_at is None
     return Decision(
         # Under Advanced Opt-Out Twilio sends its own opt-in reply (the welcome the
         # README gives), so nobody gets two.
         replies=() if quiet else replies,
-        event=Event.CONFIRM,
+        change=SubscriberChange(
+            event=Event.CONFIRM,
+            paused_until=None,
+            track_choice_until=now + CHOICE_OPEN if offer else KEEP,
+            programme_started_at=now if starts else KEEP,
+            next_send_at=promise.slot if promise else None,
+        ),
         keep_consent_text=True,
-        start_programme=state in (State.PENDING, State.STOPPED),
-        reschedule=True,
-        changes=changes,
     )
 
 
@@ -225,7 +239,7 @@ def _preference(
     sub: Subscription, phone: str, intent: Intent, rules: Rules, now: datetime
 ) -> Decision:
     decision = _preference_change(sub, phone, intent, rules, now)
-    if intent.kind in _SETTINGS and decision.changes:
+    if intent.kind in _SETTINGS and not decision.change.is_empty():
         if sub.state is State.PAUSED:
             return decision.plus(Decision(replies=(Say("still_paused"),)))
         if sub.state is State.PENDING:
@@ -245,22 +259,22 @@ def _preference_change(
         if until is None:
             return Decision(
                 replies=(Say("paused_indefinitely"),),
-                event=Event.PAUSE,
-                changes={"paused_until": None},
+                change=SubscriberChange(event=Event.PAUSE, paused_until=None),
             )
         return Decision(
             replies=(Say("paused", {"until": _local_date(until, sub.timezone)}),),
-            event=Event.PAUSE,
-            changes={"paused_until": until},
+            change=SubscriberChange(event=Event.PAUSE, paused_until=until),
         )
     if kind is Kind.RESUME:
         promise = promised_time(sub, phone, rules, now)
         text = promise.text if promise else format_minute(sub.send_minute)
         return Decision(
             replies=(Say("resumed", {"time": text}),),
-            event=Event.RESUME,
-            changes={"paused_until": None},
-            reschedule=True,
+            change=SubscriberChange(
+                event=Event.RESUME,
+                paused_until=None,
+                next_send_at=promise.slot if promise else None,
+            ),
         )
     if kind is Kind.TIME:
         if intent.minute is None:
@@ -284,8 +298,7 @@ def _preference_change(
         label = "every day" if kind is Kind.DAILY else "3 times a week"
         return Decision(
             replies=(Say("frequency_set", {"frequency": label}),),
-            changes={"frequency": frequency},
-            reschedule=True,
+            change=SubscriberChange(frequency=frequency),
             audit=(("frequency_changed", frequency),),
         )
     if kind is Kind.MENU:
@@ -306,11 +319,12 @@ def _track(sub: Subscription, intent: Intent, now: datetime) -> Decision:
         return Decision(replies=(Say("number_unclear"),))
     if intent.track is None or intent.track not in TRACK_CHOICES:
         return Decision(
-            replies=(Say("track_menu"),), changes={"track_choice_until": now + CHOICE_OPEN}
+            replies=(Say("track_menu"),),
+            change=SubscriberChange(track_choice_until=now + CHOICE_OPEN),
         )
     return Decision(
         replies=(Say("track_set", {"focus": TRACK_LABELS[intent.track]}),),
-        changes={"track": intent.track, "track_choice_until": None},
+        change=SubscriberChange(track=intent.track, track_choice_until=None),
         audit=(("track_changed", intent.track),),
     )
 
@@ -319,17 +333,17 @@ def _track(sub: Subscription, intent: Intent, now: datetime) -> Decision:
 class Promise:
     minute: int  # local minutes after midnight in the parent's stored zone
     text: str  # "4:30pm Pacific"
+    slot: datetime  # when, in UTC: the next send time the change carries
 
 
 def promised_time(sub: Subscription, phone: str, rules: Rules, now: datetime) -> Promise | None:
     """The local time the next nudge will really arrive, after every window rule;
     None when the parent's zones share no part of the window."""
-    prefs = Preferences(sub.send_minute, sub.frequency, sub.timezone)
-    slot = next_slot(prefs, candidate_zones(phone, sub.timezone), rules.window, now)
+    slot = next_send(sub, phone, rules.window, now)
     if slot is None:
         return None
     minute = local_minute(slot, sub.timezone)
-    return Promise(minute, f"{format_minute(minute)} {zone_label(sub.timezone)}")
+    return Promise(minute, f"{format_minute(minute)} {zone_label(sub.timezone)}", slot)
 
 
 def window_text(window: tuple[time, time]) -> str:
@@ -346,21 +360,24 @@ def _with_promise(
     audit: tuple[str, str | None],
 ) -> Decision:
     """Set a time or zone, and tell the parent the time their texts will really come."""
-    changes = {"send_minute": changed.send_minute, "timezone": changed.timezone}
     promise = promised_time(changed, phone, rules, now)
+    change = SubscriberChange(
+        send_minute=changed.send_minute,
+        timezone=changed.timezone,
+        next_send_at=promise.slot if promise else None,
+    )
     fields = {"zone": zone_label(changed.timezone), "window": window_text(rules.window)}
     if promise is None:
         # Nothing can be sent until they change it: say so now, not by silence.
         return Decision(
             replies=(Say("no_window", fields),),
-            changes=changes,
-            reschedule=True,
+            change=change,
             audit=(audit, ("parked_no_window", None)),
         )
     fields["time"] = promise.text
     if promise.minute != wanted:
         key = "time_moved"
-    return Decision(replies=(Say(key, fields),), changes=changes, reschedule=True, audit=(audit,))
+    return Decision(replies=(Say(key, fields),), change=change, audit=(audit,))
 
 
 def _local_date(at: datetime, zone: str) -> str:
@@ -368,3 +385,17 @@ def _local_date(at: datetime, zone: str) -> str:
 
     local = at.astimezone(ZoneInfo(zone))
     return local.strftime("%a %b ") + str(local.day)
+
+
+def crisis_hold(sub: Subscription, concern: bool, now: datetime) -> SubscriberChange:
+    """Nudges stop after a crisis or concern text from a subscribed parent.
+
+    Crisis level: paused until the clinician resumes or the parent texts RESUME.
+    Concern level: held for CONCERN_HOLD (no cheerful nudge an hour after "I
+    can't do this anymore"), unless they were paused with no end already."""
+    if sub.state not in (State.ACTIVE, State.PAUSED):
+        return SubscriberChange()
+    until: datetime | None = None
+    if concern and not (sub.state is State.PAUSED and sub.paused_until is None):
+        until = max(sub.paused_until or now, now + CONCERN_HOLD)
+    return SubscriberChange(event=Event.CRISIS, paused_until=until, next_send_at=None)

@@ -1,8 +1,9 @@
 """The life of an outgoing text, as one table of allowed moves.
 
-Every write of `outbox.state` goes through `may_move`, so no path (a retry, a
-status callback, reconcile) can move a row backwards: a `delivered` row is
-never queued again, whatever order the facts arrive in.
+Every write of `outbox.state` is a conditional UPDATE in `nudges.db.outbox_store`
+whose `WHERE state IN (...)` is `states_that_may_become` of this table, so no
+path (a retry, a status callback, reconcile) can move a row backwards: a
+`delivered` row is never queued again, whatever order the facts arrive in.
 """
 
 from __future__ import annotations

@@ -20,16 +20,16 @@ from nudges.db.models import (
     Outbox,
     Subscriber,
 )
-from nudges.domain.consent import Event, State, client_status
+from nudges.domain.clinician import Edit, clinician_action, clinician_change
+from nudges.domain.consent import State, client_status
 from nudges.domain.conversation import TRACK_LABELS
 from nudges.domain.phone import last_four
-from nudges.domain.preferences import clamp_to_window, format_minute, zone_label
+from nudges.domain.preferences import format_minute, zone_label
 from nudges.runtime import Runtime
 from nudges.services.audit import record
-from nudges.services.consent import apply_consent_event
 from nudges.services.conversation import Line, conversation
 from nudges.services.episodes import mine, same
-from nudges.services.subscriptions import reschedule
+from nudges.services.subscriptions import apply, snapshot
 
 
 @dataclass(frozen=True)
@@ -218,29 +218,18 @@ def _source_name(source: str, names: dict[int, str]) -> str:
     return source.replace("_", " ")
 
 
-ACTIONS = {"pause": Event.PAUSE, "resume": Event.RESUME, "end": Event.OPT_OUT}
-
-
 def act(runtime: Runtime, clinician_id: int, client_id: int, action: str) -> bool:
     """Pause, resume or end a client's texts; False if the client is not theirs."""
     now = runtime.clock.now()
-    actor = f"clinician:{clinician_id}"
     with runtime.db.session() as session:
         sub = _own(session, clinician_id, client_id)
-        if sub is None or action not in ACTIONS:
+        if sub is None:
             return False
-        apply_consent_event(session, sub, ACTIONS[action], now, source=actor)
-        if action == "pause":
-            sub.paused_until = None
-        reschedule(sub, runtime.settings, now, session)
-        record(
-            session,
-            now,
-            {"pause": "paused", "resume": "resumed", "end": "ended"}[action],
-            actor=actor,
-            subscriber_id=sub.id,
-            clinician_id=clinician_id,
-        )
+        window = runtime.settings.send_window
+        edit = clinician_action(snapshot(sub), sub.phone, action, window, now)
+        if edit is None:
+            return False
+        _write(session, sub, edit, clinician_id, now)
         return True
 
 
@@ -254,35 +243,21 @@ def change(
 ) -> bool:
     """Change a client's track (keeping their place) or send time."""
     now = runtime.clock.now()
-    actor = f"clinician:{clinician_id}"
     with runtime.db.session() as session:
         sub = _own(session, clinician_id, client_id)
         if sub is None:
             return False
-        if track and track in TRACK_LABELS and track != sub.track:
-            sub.track, sub.track_choice_until = track, None
-            record(
-                session,
-                now,
-                "track_changed",
-                actor=actor,
-                subscriber_id=sub.id,
-                clinician_id=clinician_id,
-                detail=track,
-            )
-        if send_minute is not None:
-            sub.send_minute = clamp_to_window(send_minute, runtime.settings.send_window)
-            reschedule(sub, runtime.settings, now, session)
-            record(
-                session,
-                now,
-                "time_changed",
-                actor=actor,
-                subscriber_id=sub.id,
-                clinician_id=clinician_id,
-                detail=format_minute(sub.send_minute),
-            )
+        window = runtime.settings.send_window
+        edit = clinician_change(
+            snapshot(sub), sub.phone, window, now, track=track, send_minute=send_minute
+        )
+        _write(session, sub, edit, clinician_id, now)
         return True
+
+
+def _write(session: Session, sub: Subscriber, edit: Edit, clinician_id: int, now: datetime) -> None:
+    by = f"clinician:{clinician_id}"
+    apply(session, sub, edit.change, now, by=by, audit=edit.audit, clinician_id=clinician_id)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 Statuses only move forward. Twilio does not promise callbacks in order, and may
 repeat them, so each one is compared with what we know and ignored if older;
-the outbox state moves only as `nudges.domain.outbox.may_move` allows.
+the outbox state moves only as `nudges.domain.outbox` allows, through
+`nudges.db.outbox_store`.
 
 30003 (unreachable handset) and 30008 (unknown carrier error) arrive as final
 `undelivered` callbacks and are not retried: a nudge is not urgent, a resend
@@ -20,11 +21,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nudges import metrics
-from nudges.db.models import AuditEvent, Outbox, Subscriber
+from nudges.db import outbox_store
+from nudges.db.models import Outbox, Subscriber
 from nudges.domain.consent import Event, State
-from nudges.domain.outbox import OutboxState, may_move, rank, state_for_status
+from nudges.domain.outbox import OutboxState, rank, state_for_status
 from nudges.domain.send_errors import ErrorKind, classify
 from nudges.runtime import Runtime
+from nudges.services.audit import record
 from nudges.services.consent import apply_consent_event
 
 log = logging.getLogger(__name__)
@@ -69,28 +72,27 @@ def apply_status(
     2. A callback for a different SID than the stored one is ignored.
     3. An older status than the one we hold is ignored; final ones stick.
     """
-    if row.provider_sid is None:
-        row.provider_sid = sid
-    elif row.provider_sid != sid:
+    if row.provider_sid is not None and row.provider_sid != sid:
         log.warning("status callback SID does not match outbox row %s; ignored", row.id)
         return False
     if rank(status) <= rank(row.provider_status):
+        if row.provider_sid is None:
+            # The URL found the row before the sender stored its SID: keep it.
+            outbox_store.adopt_sid(session, outbox_id=row.id, sid=sid)
         return False
-    row.provider_status = status
-    row.updated_at = now
+    outbox_store.record_status(
+        session, outbox_id=row.id, sid=sid, status=status, error_code=error_code, now=now
+    )
     target = state_for_status(status)
-    if may_move(OutboxState(row.state), target):
-        row.state = target.value
-        if target is not OutboxState.SENT:
-            metrics.DELIVERY.labels(status=target.value).inc()
-        # Twilio has it: whatever else happens, it is never sent again.
-        row.verify_before_send = False
-    if error_code is not None:
-        row.error_code = error_code
-        if row.subscriber_id is not None:
-            sub = session.get(Subscriber, row.subscriber_id)
-            if sub is not None:
-                settle_failure(session, sub, classify(error_code, None), error_code, now)
+    # Moves only as the table allows from wherever the row is; once moved,
+    # Twilio has it: whatever else happens, it is never sent again.
+    moved = outbox_store.settle(session, outbox_id=row.id, target=target, now=now)
+    if moved and target is not OutboxState.SENT:
+        metrics.DELIVERY.labels(status=target.value).inc()
+    if error_code is not None and row.subscriber_id is not None:
+        sub = session.get(Subscriber, row.subscriber_id)
+        if sub is not None:
+            settle_failure(session, sub, classify(error_code, None), error_code, now)
     return True
 
 
@@ -110,6 +112,4 @@ def settle_failure(
 
 
 def _audit(session: Session, now: datetime, action: str, sub_id: int, detail: str) -> None:
-    session.add(
-        AuditEvent(at=now, actor="system", action=action, subscriber_id=sub_id, detail=detail)
-    )
+    record(session, now, action, subscriber_id=sub_id, detail=detail)

@@ -14,18 +14,17 @@ from sqlalchemy.orm import Session
 
 from messages import system_text
 from nudges.db.models import Outbox, Subscriber
-from nudges.domain.consent import Event, State, invitation_refusal
-from nudges.domain.conversation import CHOICE_OPEN_AFTER_JOIN
+from nudges.domain.clinician import invitation
+from nudges.domain.consent import State, invitation_refusal
 from nudges.domain.keywords import TRACK_CHOICES, track_named
 from nudges.domain.outbox import OutboxState
 from nudges.domain.phone import InvalidPhone, lifeline_reaches, parse_phone
-from nudges.domain.preferences import candidate_zones, clamp_to_window, lifeline_zone
+from nudges.domain.preferences import candidate_zones, lifeline_zone
 from nudges.domain.schedule import window_opening
 from nudges.runtime import Runtime
 from nudges.services import episodes
 from nudges.services.audit import record
-from nudges.services.consent import apply_consent_event
-from nudges.services.subscriptions import new_subscriber
+from nudges.services.subscriptions import apply, new_subscriber
 
 FREQUENCIES = ("3w", "daily")
 
@@ -104,20 +103,19 @@ def _invite(
             raise InviteError(refusal)
     else:
         sub = new_subscriber(session, settings, inv.phone, now)
-    sub.clinician_id = clinician_id
-    sub.alias = inv.alias or f"client ending {inv.phone[-4:]}"
-    sub.frequency = inv.frequency
-    if inv.timezone:
-        sub.timezone = inv.timezone
-    if inv.send_minute is not None:
-        sub.send_minute = clamp_to_window(inv.send_minute, settings.send_window)
-    if inv.track:
-        sub.track, sub.track_choice_until = inv.track, None
-    else:
-        sub.track_choice_until = now + CHOICE_OPEN_AFTER_JOIN
+    change = invitation(
+        settings.send_window,
+        now,
+        clinician_id=clinician_id,
+        alias=inv.alias or f"client ending {inv.phone[-4:]}",
+        frequency=inv.frequency,
+        timezone=inv.timezone,
+        send_minute=inv.send_minute,
+        track=inv.track,
+    )
     actor = f"clinician:{clinician_id}"
     episodes.start(session, sub, now, "invite", clinician_id)  # history stays with the last one
-    apply_consent_event(session, sub, Event.INVITE, now, source=actor)
+    apply(session, sub, change, now, by=actor)
     zones = candidate_zones(sub.phone, sub.timezone)
     send_at = window_opening(zones, settings.send_window, now) or now
     body = system_text("invitation", program=settings.program_name)

@@ -11,7 +11,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -21,17 +21,17 @@ from sqlalchemy.orm import Session
 from messages import system_text
 from nudges import metrics
 from nudges.config import Settings
-from nudges.db.models import AuditEvent, InboundMessage, Subscriber
-from nudges.domain.consent import Event, State
-from nudges.domain.conversation import Decision, Rules, Say, Subscription, decide, help_reply
+from nudges.db.models import InboundMessage, Subscriber
+from nudges.domain.consent import Event
+from nudges.domain.conversation import Decision, Rules, Say, crisis_hold, decide, help_reply
 from nudges.domain.crisis import CrisisSignal, reassures
 from nudges.domain.keywords import Intent, Kind, interpret
 from nudges.runtime import Runtime
 from nudges.services import episodes
 from nudges.services.alerts import raise_alert
-from nudges.services.consent import apply_consent_event
+from nudges.services.audit import record
 from nudges.services.semantic import SemanticScreen
-from nudges.services.subscriptions import new_subscriber, reschedule
+from nudges.services.subscriptions import apply, new_subscriber, snapshot
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,6 @@ E164 = re.compile(r"\+[1-9]\d{6,14}")
 MESSAGE_SID = re.compile(r"[A-Z]{2}[0-9a-fA-F]{32}")
 ADVANCED_OPT_OUT_TYPES = {"STOP", "START", "HELP"}
 MAX_KEPT_BODY = 1600  # ten segments; a webhook body longer than that is not a text
-CONCERN_HOLD = timedelta(hours=24)  # nudges held after a concern-level text
 
 
 class InvalidInbound(ValueError):
@@ -255,7 +254,7 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
         with runtime.db.session() as session:
             sub = session.scalar(select(Subscriber).where(Subscriber.phone == sms.from_number))
             decision = decide(
-                _snapshot(sub),
+                snapshot(sub) if sub else None,
                 sms.from_number,
                 intent,
                 _rules(runtime.settings),
@@ -320,19 +319,6 @@ def _epoch() -> datetime:
     return datetime(2000, 1, 1, tzinfo=UTC)
 
 
-def _snapshot(sub: Subscriber | None) -> Subscription | None:
-    if sub is None:
-        return None
-    return Subscription(
-        State(sub.state),
-        sub.timezone,
-        sub.send_minute,
-        sub.frequency,
-        sub.track,
-        sub.track_choice_until,
-    )
-
-
 def _seen_reply(session: Session, message_sid: str) -> Reply | None:
     row = session.execute(
         select(InboundMessage.reply, InboundMessage.intent).where(
@@ -358,30 +344,21 @@ def _apply(
         sub = new_subscriber(session, settings, sms.from_number, now)
     if sub is None:
         for action, detail in decision.audit:
-            _audit(session, now, action, None, detail)
+            record(session, now, action, actor="sms", detail=detail)
         return None
-    for name, value in decision.changes.items():
-        setattr(sub, name, value)
-    episodes.on_self_join(session, sub, decision.event, now)
+    episodes.on_self_join(session, sub, decision.change.event, now)
     if decision.crisis:
         _crisis(session, settings, sub, intent, sms.body, now)
-    if decision.event is not None:
-        apply_consent_event(
-            session,
-            sub,
-            decision.event,
-            now,
-            source="sms",
-            message_sid=sms.message_sid,
-            consent_text=sms.body if decision.keep_consent_text else None,
-        )
-    if decision.start_programme:
-        sub.programme_started_at = sub.programme_started_at or now
-    if decision.reschedule or decision.event is not None:
-        reschedule(sub, settings, now, session)
-    for action, detail in decision.audit:
-        if action != "parked_no_window":  # reschedule records the parking itself
-            _audit(session, now, action, sub.id, detail)
+    apply(
+        session,
+        sub,
+        decision.change,
+        now,
+        by="sms",
+        audit=decision.audit,
+        message_sid=sms.message_sid,
+        consent_text=sms.body if decision.keep_consent_text else None,
+    )
     return sub
 
 
@@ -393,37 +370,27 @@ def _crisis(
     text: str,
     now: datetime,
 ) -> None:
-    """Pause or hold nudges, alert the enrolling clinician, audit (categories,
-    never the text).
+    """Pause or hold nudges (see `crisis_hold`), alert the enrolling clinician,
+    audit (categories, never the text).
 
-    Crisis level: nudges pause until the clinician resumes or the parent texts
-    RESUME, and the clinician is texted. Concern level: nudges are held for
-    CONCERN_HOLD (no cheerful nudge an hour after "I can't do this anymore"),
-    and a "possible" alert shows on the dashboard only."""
+    Crisis level: the clinician is texted. Concern level: a "possible" alert
+    shows on the dashboard only."""
     assert intent.crisis is not None
     concern = intent.crisis.is_concern
-    before, held_until = State(sub.state), sub.paused_until
-    if before in (State.ACTIVE, State.PAUSED):
-        apply_consent_event(session, sub, Event.CRISIS, now, source="crisis")
-        if not concern or (before is State.PAUSED and held_until is None):
-            sub.paused_until = None  # until the clinician resumes, or the parent says RESUME
-        else:
-            sub.paused_until = max(held_until or now, now + CONCERN_HOLD)
-        sub.next_send_at = None
+    apply(session, sub, crisis_hold(snapshot(sub), concern, now), now, by="crisis")
     categories = ",".join(intent.crisis.categories) or "crisis"
     tier = "possible" if concern else "crisis"
     raise_alert(session, settings, sub, categories, text, now, tier=tier)
-    _audit(session, now, f"{intent.crisis.level}_detected", sub.id, categories)
+    record(
+        session,
+        now,
+        f"{intent.crisis.level}_detected",
+        actor="sms",
+        subscriber_id=sub.id,
+        detail=categories,
+    )
     log.warning(
         "%s language detected; reply sent, nudges %s, alert recorded",
         intent.crisis.level,
         "held" if concern else "paused",
-    )
-
-
-def _audit(
-    session: Session, now: datetime, action: str, subscriber_id: int | None, detail: str | None
-) -> None:
-    session.add(
-        AuditEvent(at=now, actor="sms", action=action, subscriber_id=subscriber_id, detail=detail)
     )

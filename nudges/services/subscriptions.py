@@ -1,4 +1,5 @@
-"""Keeping a subscriber's next send time in step with their state and preferences."""
+"""Writing a subscriber: the one place a decided change is written (`apply`),
+for the SMS conversation, the clinician pages, invitations and maintenance alike."""
 
 from __future__ import annotations
 
@@ -9,42 +10,102 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nudges.config import Settings
-from nudges.db.models import AuditEvent, Subscriber
+from nudges.db.models import Subscriber
 from nudges.domain.consent import State
-from nudges.domain.preferences import candidate_zones, zone_on_join
-from nudges.domain.schedule import Preferences, next_slot
+from nudges.domain.preferences import zone_on_join
+from nudges.domain.subscriber import KEEP, SubscriberChange, Subscription
 from nudges.runtime import Runtime
+from nudges.services.audit import record
+from nudges.services.consent import apply_consent_event
 
 log = logging.getLogger(__name__)
 
-
-def preferences(sub: Subscriber) -> Preferences:
-    return Preferences(send_minute=sub.send_minute, frequency=sub.frequency, timezone=sub.timezone)
+PARKED_DETAIL = "no slot inside SEND_WINDOW in every candidate zone"
 
 
-def reschedule(
-    sub: Subscriber, settings: Settings, now: datetime, session: Session | None = None
+def snapshot(sub: Subscriber) -> Subscription:
+    """The subscriber as the pure rules see it."""
+    return Subscription(
+        State(sub.state),
+        sub.timezone,
+        sub.send_minute,
+        sub.frequency,
+        sub.track,
+        sub.track_choice_until,
+        sub.paused_until,
+        sub.programme_started_at,
+        unusable=bool(sub.unusable_reason),
+    )
+
+
+def apply(
+    session: Session,
+    sub: Subscriber,
+    change: SubscriberChange,
+    now: datetime,
+    *,
+    by: str,
+    audit: tuple[tuple[str, str | None], ...] = (),
+    clinician_id: int | None = None,
+    message_sid: str | None = None,
+    consent_text: str | None = None,
 ) -> None:
-    """Set `next_send_at` to the next slot for an active subscriber, else clear it.
+    """Write one decided change in the caller's transaction: the consent event
+    (through the consent table, with its proof), then the fields, then the
+    audit rows, all recorded as done `by` ("sms", "clinician:7", "expiry"...).
 
-    A subscriber whose zones share no part of the window is parked (no next
-    slot, an audit event when a session is given) instead of failing."""
-    if sub.state != State.ACTIVE.value or sub.unusable_reason:
-        sub.next_send_at = None
-        return
-    zones = candidate_zones(sub.phone, sub.timezone)
-    sub.next_send_at = next_slot(preferences(sub), zones, settings.send_window, now)
-    if sub.next_send_at is None and session is not None:
-        session.add(
-            AuditEvent(
-                at=now,
-                actor="system",
-                action="parked_no_window",
-                subscriber_id=sub.id,
-                detail="no slot inside SEND_WINDOW in every candidate zone",
-            )
+    The fields go on the loaded row, so the flush sends one UPDATE for the
+    consent state and the fields together: no statement beyond what the row
+    needs. Parking (active with no slot) is recorded here, by the system."""
+    if change.event is not None:
+        apply_consent_event(
+            session,
+            sub,
+            change.event,
+            now,
+            source=by,
+            message_sid=message_sid,
+            consent_text=consent_text,
         )
+    _write_fields(sub, change)
+    if change.parked:
+        record(session, now, "parked_no_window", subscriber_id=sub.id, detail=PARKED_DETAIL)
         log.warning("subscriber %s parked: no slot inside the send window", sub.id)
+    for action, detail in audit:
+        if action == "parked_no_window":
+            continue  # recorded above from the change itself, once, when it holds
+        record(
+            session,
+            now,
+            action,
+            actor=by,
+            subscriber_id=sub.id,
+            clinician_id=clinician_id,
+            detail=detail,
+        )
+
+
+def _write_fields(sub: Subscriber, change: SubscriberChange) -> None:
+    if change.timezone is not KEEP:
+        sub.timezone = change.timezone
+    if change.send_minute is not KEEP:
+        sub.send_minute = change.send_minute
+    if change.frequency is not KEEP:
+        sub.frequency = change.frequency
+    if change.track is not KEEP:
+        sub.track = change.track
+    if change.track_choice_until is not KEEP:
+        sub.track_choice_until = change.track_choice_until
+    if change.paused_until is not KEEP:
+        sub.paused_until = change.paused_until
+    if change.programme_started_at is not KEEP:
+        sub.programme_started_at = change.programme_started_at
+    if change.next_send_at is not KEEP:
+        sub.next_send_at = change.next_send_at
+    if change.clinician_id is not KEEP:
+        sub.clinician_id = change.clinician_id
+    if change.alias is not KEEP:
+        sub.alias = change.alias
 
 
 def new_subscriber(session: Session, settings: Settings, phone: str, now: datetime) -> Subscriber:

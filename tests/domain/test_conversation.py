@@ -9,6 +9,7 @@ import pytest
 from nudges.domain.consent import Event, State
 from nudges.domain.conversation import Decision, Rules, Subscription, decide
 from nudges.domain.keywords import interpret
+from nudges.domain.subscriber import KEEP
 
 RULES = Rules(window=(time(9), time(20)))
 NOW = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)  # Monday 3pm in New York
@@ -121,7 +122,7 @@ def test_a_time_moved_by_the_area_codes_window_says_the_real_time() -> None:
     decision = decide(pacific, ATLANTA, interpret("TIME 7:30pm"), RULES, NOW)
     assert keys(decision) == ["time_moved"]
     assert decision.replies[0].fields["time"] == "4:30pm Pacific"
-    assert decision.changes["send_minute"] == 19 * 60 + 30
+    assert decision.change.send_minute == 19 * 60 + 30
 
 
 def test_zone_pacific_on_an_eastern_number_says_the_real_time() -> None:
@@ -143,7 +144,7 @@ def test_a_parent_who_joined_is_offered_a_focus_with_the_welcome() -> None:
     )
     decision = decide(pending, ATLANTA, interpret("YES"), RULES, NOW)
     assert keys(decision) == ["welcome", "track_menu"]
-    assert decision.changes["track_choice_until"] == NOW + timedelta(days=1)
+    assert decision.change.track_choice_until == NOW + timedelta(days=1)
 
 
 def test_an_invited_parent_whose_clinician_chose_a_track_is_not_asked() -> None:
@@ -156,24 +157,24 @@ def test_a_bare_number_picks_a_track_only_while_the_choice_is_open() -> None:
         State.ACTIVE, "America/New_York", track_choice_until=NOW + timedelta(hours=2)
     )
     chosen = decide(open_choice, ATLANTA, interpret("2"), RULES, NOW)
-    assert keys(chosen) == ["track_set"] and chosen.changes["track"] == "guilt"
-    assert chosen.changes["track_choice_until"] is None
+    assert keys(chosen) == ["track_set"] and chosen.change.track == "guilt"
+    assert chosen.change.track_choice_until is None
     closed = decide(sub(State.ACTIVE), ATLANTA, interpret("2"), RULES, NOW)
-    assert keys(closed) == ["number_unclear"] and "track" not in closed.changes
+    assert keys(closed) == ["number_unclear"] and closed.change.track is KEEP
 
 
 @pytest.mark.parametrize(("body", "track"), [("TRACK 3", "role_strain"), ("focus guilt", "guilt")])
 def test_track_with_a_choice_sets_it_at_any_time(body: str, track: str) -> None:
     decision = run(State.PAUSED, body)
-    assert decision.changes["track"] == track
+    assert decision.change.track == track
     assert ("track_changed", track) in decision.audit
 
 
 def test_track_alone_offers_the_choice() -> None:
     decision = run(State.ACTIVE, "TRACK")
     assert keys(decision) == ["track_menu"]
-    assert decision.changes["track_choice_until"] == NOW + timedelta(days=1)
+    assert decision.change.track_choice_until == NOW + timedelta(days=1)
 
 
 def test_join_opens_the_choice_for_after_yes() -> None:
-    assert "track_choice_until" in run(None, "JOIN").changes
+    assert run(None, "JOIN").change.track_choice_until is not KEEP
