@@ -42,9 +42,11 @@ def create_app(
     app.register_blueprint(status.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(clinician.bp)
-    # Twilio's webhooks are signed, not sessions: CSRF does not apply to them.
-    extensions.csrf.exempt(webhooks.bp)
-    extensions.csrf.exempt(status.bp)
+    # Twilio's webhooks are signed, machine to machine, with no cookie or form
+    # page: no session, CSRF, login or rate limit work (HELP answers in about
+    # two thirds of the time; bench/inbound.py).
+    extensions.exempt(app, webhooks.bp)
+    extensions.exempt(app, status.bp)
     if settings.metrics_enabled:
         from nudges.web import metrics
 
@@ -56,42 +58,7 @@ def create_app(
         # The simulator holds no login or authority to forge; it is a dev tool
         # for the console transport only.
         extensions.csrf.exempt(simulator.bp)
-    app.wsgi_app = WebhookDispatch(app.wsgi_app, _webhook_app(runtime, test_config))  # type: ignore[method-assign]
     return app
-
-
-def _webhook_app(runtime: Any, test_config: dict[str, Any] | None) -> Flask:
-    """Twilio's webhooks in a Flask app of their own.
-
-    They are machine to machine and signed, with no cookie, login or form page,
-    so they skip the session, CSRF, login and rate-limit work every page request
-    pays: HELP answers in about two thirds of the time (bench/inbound.py). The
-    same blueprints stay registered on the main app, so `url_for` and
-    `flask routes` still see them."""
-    from nudges.web import status, webhooks
-
-    hooks = Flask("nudges.webhooks")
-    hooks.config.update(MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES, **(test_config or {}))
-    hooks.config["SECRET_KEY"] = None  # no sessions here
-    hooks.extensions["nudges"] = runtime
-    _request_ids(hooks)
-    hooks.register_blueprint(webhooks.bp)
-    hooks.register_blueprint(status.bp)
-    return hooks
-
-
-class WebhookDispatch:
-    """WSGI: Twilio's two webhook paths go to the lean app, the rest to the pages."""
-
-    PATHS = frozenset({"/sms/inbound", "/sms/status"})
-
-    def __init__(self, pages: Any, webhooks: Flask) -> None:
-        self.pages, self.webhooks = pages, webhooks
-
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        if environ.get("PATH_INFO") in self.PATHS:
-            return self.webhooks(environ, start_response)
-        return self.pages(environ, start_response)
 
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
