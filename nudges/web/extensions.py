@@ -1,14 +1,13 @@
 """Flask extensions, created unbound and attached in `init_app`: login sessions
 (Flask-Login), CSRF on every clinician form (Flask-WTF), and the login limiter
-(Flask-Limiter). Twilio's webhooks are exempt from all three (`exempt`)."""
+(Flask-Limiter)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, Flask, Request, current_app, request
-from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask import Flask, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin
@@ -33,19 +32,6 @@ class ClinicianUser(UserMixin):
         return str(self.view.id)
 
 
-class SessionsExceptOn(SecureCookieSessionInterface):
-    """Flask's cookie sessions, except on the paths given: there a request opens
-    no session (no signing serializer, no cookie read) and saves none."""
-
-    def __init__(self) -> None:
-        self.paths: set[str] = set()
-
-    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        if request.path in self.paths:
-            return self.make_null_session(app)
-        return super().open_session(app, request)
-
-
 def init_app(app: Flask, settings: Settings) -> None:
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
@@ -56,7 +42,6 @@ def init_app(app: Flask, settings: Settings) -> None:
         RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
         RATELIMIT_HEADERS_ENABLED=True,
     )
-    app.session_interface = SessionsExceptOn()
     login_manager.init_app(app)
     login_manager.login_view = "clinician.login"
     login_manager.login_message = "Please log in to see your clients."
@@ -70,30 +55,10 @@ def init_app(app: Flask, settings: Settings) -> None:
         limiter.reset()
 
 
-def exempt(app: Flask, blueprint: Blueprint) -> None:
-    """A machine-to-machine blueprint (Twilio signs its requests): no CSRF token,
-    no rate limit, and no session, so no login either (Flask-Login reads the
-    user from the session, and only when asked). Its routes must be registered."""
-    csrf.exempt(blueprint)
-    sessions = app.session_interface
-    if not isinstance(sessions, SessionsExceptOn):
-        raise RuntimeError("extensions.init_app must run before exempt")
-    prefix = blueprint.name + "."
-    sessions.paths.update(
-        rule.rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith(prefix)
-    )
-
-
-@limiter.request_filter
-def _exempt_from_limits() -> bool:
-    # The limiter's own early exit: `limiter.exempt` would still resolve every
-    # limit of the request before finding it exempt.
-    sessions = current_app.session_interface
-    return isinstance(sessions, SessionsExceptOn) and request.path in sessions.paths
-
-
 @login_manager.user_loader
 def _load_clinician(user_id: str) -> ClinicianUser | None:
+    from flask import current_app
+
     from nudges.web import get_runtime
 
     if not user_id.isdigit():
