@@ -23,6 +23,11 @@ from nudges.domain.preferences import lifeline_zone
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("NUDGES_INSTANCE_DIR") or PROJECT_DIR / "instance").resolve()
 TRANSPORTS = ("twilio", "console")
+# Where STOPs and crises wait out a database outage unless NUDGES_STOP_SPOOL
+# says otherwise; before crises were journalled the default file held opt-outs
+# only, and one left by an older release is applied first.
+DEFAULT_SAFETY_JOURNAL = INSTANCE_DIR / "safety_journal.jsonl"
+LEGACY_SAFETY_JOURNAL: Path | None = INSTANCE_DIR / "pending_stops.jsonl"
 
 
 class ConfigError(ValueError):
@@ -51,6 +56,11 @@ class Settings:
     ratelimit_storage_uri: str = "memory://"
     twilio_timeout_seconds: float = 10.0
     metrics_enabled: bool = False
+    log_format: str = "text"  # or "json": one object a line, for a log pipeline
+    # The safety journal (NUDGES_STOP_SPOOL keeps its name: deployments set it),
+    # and an older release's file, applied first when the default place is used.
+    safety_journal: Path = DEFAULT_SAFETY_JOURNAL
+    legacy_safety_journal: Path | None = LEGACY_SAFETY_JOURNAL
 
 
 def parse_window(raw: str) -> tuple[time, time]:
@@ -106,7 +116,26 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         **twilio,
         **_sending_settings(env),
         **_text_settings(env),
+        **_journal_settings(env),
     )
+
+
+def _journal_settings(env: Env) -> dict[str, Any]:
+    spool = _get(env, "NUDGES_STOP_SPOOL")
+    if spool:
+        return {"safety_journal": Path(spool), "legacy_safety_journal": None}
+    # Read at call time, so a test can move the default away from instance/.
+    return {
+        "safety_journal": DEFAULT_SAFETY_JOURNAL,
+        "legacy_safety_journal": LEGACY_SAFETY_JOURNAL,
+    }
+
+
+def log_format_from_env(env: Env | None = None) -> str:
+    """LOG_FORMAT alone, for logging set up before the rest of the settings are
+    read (or when they cannot be: the error must still be logged)."""
+    value = _get(os.environ if env is None else env, "LOG_FORMAT", "text").lower()
+    return value if value in ("text", "json") else "text"
 
 
 def _database_url(env: Env) -> str:
@@ -229,4 +258,5 @@ def _text_settings(env: Env) -> dict[str, Any]:
         "program_name": program,
         "support_contact": support,
         "ratelimit_storage_uri": limiter,
+        "log_format": log_format,
     }
