@@ -14,6 +14,7 @@ from typing import TextIO
 import click
 
 from nudges.commands import runtime_or_exit, settings_or_exit
+from nudges.domain.preferences import TRACKS
 from nudges.runtime import Runtime
 
 
@@ -120,7 +121,7 @@ def clinician_add(email: str, name: str, phone: str) -> None:
 @click.option("--alias", default="", help="What the clinician calls them (no full name).")
 @click.option(
     "--track",
-    type=click.Choice(["perfectionism", "guilt", "role_strain"]),
+    type=click.Choice(TRACKS),
     help="Focus of the texts; by default the parent chooses after YES.",
 )
 @click.option(

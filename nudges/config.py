@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from messages.gsm import gsm7_length, non_gsm7
+from nudges.domain.phone import E164
 from nudges.domain.preferences import lifeline_zone
 
 # The project's instance/ folder (absolute), so `nudges sms` finds the same
@@ -168,7 +169,7 @@ def _twilio_settings(env: Env) -> dict[str, Any]:
                 "TWILIO_FROM_NUMBER",
                 "set TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID for SMS_TRANSPORT=twilio",
             )
-        if from_number and not re.fullmatch(r"\+[1-9]\d{6,14}", from_number):
+        if from_number and not E164.fullmatch(from_number):
             raise _fail("TWILIO_FROM_NUMBER", "expected an E.164 number like +14045550100")
         if service_sid and not re.fullmatch(r"MG[0-9a-fA-F]{32}", service_sid):
             raise _fail("TWILIO_MESSAGING_SERVICE_SID", "expected MG followed by 32 hex digits")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import Row, Table, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from nudges.db.locks import skip_locked
 from nudges.db.models import Outbox, Subscriber
 from nudges.db.session import affected
 from nudges.domain.outbox import OutboxState
@@ -106,9 +107,7 @@ def _claim(
         .order_by(Outbox.id)
         .limit(size)
     )
-    if dialect == "postgresql":
-        due = due.with_for_update(skip_locked=True)
-    ids = list(session.scalars(due))
+    ids = list(session.scalars(skip_locked(due, dialect)))
     if not ids:
         return []
     return list(

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
+from nudges.db.locks import skip_locked
 from nudges.db.models import InboundMessage, Outbox, Subscriber
 from nudges.db.session import affected
 from nudges.domain.consent import PENDING_LIFETIME_DAYS, Event, State
@@ -33,7 +34,7 @@ class MaintenanceReport:
 
 
 def _locked(runtime: Runtime, query):  # type: ignore[no-untyped-def]
-    return query.with_for_update(skip_locked=True) if runtime.db.dialect == "postgresql" else query
+    return skip_locked(query, runtime.db.dialect)
 
 
 def expire_pending(runtime: Runtime, now: datetime, report: MaintenanceReport) -> None:

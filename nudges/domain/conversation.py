@@ -17,6 +17,9 @@ from nudges.domain.crisis import CrisisSignal
 from nudges.domain.keywords import TRACK_CHOICES, Intent, Kind
 from nudges.domain.phone import lifeline_reaches
 from nudges.domain.preferences import (
+    DEFAULT_FREQUENCY,
+    DEFAULT_SEND_MINUTE,
+    DEFAULT_TRACK,
     candidate_zones,
     clamp_to_window,
     format_minute,
@@ -40,9 +43,9 @@ class Subscription:
 
     state: State
     timezone: str
-    send_minute: int = 12 * 60
-    frequency: str = "3w"
-    track: str = "perfectionism"
+    send_minute: int = DEFAULT_SEND_MINUTE
+    frequency: str = DEFAULT_FREQUENCY
+    track: str = DEFAULT_TRACK
     # Until then a bare 1, 2 or 3 picks the track (offered with the welcome or TRACK).
     track_choice_until: datetime | None = None
 

@@ -32,7 +32,7 @@ from nudges.domain.opt_out import (
     is_opt_out,
     words_of,
 )
-from nudges.domain.preferences import parse_local_time, parse_zone
+from nudges.domain.preferences import TRACKS, parse_local_time, parse_zone
 from nudges.domain.text import fold, straight_apostrophes
 
 
@@ -199,7 +199,7 @@ def _keyword(text: str, plain: str, raw: str) -> Intent:
 
 
 # The three concerns the tracks grew from, in the order the choice offers them.
-TRACK_CHOICES = ("perfectionism", "guilt", "role_strain")
+TRACK_CHOICES = TRACKS
 _TRACK_NAMES = {
     "perfectionism": "perfectionism",
     "perfect": "perfectionism",

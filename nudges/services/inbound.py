@@ -26,6 +26,7 @@ from nudges.domain.consent import Event, State
 from nudges.domain.conversation import Decision, Rules, Say, Subscription, decide, help_reply
 from nudges.domain.crisis import CrisisSignal, reassures
 from nudges.domain.keywords import Intent, Kind, interpret
+from nudges.domain.phone import E164
 from nudges.runtime import Runtime
 from nudges.services.alerts import raise_alert
 from nudges.services.consent import apply_consent_event
@@ -34,7 +35,6 @@ from nudges.services.subscriptions import new_subscriber, reschedule
 
 log = logging.getLogger(__name__)
 
-E164 = re.compile(r"\+[1-9]\d{6,14}")
 MESSAGE_SID = re.compile(r"[A-Z]{2}[0-9a-fA-F]{32}")
 ADVANCED_OPT_OUT_TYPES = {"STOP", "START", "HELP"}
 MAX_KEPT_BODY = 1600  # ten segments; a webhook body longer than that is not a text

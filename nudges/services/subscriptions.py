@@ -11,7 +11,14 @@ from sqlalchemy.orm import Session
 from nudges.config import Settings
 from nudges.db.models import AuditEvent, Subscriber
 from nudges.domain.consent import State
-from nudges.domain.preferences import candidate_zones, zone_on_join
+from nudges.domain.preferences import (
+    DEFAULT_FREQUENCY,
+    DEFAULT_LANG,
+    DEFAULT_SEND_MINUTE,
+    DEFAULT_TRACK,
+    candidate_zones,
+    zone_on_join,
+)
 from nudges.domain.schedule import Preferences, next_slot
 from nudges.runtime import Runtime
 
@@ -53,10 +60,10 @@ def new_subscriber(session: Session, settings: Settings, phone: str, now: dateti
         state=State.NONE.value,
         state_changed_at=now,
         timezone=zone_on_join(phone, settings.default_timezone),
-        send_minute=12 * 60,
-        frequency="3w",
-        track="perfectionism",
-        lang="en",
+        send_minute=DEFAULT_SEND_MINUTE,
+        frequency=DEFAULT_FREQUENCY,
+        track=DEFAULT_TRACK,
+        lang=DEFAULT_LANG,
         nudges_sent=0,
         created_at=now,
     )
