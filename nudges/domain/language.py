@@ -148,15 +148,10 @@ _JOIN_SENTENCE_MAX_WORDS = 16
 
 def asks_to_join_in_spanish(text: str) -> bool:
     """Is this a short Spanish message asking to join? (Not a keyword: a sentence.)"""
-    plain = re.sub(r"[^\w\s]", " ", _plain(text)).strip()
+    plain = re.sub(r"[^\w\s]", " ", fold(text[:2000])).strip()
     if len(plain.split()) > _JOIN_SENTENCE_MAX_WORDS or _NO.search(plain):
         return False
     return bool(_JOIN_SENTENCE_ES.search(plain))
-
-
-def _plain(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text[:2000].lower())
-    return "".join(ch for ch in plain if not unicodedata.combining(ch))
 
 
 # --- Reply fields in Spanish ---------------------------------------------------
