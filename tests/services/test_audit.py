@@ -1,0 +1,64 @@
+"""audit.record_many: one event per entry, in one INSERT statement."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event, select
+
+from nudges.db.models import AuditEvent
+from nudges.runtime import Runtime
+from nudges.services.audit import About, record_many
+from tests.conftest import ANNA_ATLANTA, PAT_PORTLAND
+from tests.services.conftest import subscriber, text
+
+
+def test_many_events_of_one_action_in_one_statement(runtime: Runtime) -> None:
+    for phone in (ANNA_ATLANTA, PAT_PORTLAND):
+        text(runtime, phone, "JOIN")
+        text(runtime, phone, "YES")
+    anna, pat = subscriber(runtime, ANNA_ATLANTA), subscriber(runtime, PAT_PORTLAND)
+    assert anna is not None and pat is not None
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if "audit_event" in statement:
+            statements.append(statement)
+
+    engine = runtime.db.engine
+    assert engine is not None
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        now = runtime.clock.now()
+        with runtime.db.session() as session:
+            before = session.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1))
+            record_many(
+                session,
+                now,
+                "parked_no_window",
+                [
+                    About(subscriber_id=anna.id, episode_id=anna.episode_id, detail="x" * 600),
+                    About(subscriber_id=pat.id, detail="no slot inside SEND_WINDOW"),
+                ],
+            )
+            record_many(session, now, "parked_no_window", [])  # nothing: no statement
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert len([s for s in statements if s.lstrip().upper().startswith("INSERT")]) == 1
+    with runtime.db.session() as session:
+        rows = session.execute(
+            select(
+                AuditEvent.subscriber_id,
+                AuditEvent.episode_id,
+                AuditEvent.actor,
+                AuditEvent.action,
+                AuditEvent.detail,
+            )
+            .where(AuditEvent.id > (before or 0))
+            .order_by(AuditEvent.id)
+        ).all()
+    assert [(r.subscriber_id, r.episode_id, r.actor, r.action) for r in rows] == [
+        (anna.id, anna.episode_id, "system", "parked_no_window"),
+        (pat.id, None, "system", "parked_no_window"),
+    ]
+    assert rows[0].detail == "x" * 500 and rows[1].detail == "no slot inside SEND_WINDOW"
