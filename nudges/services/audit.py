@@ -21,8 +21,11 @@ def record(
     actor: str = "system",
     subscriber_id: int | None = None,
     clinician_id: int | None = None,
+    episode_id: int | None = None,
     detail: str | None = None,
 ) -> None:
+    """One event. Without `episode_id` it belongs to the subscriber's current
+    episode (stamped at flush, models.py); name one to say otherwise."""
     session.add(
         AuditEvent(
             at=now,
@@ -30,6 +33,7 @@ def record(
             action=action,
             subscriber_id=subscriber_id,
             clinician_id=clinician_id,
+            episode_id=episode_id,
             detail=_short(detail),
         )
     )
