@@ -154,7 +154,12 @@ def _respond(runtime: Runtime, sms: InboundSms) -> Reply:
 
 
 def _needs_no_database(intent: Intent) -> bool:
-    """HELP that is not also a crisis: `handle_inbound` answers it from memory."""
+    """HELP that is not also a crisis: `handle_inbound` answers it from memory.
+
+    `_respond` answers these on the request thread, outside the reply deadline,
+    so this must stay true only of texts answered without any database call:
+    a HELP that reads the parent's row (their language, their frequency) must
+    go through the pool, or a hung database holds its reply."""
     return intent.crisis is None and intent.kind in (Kind.HELP, Kind.HELP_ES)
 
 

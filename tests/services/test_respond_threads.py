@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from nudges.runtime import Runtime
 from nudges.services import reply_deadline
@@ -67,3 +68,25 @@ def test_help_goes_through_the_pool_when_the_journal_holds_texts_to_apply_first(
     sub = subscriber(runtime, ANNA_ATLANTA)
     assert sub is not None and sub.state == "stopped"
     assert not journal.pending()
+
+
+def test_help_on_the_callers_thread_makes_no_database_call(runtime: Runtime) -> None:
+    """Nothing bounds a database call on the caller's thread within 3 s: if HELP
+    ever reads the database, it must go through the pool instead."""
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    engine = runtime.db.engine
+    assert engine is not None
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert respond(runtime, sms(PAT_PORTLAND, "HELP", 6)).messages
+        assert respond(runtime, sms(ANNA_ATLANTA, "ayuda", 7)).messages
+        during_help = list(statements)
+        text(runtime, PAT_PORTLAND, "JOIN")
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert during_help == []
+    assert len(statements) > 0  # the listener does see this engine's statements
