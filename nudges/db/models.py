@@ -71,6 +71,9 @@ class Clinician(Base):
     phone: Mapped[str | None] = mapped_column(String(16))
     password_hash: Mapped[str] = mapped_column(String(256))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # How the invitation text names who invites ("Dr. Rivera", "Bayside Family
+    # Therapy"), as the clinician chose; None: a neutral invitation naming no one.
+    invite_name: Mapped[str | None] = mapped_column(String(40))
 
 
 class Subscriber(Base):
@@ -103,6 +106,9 @@ class Subscriber(Base):
     alias: Mapped[str | None] = mapped_column(String(60))
     # Until then a bare 1, 2 or 3 picks the track (set when the choice is offered).
     track_choice_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Ids of the hard-moment texts (SORRY, CALM...) sent lately, newest first,
+    # comma-separated: so the same text is not sent again soon.
+    recent_moments: Mapped[str | None] = mapped_column(String(200))
 
     clinician: Mapped[Clinician | None] = relationship()
 
@@ -142,6 +148,11 @@ class InboundMessage(Base):
     reply: Mapped[str | None] = mapped_column(Text)
     level: Mapped[str | None] = mapped_column(String(16))
     body: Mapped[str | None] = mapped_column(Text)
+    # The nudge (outbox row id) this text answers, when it answered a nudge's
+    # question: kept with the answer for the clinician. A plain integer, not a
+    # foreign key: adding one would make SQLite rebuild this table, which
+    # crisis_alert's key points at.
+    answers_outbox_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class CrisisAlert(Base):

@@ -42,6 +42,8 @@ class Subscription:
     paused_until: datetime | None = None
     programme_started_at: datetime | None = None
     unusable: bool = False  # the provider said the number cannot take texts
+    # Hard-moment texts sent lately, newest first: not sent again soon.
+    recent_moments: tuple[str, ...] = ()
 
     def choosing_track(self, now: datetime) -> bool:
         return self.track_choice_until is not None and self.track_choice_until > now
@@ -68,6 +70,7 @@ class SubscriberChange:
     next_send_at: datetime | None | Keep = KEEP
     clinician_id: int | Keep = KEEP
     alias: str | Keep = KEEP
+    recent_moments: tuple[str, ...] | Keep = KEEP
     # Active, but no slot inside the send window in every candidate zone: the
     # subscriber is parked (recorded and logged) instead of failing every tick.
     parked: bool = False
@@ -99,11 +102,16 @@ class SubscriberChange:
             paused_until=_or(self.paused_until, sub.paused_until),
             programme_started_at=_or(self.programme_started_at, sub.programme_started_at),
             unusable=sub.unusable,
+            recent_moments=_or_ids(self.recent_moments, sub.recent_moments),
         )
 
 
 def _or(value: datetime | None | Keep, kept: datetime | None) -> datetime | None:
     return kept if value is KEEP else value
+
+
+def _or_ids(value: tuple[str, ...] | Keep, kept: tuple[str, ...]) -> tuple[str, ...]:
+    return kept if isinstance(value, Keep) else value
 
 
 def next_send(

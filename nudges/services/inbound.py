@@ -18,12 +18,21 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
-from messages import system_text
+from messages import load_library, moment_bank, moment_text, system_text
 from nudges import metrics
 from nudges.config import Settings
-from nudges.db.models import InboundMessage, Subscriber
-from nudges.domain.consent import Event
-from nudges.domain.conversation import Decision, Rules, Say, crisis_hold, decide, help_reply
+from nudges.db.models import InboundMessage, Outbox, Subscriber
+from nudges.domain.consent import Event, State
+from nudges.domain.conversation import (
+    MOMENT_KEY,
+    AskedNudge,
+    Decision,
+    Rules,
+    Say,
+    crisis_hold,
+    decide,
+    help_reply,
+)
 from nudges.domain.crisis import CrisisSignal, reassures
 from nudges.domain.keywords import Intent, Kind, interpret
 from nudges.runtime import Runtime
@@ -84,6 +93,8 @@ def known_opt_out_type(raw: str | None) -> str | None:
 
 
 def render(settings: Settings, say: Say) -> str:
+    if say.key == MOMENT_KEY:
+        return moment_text(say.fields["id"])
     try:
         return system_text(
             say.key,
@@ -246,7 +257,7 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
     intent = intent or screen(runtime, sms.body)
     if intent.crisis is None and intent.kind in (Kind.HELP, Kind.HELP_ES):
         quiet = sms.opt_out_type is not None
-        say = help_reply(intent, sms.from_number)
+        say = help_reply(intent, sms.from_number, _frequency(runtime, sms.from_number))
         return Reply(() if quiet else (render(runtime.settings, say),), intent.kind.value)
     now = runtime.clock.now()
     try:
@@ -259,6 +270,7 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
                 _rules(runtime.settings),
                 now,
                 sms.opt_out_type,
+                asked=_asked(session, sub, intent) if sub else None,
             )
             sub = _apply(session, runtime.settings, sub, sms, intent, decision, now)
             messages = [render(runtime.settings, say) for say in decision.replies]
@@ -270,7 +282,8 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
                     intent=(f"{intent.crisis.level}+" if intent.crisis else "") + intent.kind.value,
                     reply=json.dumps(messages),
                     level=screen_level(intent),
-                    body=_kept_body(sub, intent, sms.body),
+                    body=_kept_body(sub, intent, sms.body, answer=decision.answers is not None),
+                    answers_outbox_id=decision.answers,
                 )
             )
     except IntegrityError:
@@ -298,18 +311,71 @@ def screen_level(intent: Intent) -> str | None:
     return None if intent.is_bare_keyword else "ordinary"
 
 
-def _kept_body(sub: Subscriber | None, intent: Intent, body: str) -> str | None:
+def _kept_body(
+    sub: Subscriber | None, intent: Intent, body: str, *, answer: bool = False
+) -> str | None:
     """A clinician's client's free text is kept for that clinician to read (and
-    cleared after MESSAGE_RETENTION_DAYS); nobody else's, and no bare keyword."""
+    cleared after MESSAGE_RETENTION_DAYS); nobody else's, and no bare keyword
+    unless it answered a nudge's question ("yes" to "Did you...?")."""
     if sub is None or sub.clinician_id is None:
         return None
-    if intent.crisis is None and intent.is_bare_keyword:
+    if intent.crisis is None and intent.is_bare_keyword and not answer:
         return None
     return body[:MAX_KEPT_BODY]
 
 
 def _rules(settings: Settings) -> Rules:
-    return Rules(window=settings.send_window, default_timezone=settings.default_timezone)
+    return Rules(
+        window=settings.send_window,
+        default_timezone=settings.default_timezone,
+        moments=moment_bank(),
+    )
+
+
+def _frequency(runtime: Runtime, phone: str) -> str:
+    """The parent's frequency for the HELP reply; an unknown number hears the
+    default. A database that fails or stalls here is an outage: the caller
+    answers HELP without it (the default frequency), in time."""
+    with runtime.db.session() as session:
+        frequency = session.scalar(select(Subscriber.frequency).where(Subscriber.phone == phone))
+    return frequency or "3w"
+
+
+# Texts that may have asked the question: a nudge (or a later check-in, which
+# closes the nudge's question). Alerts and invitations go to others or ask nothing.
+_NOT_PROGRAMME = ("alert", "invitation")
+_REACHED = ("sent", "delivered")  # Twilio took it, and it was not reported undelivered
+
+
+def _asked(session: Session, sub: Subscriber, intent: Intent) -> AskedNudge | None:
+    """The last programme text sent to this parent, if it asked a question.
+
+    Looked up only for a text that could be an answer (free text or a plain
+    yes/no from an active or paused parent): one indexed query."""
+    if sub.state not in (State.ACTIVE.value, State.PAUSED.value):
+        return None
+    if intent.kind is not Kind.OTHER and not intent.short_answer:
+        return None
+    row = session.execute(
+        select(Outbox.id, Outbox.nudge_id, Outbox.slot_at)
+        .where(
+            Outbox.subscriber_id == sub.id,
+            Outbox.kind.not_in(_NOT_PROGRAMME),
+            Outbox.to_phone.is_(None),
+            Outbox.state.in_(_REACHED),
+        )
+        .order_by(Outbox.slot_at.desc(), Outbox.id.desc())
+        .limit(1)
+    ).first()
+    if row is None or row.nudge_id is None:
+        return None
+    try:
+        nudge = load_library().nudge(row.nudge_id)
+    except KeyError:
+        return None  # a text since removed from the library: asked nothing we know of
+    if not nudge.asks:
+        return None
+    return AskedNudge(row.id, row.slot_at, nudge.lang)
 
 
 def _epoch() -> datetime:

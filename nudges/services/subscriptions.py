@@ -35,6 +35,7 @@ def snapshot(sub: Subscriber) -> Subscription:
         sub.paused_until,
         sub.programme_started_at,
         unusable=bool(sub.unusable_reason),
+        recent_moments=tuple(filter(None, (sub.recent_moments or "").split(","))),
     )
 
 
@@ -106,6 +107,8 @@ def _write_fields(sub: Subscriber, change: SubscriberChange) -> None:
         sub.clinician_id = change.clinician_id
     if change.alias is not KEEP:
         sub.alias = change.alias
+    if change.recent_moments is not KEEP:
+        sub.recent_moments = ",".join(change.recent_moments)
 
 
 def new_subscriber(session: Session, settings: Settings, phone: str, now: datetime) -> Subscriber:
