@@ -137,7 +137,7 @@ def run(
     tmp = Path(tempfile.mkdtemp())
     clock = FileClock(tmp / "now")
     clock.set(START)
-    with FakeTwilio(timeout_sleep=1.2, now=lambda: clock.now().timestamp()) as fake:
+    with FakeTwilio(now=lambda: clock.now().timestamp()) as fake:
         fake.fault_rate(0.10, seed=seed_value, faults=("429", "500", "timeout", "slow_accept"))
         fake.hold_queue()
         env = {

@@ -37,6 +37,15 @@ PAT_PORTLAND = "+15035550142"  # 503: Pacific
 HANA_HONOLULU = "+18085550199"  # 808: Hawaii
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by mark
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """PostgreSQL-only tests wait out stalls and deadlines, browser tests drive
+    chromium: both are in the slow tier (`pytest -m "not slow"` is the quick one)."""
+    for item in items:
+        if item.get_closest_marker("postgres") or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def _own_stop_journal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test journals opt-outs (during simulated outages) in its own file."""

@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+# PostgreSQL only (several killed processes): slow too, by tests/conftest.py.
+pytestmark = pytest.mark.postgres
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

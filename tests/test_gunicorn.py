@@ -12,7 +12,11 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import pytest
 from twilio.request_validator import RequestValidator
+
+# Slow tier: starts gunicorn workers (several processes).
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 

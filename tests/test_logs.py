@@ -9,6 +9,11 @@ import subprocess
 import sys
 from typing import Any
 
+import pytest
+
+# Slow tier: runs Python subprocesses.
+pytestmark = pytest.mark.slow
+
 SCRIPT = """
 import logging
 from nudges.logs import configure_logging

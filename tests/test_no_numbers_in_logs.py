@@ -60,6 +60,7 @@ class RawCapture(logging.Handler):
         self.lines.append(line)
 
 
+@pytest.mark.slow  # a whole scenario through the SDK and the fake Twilio (about 3 s)
 def test_a_whole_scenario_logs_no_number_and_no_text(
     make_settings: Callable[..., Settings],
     caplog: pytest.LogCaptureFixture,
@@ -67,7 +68,7 @@ def test_a_whole_scenario_logs_no_number_and_no_text(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     clock = FrozenClock(datetime(2026, 11, 23, 20, 0, tzinfo=UTC))
-    with FakeTwilio(timeout_sleep=0.5, now=lambda: clock.now().timestamp()) as fake:
+    with FakeTwilio(now=lambda: clock.now().timestamp()) as fake:
         settings = make_settings(
             SMS_TRANSPORT="twilio",
             TWILIO_ACCOUNT_SID=fake.account_sid,

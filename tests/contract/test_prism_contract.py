@@ -19,6 +19,9 @@ import pytest
 from nudges.domain.send_errors import ErrorKind
 from nudges.sms.transports import OutgoingSms, SendError, TwilioTransport
 
+# Slow tier: starts the Prism mock server (node).
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 PRISM = ROOT / "node_modules" / ".bin" / "prism"
 SPEC = ROOT.parent / "shared" / "twilio-oai" / "twilio_api_v2010.json"

@@ -9,6 +9,9 @@
 - `corpus/heldout/<author>.tsv`: written the same way by authors whose text is
   never trained on, tuned on or read while tuning. `bench/crisis.py` reports
   the screen's quality on these only.
+- `team_banks.tsv`, `tests/domain/crisis_corpus.tsv`: the team's older banks,
+  in the authors' format (category, lang, text); `team_bank` is a risk of some
+  kind with no finer category.
 
 A category says which level of response it deserves (`LEVEL_OF`): *crisis* for
 intent, plans, means, acts, goodbyes, not being safe, self-harm, harm to a
@@ -19,7 +22,6 @@ train the "any risk" head only.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,8 +82,9 @@ def load(name: str) -> list[Labelled]:
     return rows
 
 
-def load_author(path: Path) -> list[Labelled]:
-    """One helper author's file: category, lang, text per line."""
+def read_rows(path: Path) -> list[tuple[str, str, str]]:
+    """Every crisis corpus file but the team's two first sets: one text per line,
+    tab-separated category, lang, text; `#` lines and blank lines are skipped."""
     rows = []
     for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
@@ -90,25 +93,31 @@ def load_author(path: Path) -> list[Labelled]:
         if len(fields) != 3:
             raise ValueError(f"{path.name}:{number}: expected 3 tab-separated fields")
         category, lang, text = (f.strip() for f in fields)
+        rows.append((category, lang, text))
+    return rows
+
+
+def load_author(path: Path) -> list[Labelled]:
+    """One helper author's file: category, lang, text per line."""
+    rows = []
+    for category, lang, text in read_rows(path):
         risky = category in CRISIS_CATEGORIES | CONCERN_CATEGORIES
         rows.append(Labelled(risky, category, lang, text, path.stem, level_of(category, risky)))
     return rows
 
 
+TEAM_BANKS = (ROOT / "tests/domain/crisis_corpus.tsv", HERE / "team_banks.tsv")
+
+
 def team_banks() -> list[Labelled]:
-    """The older hand-written banks (tests/domain/crisis_corpus.toml, the
-    retired exemplar banks): team voice, crisis or safe, no category."""
+    """The older hand-written banks (tests/domain/crisis_corpus.tsv, the
+    retired exemplar banks): team voice, `team_bank` (a risk of some kind, no
+    finer category) or `ordinary`."""
     rows = []
-    for path in (ROOT / "tests/domain/crisis_corpus.toml", HERE / "team_banks.toml"):
-        if not path.exists():
-            continue
-        banks = tomllib.loads(path.read_text("utf-8"))
-        for key, risky in (("crisis", True), ("safe", False), ("ordinary", False)):
-            for text in banks.get(key, []):
-                category = "team_bank" if risky else "ordinary"
-                rows.append(
-                    Labelled(risky, category, "en", text, "team", level_of(category, risky))
-                )
+    for path in TEAM_BANKS:
+        for category, lang, text in read_rows(path):
+            risky = category != "ordinary"
+            rows.append(Labelled(risky, category, lang, text, "team", level_of(category, risky)))
     return rows
 
 

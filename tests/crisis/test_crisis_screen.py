@@ -29,6 +29,9 @@ from tests.crisis.corpus import (
 )
 from tests.crisis.corpus import HELDOUT as HELDOUT_DIR
 
+# Slow tier: loads the crisis model and screens whole corpora.
+pytestmark = pytest.mark.slow
+
 DEV = load("dev")
 HELDOUT = load("heldout")
 CATEGORY_OF_RULES = {

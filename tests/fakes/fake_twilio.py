@@ -10,6 +10,8 @@ Faults, for retry and crash tests:
 - `queue_errors([(400, 21610), (500, None)])`: the next calls answer with these.
 - `fault_rate(0.2, seed=1)`: a seeded share of calls fail with 429, 500 or a timeout;
   add "slow_accept" to the faults for timeouts where Twilio did take the message.
+  A timeout never answers: the call hangs until the client's own timeout closes
+  the connection, so no test races a delay here against the client's deadline.
 - `accept_then_fail(n)`: the next n calls are recorded as accepted (Twilio has the
   message) but answered with a 500, as when the response is lost on the way back.
 - `hold_queue()` / `release_queue()`: accepted messages wait in Twilio's own queue
@@ -29,6 +31,7 @@ import json
 import random
 import re
 import secrets
+import select
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -44,12 +47,11 @@ class FakeTwilio:
     account_sid = "AC" + "f" * 32
     auth_token = "fake-auth-token"
 
-    def __init__(self, timeout_sleep: float = 1.5, now: Callable[[], float] = time.time) -> None:
+    def __init__(self, now: Callable[[], float] = time.time) -> None:
         self.now = now  # the test's clock, so DateCreated/DateSent follow moved time
         self.messages: list[dict[str, str]] = []
         self._resources: list[dict[str, Any]] = []
         self.requests_count = 0
-        self.timeout_sleep = timeout_sleep  # longer than the client timeout used in tests
         self._errors: list[tuple[int, int | None]] = []
         self._accept_then_fail = 0
         self._rate = 0.0
@@ -59,7 +61,12 @@ class FakeTwilio:
         self._lock = threading.Lock()
         self._server = _QuietServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._stopping = threading.Event()  # lets a hanging "timeout" call end at exit
+        # serve_forever notices shutdown() only between polls: the default 0.5 s
+        # poll cost about half a second of teardown per test.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        )
 
     @property
     def base_url(self) -> str:
@@ -75,6 +82,7 @@ class FakeTwilio:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._stopping.set()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
@@ -189,6 +197,16 @@ class FakeTwilio:
                     },
                 )
 
+            def _hang_until_the_client_gives_up(self) -> None:
+                """Answer nothing: the client's read timeout fires and it closes the
+                connection (seen here as readable EOF), or the fake stops."""
+                self.close_connection = True
+                deadline = time.monotonic() + 60
+                while not fake._stopping.is_set() and time.monotonic() < deadline:
+                    readable, _, _ = select.select([self.connection], [], [], 0.05)
+                    if readable:
+                        return
+
             def _authorised(self) -> bool:
                 expected = base64.b64encode(
                     f"{fake.account_sid}:{fake.auth_token}".encode()
@@ -247,14 +265,12 @@ class FakeTwilio:
                     return
                 action, status, code = fake._decide()
                 if action == "timeout":
-                    time.sleep(fake.timeout_sleep)
-                    self._error(504, None, "slow")
+                    self._hang_until_the_client_gives_up()
                     return
                 if action == "slow_accept":
-                    # Twilio took the message but answered after the client gave up.
-                    payload = fake._record(form)
-                    time.sleep(fake.timeout_sleep)
-                    self._reply(201, payload)
+                    # Twilio took the message but the client gave up before an answer.
+                    fake._record(form)
+                    self._hang_until_the_client_gives_up()
                     return
                 if action == "error":
                     self._error(status, code, "scripted error")

@@ -38,7 +38,7 @@ class ClockedTransport:
 
 @pytest.fixture
 def fake_twilio(clock: FrozenClock) -> Iterator[FakeTwilio]:
-    with FakeTwilio(timeout_sleep=0.6, now=lambda: clock.now().timestamp()) as server:
+    with FakeTwilio(now=lambda: clock.now().timestamp()) as server:
         yield server
 
 

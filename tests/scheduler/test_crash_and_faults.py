@@ -80,6 +80,7 @@ def test_an_accepted_message_whose_answer_was_lost_is_not_sent_again(
     assert row.state == "sent" and row.provider_sid == fake_twilio.messages[0]["sid"]
 
 
+@pytest.mark.slow  # every timeout waits out the client's timeout (about 10 s)
 def test_with_a_fifth_of_calls_failing_everything_is_sent_exactly_once(
     runtime: Runtime, fake_twilio: FakeTwilio, clock: FrozenClock
 ) -> None:

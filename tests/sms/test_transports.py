@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -15,7 +16,7 @@ ANNA = "+14045550123"
 
 @pytest.fixture
 def fake() -> Iterator[FakeTwilio]:
-    with FakeTwilio(timeout_sleep=1.0) as server:
+    with FakeTwilio() as server:
         yield server
 
 
@@ -77,6 +78,20 @@ def test_a_timeout_is_transient(fake: FakeTwilio) -> None:
     with pytest.raises(SendError) as caught:
         transport(fake).send(OutgoingSms(ANNA, "hi"))
     assert caught.value.kind is ErrorKind.TRANSIENT
+
+
+def test_a_timeout_after_twilio_took_the_message_is_transient_and_found_later(
+    fake: FakeTwilio,
+) -> None:
+    # The fake never answers; the client's own 0.5 s timeout ends the call.
+    fake.fault_rate(1.0, faults=("slow_accept",))
+    with pytest.raises(SendError) as caught:
+        transport(fake).send(OutgoingSms(ANNA, "hi"))
+    assert caught.value.kind is ErrorKind.TRANSIENT
+    fake.fault_rate(0.0)
+    [taken] = fake.messages
+    since = datetime.now(UTC) - timedelta(hours=1)
+    assert transport(fake).find_sent(ANNA, "hi", since) == taken["sid"]
 
 
 def test_wrong_credentials_are_a_configuration_error(fake: FakeTwilio) -> None:

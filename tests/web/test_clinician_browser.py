@@ -30,6 +30,9 @@ from tests.conftest import SignedClient
 from tests.fakes.fake_twilio import FakeTwilio
 from tests.web.test_simulator_browser import page as page  # noqa: F401 - the browser fixture
 
+# Drives chromium (slow too, by tests/conftest.py).
+pytestmark = pytest.mark.browser
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PARENT = "+14045550123"
 LEE_PHONE = "+13125550100"
@@ -43,7 +46,7 @@ def world(
     clock = FrozenClock(datetime(2026, 11, 24, 15, 0, tzinfo=UTC))  # Tuesday 10am Eastern
     server = make_server("127.0.0.1", 0, Flask("placeholder"), threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
-    with FakeTwilio(timeout_sleep=0.5, now=lambda: clock.now().timestamp()) as fake:
+    with FakeTwilio(now=lambda: clock.now().timestamp()) as fake:
         settings = make_settings(
             SMS_TRANSPORT="twilio",
             TWILIO_ACCOUNT_SID=fake.account_sid,

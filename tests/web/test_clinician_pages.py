@@ -17,6 +17,9 @@ from nudges.services.clinicians import create_clinician
 from nudges.web import get_runtime
 from tests.conftest import ANNA_ATLANTA, SignedClient
 
+# Slow tier: every test creates clinician accounts (scrypt), 1-3 s each.
+pytestmark = pytest.mark.slow
+
 LEE = ("dr.lee@example.org", "correct horse battery")
 ROSS = ("ross@example.org", "another long passphrase")
 LEE_PHONE = "+13125550100"

@@ -31,6 +31,9 @@ from tests.conftest import (
     SignedClient,
 )
 
+# Slow tier: clinician accounts (scrypt) and the crisis model, about 2 s a test.
+pytestmark = pytest.mark.slow
+
 LEE = ("lee@clinic.example", "a long enough passphrase")
 LEE_PHONE = "+14045550177"
 CRISIS_SID = "SM" + "c" * 32

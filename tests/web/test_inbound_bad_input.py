@@ -105,6 +105,7 @@ extras = st.dictionaries(
 )
 
 
+@pytest.mark.slow  # Hypothesis: 1,500 signed requests (about 100 s)
 @settings(
     max_examples=1500,
     deadline=None,

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select, text
 
 from nudges.db.models import AuditEvent, ConsentEvent, CrisisAlert, InboundMessage, Subscriber
@@ -21,6 +22,9 @@ from nudges.services import safety_journal
 from nudges.web import get_runtime
 from scheduler.runner import tick
 from tests.conftest import ANNA_ATLANTA, CARLOS_CHICAGO, PAT_PORTLAND, SignedClient
+
+# Slow tier: holds a write lock for seconds on purpose (replies must beat it).
+pytestmark = pytest.mark.slow
 
 REPLY_WITHIN = 3.0  # seconds: what we promise; Twilio itself gives up at 15
 CRISIS_SID, STOP_SID = "SM" + "c" * 32, "SM" + "5" * 32

@@ -11,6 +11,9 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
+# Drives chromium (slow too, by tests/conftest.py).
+pytestmark = pytest.mark.browser
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 

@@ -16,6 +16,7 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
@@ -32,6 +33,9 @@ from nudges.services.inbound import InboundSms, Unavailable, respond
 from nudges.services.subscriptions import next_due
 from nudges.sms.transports import ConsoleTransport
 from scheduler.runner import tick
+
+# Slow tier: a Hypothesis state machine (about half a minute).
+pytestmark = pytest.mark.slow
 
 PHONES = ["+14045550123", "+13125550188", "+15035550142", "+12083844000"]  # ET CT PT MT
 TEXTS = [
