@@ -229,9 +229,7 @@ def test_the_spanish_twin_answers_from_the_spanish_bank() -> None:
         (None, ["not_subscribed"]),
     ],
 )
-def test_moments_answer_subscribed_parents_only(
-    state: State | None, replies: list[str]
-) -> None:
+def test_moments_answer_subscribed_parents_only(state: State | None, replies: list[str]) -> None:
     assert keys(run(state, "CALM", asked=None)) == replies
 
 
