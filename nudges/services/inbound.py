@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
@@ -36,6 +36,7 @@ from nudges.domain.conversation import (
 from nudges.domain.crisis import CrisisSignal, reassures
 from nudges.domain.keywords import Intent, Kind, interpret
 from nudges.runtime import Runtime
+from nudges.services import episodes
 from nudges.services.alerts import raise_alert
 from nudges.services.audit import record
 from nudges.services.semantic import SemanticScreen
@@ -47,6 +48,8 @@ E164 = re.compile(r"\+[1-9]\d{6,14}")
 MESSAGE_SID = re.compile(r"[A-Z]{2}[0-9a-fA-F]{32}")
 ADVANCED_OPT_OUT_TYPES = {"STOP", "START", "HELP"}
 MAX_KEPT_BODY = 1600  # ten segments; a webhook body longer than that is not a text
+# Composed once: building the query costs more than SQLite takes to run it.
+SUBSCRIBER_BY_PHONE = select(Subscriber).where(Subscriber.phone == bindparam("phone"))
 
 
 class InvalidInbound(ValueError):
@@ -262,7 +265,7 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
     now = runtime.clock.now()
     try:
         with runtime.db.session() as session:
-            sub = session.scalar(select(Subscriber).where(Subscriber.phone == sms.from_number))
+            sub = session.scalar(SUBSCRIBER_BY_PHONE, {"phone": sms.from_number})
             decision = decide(
                 snapshot(sub) if sub else None,
                 sms.from_number,
@@ -411,6 +414,7 @@ def _apply(
         for action, detail in decision.audit:
             record(session, now, action, actor="sms", detail=detail)
         return None
+    episodes.on_self_join(session, sub, decision.change.event, now)
     if decision.crisis:
         _crisis(session, settings, sub, intent, sms.body, now)
     apply(

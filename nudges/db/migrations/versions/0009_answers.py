@@ -1,8 +1,8 @@
 """answers: the nudge an inbound text answers; the clinician's name in invitations;
 the hard-moment texts a parent was sent lately
 
-Revision ID: 0009
-Revises: 0006
+Revision ID: 0009_answers
+Revises: 0007_episodes
 Create Date: 2026-12-02
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009"
-down_revision: str | None = "0006"
+revision: str = "0009_answers"
+down_revision: str | None = "0007_episodes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
