@@ -167,6 +167,8 @@ EXAMPLE_FIELDS = {
     "frequency": "3 times a week",
     "client": "client #12",
     "focus": "parent guilt",
+    "msg_frequency": "up to 3 msgs/wk",
+    "inviter": "Dr. Rivera",
 }
 
 
