@@ -90,9 +90,9 @@ def test_a_moment_with_too_few_texts_is_a_problem(copy: Path) -> None:
 
 def test_a_crisis_line_number_no_source_names_is_a_problem(copy: Path) -> None:
     edit(copy / "system/en.toml", "1-800-799-7233 or text START", "1-800-799-7234 or text START")
-    edit(copy / "system/en.toml", "text START to 88788", "text SAFE to 88788")
+    edit(copy / "system/en.toml", "text START to 88788", "text HELLO to 88788")
     found = rules(check_resources(Library.load(copy)))
     assert ("crisis_violence", "resources") in found  # the first text that gives it
     problems = [str(p) for p in check_resources(Library.load(copy))]
     assert any("1-800-799-7234" in p for p in problems)
-    assert any("SAFE for 88788" in p for p in problems)
+    assert any("HELLO for 88788" in p for p in problems)
