@@ -96,3 +96,15 @@ def test_a_crisis_line_number_no_source_names_is_a_problem(copy: Path) -> None:
     problems = [str(p) for p in check_resources(Library.load(copy))]
     assert any("1-800-799-7234" in p for p in problems)
     assert any("HELLO for 88788" in p for p in problems)
+
+
+def test_the_catalogue_shows_every_moment_text_beside_its_evidence(tmp_path: Path) -> None:
+    from messages.export import export_catalogue
+
+    paths = export_catalogue(tmp_path / "catalogue")
+    page = (tmp_path / "catalogue" / "moments.html").read_text(encoding="utf-8")
+    assert tmp_path / "catalogue" / "moments.html" in paths
+    for text in load_library().moments:
+        assert f'id="{text.id}"' in page
+    assert "Pennestri MH" in page and "Basis for a self-compassion" in page
+    assert 'href="moments.html"' in (tmp_path / "catalogue" / "index.html").read_text()
