@@ -13,10 +13,12 @@ from sqlalchemy import select
 
 from messages import load_library, system_text
 from nudges.clock import FrozenClock
+from nudges.crisis_model import Assessment
 from nudges.db.models import InboundMessage, Outbox
 from nudges.runtime import Runtime
 from nudges.services.clinicians import AccountError, create_clinician, set_invite_name
 from nudges.services.enrolment import Invitation, invite
+from nudges.services.inbound import InboundSms, respond
 from tests.conftest import ANNA_ATLANTA, CARLOS_CHICAGO, PAT_PORTLAND
 from tests.services.conftest import queued, subscriber, text
 
@@ -207,3 +209,29 @@ def test_an_invite_name_is_changed_on_the_account_and_never_names_a_condition(
     [row] = queued(runtime, "invitation")
     assert (row.body or "").startswith("GoodEnough: Bayside Family Therapy invited you")
     assert set_invite_name(runtime, lee.id, "") is None
+
+
+class TopicScreen:
+    """A model stand-in that reads every free text as a concern about `topic`."""
+
+    def __init__(self, topic: str) -> None:
+        self.topic = topic
+
+    def assess(self, text: str) -> Assessment:
+        return Assessment(0.6, 0.2, "concern", confirms_crisis=False, topic=self.topic)
+
+
+@pytest.mark.parametrize(
+    ("topic", "line"),
+    [("harm_to_child", "1-833-852-6262"), ("violence", "1-800-799-7233")],
+)
+def test_a_concern_the_model_reads_as_a_topic_names_its_line(
+    runtime: Runtime, topic: str, line: str
+) -> None:
+    text(runtime, ANNA_ATLANTA, "JOIN")
+    text(runtime, ANNA_ATLANTA, "YES")
+    runtime.semantic = TopicScreen(topic)  # type: ignore[assignment]
+    reply = respond(runtime, InboundSms(ANNA_ATLANTA, "I keep seeing it happen in my head", sid()))
+    [words] = reply.messages
+    assert reply.level == "concern" and line in words
+    assert "988" in words and "HOME to 741741" in words
