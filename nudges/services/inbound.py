@@ -139,8 +139,8 @@ def _respond(runtime: Runtime, sms: InboundSms) -> Reply:
     from nudges.services import reply_deadline
 
     intent = screen(runtime, sms.body)  # in memory: needs no database
-    if _needs_no_database(intent) and not journal_of(runtime).pending():
-        # HELP changes nothing and reads nothing, so nothing can hang: answered
+    if _needs_no_database(intent, sms) and not journal_of(runtime).pending():
+        # Twilio's own HELP reply went out: nothing to read, nothing can hang: answered
         # here, without the hand-off to a worker thread (most of HELP's cost on
         # a busy machine). Texts that touch the database stay on the pool: on
         # this thread a hung database would hold the reply for the database's
@@ -164,14 +164,21 @@ def _respond(runtime: Runtime, sms: InboundSms) -> Reply:
     return _outage_reply(runtime, sms, intent)
 
 
-def _needs_no_database(intent: Intent) -> bool:
-    """HELP that is not also a crisis: `handle_inbound` answers it from memory.
+def _is_help(intent: Intent) -> bool:
+    """HELP that is not also a crisis: it changes nothing."""
+    return intent.crisis is None and intent.kind in (Kind.HELP, Kind.HELP_ES)
+
+
+def _needs_no_database(intent: Intent, sms: InboundSms) -> bool:
+    """A HELP that Twilio's Advanced Opt-Out already answered: nothing to say,
+    nothing to read.
 
     `_respond` answers these on the request thread, outside the reply deadline,
-    so this must stay true only of texts answered without any database call:
-    a HELP that reads the parent's row (their language, their frequency) must
-    go through the pool, or a hung database holds its reply."""
-    return intent.crisis is None and intent.kind in (Kind.HELP, Kind.HELP_ES)
+    so this must stay true only of texts answered without any database call.
+    Our own HELP reply names the parent's frequency (issue 16), read from their
+    row, so it goes through the pool: a hung database then gets the default
+    frequency in time, from the outage reply."""
+    return _is_help(intent) and sms.opt_out_type is not None
 
 
 def _apply_now(runtime: Runtime, sms: InboundSms, intent: Intent) -> Reply:
@@ -283,7 +290,7 @@ def screen_with(model: SemanticScreen, body: str) -> Intent:
 def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = None) -> Reply:
     """Process one inbound text exactly once per MessageSid and return the replies.
 
-    1. HELP needs no database: it changes nothing and its answer never varies.
+    1. HELP changes nothing: one read of the parent's frequency, which it names.
     2. The conversation rules decide, and the decision is applied and the
        replies stored with the MessageSid, in one transaction.
     3. A MessageSid we have seen before (Twilio retrying a webhook): the unique
@@ -292,10 +299,11 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
        two deliveries racing each other end the same way.
     """
     intent = intent or screen(runtime, sms.body)
-    if _needs_no_database(intent):
-        quiet = sms.opt_out_type is not None
+    if _is_help(intent):
+        if sms.opt_out_type is not None:
+            return Reply((), intent.kind.value)  # Twilio answered it already
         say = help_reply(intent, sms.from_number, _frequency(runtime, sms.from_number))
-        return Reply(() if quiet else (render(runtime.settings, say),), intent.kind.value)
+        return Reply((render(runtime.settings, say),), intent.kind.value)
     now = runtime.clock.now()
     try:
         with runtime.db.session() as session:
