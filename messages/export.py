@@ -145,6 +145,13 @@ def export_catalogue(out_dir: Path, root: Path = ROOT) -> list[Path]:
                 f'<li><a href="{pair.name}">{escape(title)}</a> (English and Spanish '
                 "side by side)</li>"
             )
+    if library.moments:
+        moments_path = _moments_page(library, out_dir)
+        written.append(moments_path)
+        links.append(
+            f'<li><a href="{moments_path.name}">Texts for hard moments</a> (SORRY, CALM, '
+            "BEDTIME, NIGHT and the Spanish twins, each beside its evidence)</li>"
+        )
     system_path = _system_page(library, out_dir)
     written.append(system_path)
     links.append(
@@ -232,6 +239,8 @@ EXAMPLE_FIELDS = {
     "frequency": "3 times a week",
     "client": "client #12",
     "focus": "parent guilt",
+    "msg_frequency": "up to 3 msgs/wk",
+    "inviter": "Dr. Rivera",
 }
 
 
@@ -244,7 +253,37 @@ EXAMPLE_FIELDS_ES = {
     "zone": "la hora del Este",
     "frequency": "3 veces por semana",
     "focus": "la culpa de madres y padres",
+    "msg_frequency": "hasta 3 por semana",
 }
+
+
+def _moments_page(library: Library, out_dir: Path) -> Path:
+    """The hard-moment bank, by language and moment, in the order texts are sent."""
+    rows = []
+    for text in sorted(library.moments, key=lambda t: (t.lang, t.moment)):
+        whose, keys = library.evidence(text)
+        cites = _cite(library, keys)
+        if whose == "kind" and cites:
+            cites = f"<em>Basis for a {escape(text.kind)}:</em> {cites}"
+        rows.append(
+            f'<tr id="{escape(text.id)}"><td>{escape(text.lang)}</td>'
+            f"<td>{escape(text.moment)}</td><td>{escape(text.kind)}</td>"
+            f"<td class=text>{escape(text.text)}</td><td>{gsm7_length(text.text)}</td>"
+            f"<td class=meta>{cites or '-'}</td><td class=meta>{escape(text.id)}</td></tr>"
+        )
+    head = (
+        "<tr><th>Lang</th><th>Moment</th><th>Kind</th><th>Text (the claim)</th>"
+        "<th>Length</th><th>Source</th><th>Id</th></tr>"
+    )
+    body = (
+        '<p><a href="index.html">All tracks</a></p><h1>Texts for hard moments</h1>'
+        "<p class=meta>Sent one at a time when a parent texts the keyword, in this order; "
+        "none again until the others of its moment were sent.</p>"
+        f"<table>{head}{''.join(rows)}</table>"
+    )
+    path = out_dir / "moments.html"
+    path.write_text(_page("Texts for hard moments", body), encoding="utf-8")
+    return path
 
 
 def _system_page(library: Library, out_dir: Path) -> Path:

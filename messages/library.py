@@ -47,6 +47,19 @@ class Nudge:
     position: int = 0  # place in its file: the order parents receive the track in
 
 
+@dataclass(frozen=True)
+class MomentText:
+    """One text for a hard moment (SORRY, CALM, BEDTIME, NIGHT), sent on request."""
+
+    id: str
+    moment: str  # "sorry", "calm", "bedtime" or "night"
+    lang: str
+    kind: str
+    text: str
+    sources: tuple[str, ...] = ()
+    file: str = ""
+
+
 @dataclass
 class Library:
     system: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> key -> text
@@ -57,12 +70,26 @@ class Library:
     # kind -> (basis in words, source keys): the evidence a nudge rests on when it
     # cites no source of its own.
     kind_basis: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    moments: list[MomentText] = field(default_factory=list)  # in bank order
 
-    def evidence(self, nudge: Nudge) -> tuple[str, tuple[str, ...]]:
+    def evidence(self, nudge: Nudge | MomentText) -> tuple[str, tuple[str, ...]]:
         """("own", keys) for a nudge's own sources, else ("kind", its kind's keys)."""
         if nudge.sources:
             return "own", nudge.sources
         return "kind", self.kind_basis.get(nudge.kind, ("", ()))[1]
+
+    def moment_bank(self) -> dict[str, tuple[str, ...]]:
+        """ "sorry:en" -> the ids of that moment's texts in that language, in bank order."""
+        bank: dict[str, list[str]] = {}
+        for text in self.moments:
+            bank.setdefault(f"{text.moment}:{text.lang}", []).append(text.id)
+        return {key: tuple(ids) for key, ids in bank.items()}
+
+    def moment_text(self, text_id: str) -> str:
+        for text in self.moments:
+            if text.id == text_id:
+                return text.text
+        raise KeyError(f"no moment text {text_id!r}")
 
     @property
     def tracks(self) -> list[str]:
@@ -127,6 +154,8 @@ class Library:
                 library.sources[key] = Source(
                     key=key, citation=str(entry["citation"]), url=str(entry.get("url", ""))
                 )
+        for path in sorted(root.glob("moments.*.toml")):
+            library.moments += _moments(path)
         for path in sorted((root / "tracks").glob("*.toml")):
             data = _read(path)
             track, lang = str(data.get("track", "")), str(data.get("lang", ""))
@@ -158,6 +187,32 @@ class Library:
         return library
 
 
+def _moments(path: Path) -> list[MomentText]:
+    data = _read(path)
+    lang = str(data.get("lang", ""))
+    if not lang:
+        raise LibraryError(f"{path.name}: needs lang")
+    texts = []
+    for entry in data.get("text", []):
+        try:
+            texts.append(
+                MomentText(
+                    id=str(entry["id"]),
+                    moment=str(entry["moment"]),
+                    lang=lang,
+                    kind=str(entry["kind"]),
+                    text=str(entry["text"]),
+                    sources=tuple(entry.get("sources", ())),
+                    file=path.name,
+                )
+            )
+        except KeyError as exc:
+            raise LibraryError(
+                f"{path.name}: text {entry.get('id', '?')} lacks {exc.args[0]}"
+            ) from None
+    return texts
+
+
 def _read(path: Path) -> dict:  # type: ignore[type-arg]
     try:
         with path.open("rb") as handle:
@@ -169,6 +224,15 @@ def _read(path: Path) -> dict:  # type: ignore[type-arg]
 @cache
 def load_library() -> Library:
     return Library.load(ROOT)
+
+
+def moment_bank() -> dict[str, tuple[str, ...]]:
+    """The hard-moment texts' ids: "sorry:en" -> ids in bank order."""
+    return load_library().moment_bank()
+
+
+def moment_text(text_id: str) -> str:
+    return load_library().moment_text(text_id)
 
 
 def system_text(key: str, *, lang: str = "en", **fields: str) -> str:

@@ -45,6 +45,8 @@ LONGEST_FIELDS = {
     "frequency": "3 times a week",
     "client": "client #123456",
     "focus": "juggling work and family",
+    "msg_frequency": "hasta 3 por semana",
+    "inviter": "Bayside Family and Child Therapy",  # 32: nudges.domain.clinician.INVITE_NAME_MAX
 }
 # The same fields as a Spanish reply gets them (nudges/domain/language.py, whose
 # tests hold every Spanish label to these lengths): each carries its article.
@@ -76,6 +78,16 @@ REQUIRED_FACTS: dict[str, tuple[str, ...]] = {
         "STOP",
         "read for safety",
     ),
+    "invitation_from": (
+        "{program}",
+        "{inviter}",
+        "3 msgs/wk",
+        "Msg&data rates may apply",
+        "YES",
+        "HELP",
+        "STOP",
+        "read for safety",
+    ),
     "welcome": (
         "TIME",
         "PAUSE",
@@ -90,9 +102,13 @@ REQUIRED_FACTS: dict[str, tuple[str, ...]] = {
     "help": (
         "{program}",
         "{support}",
-        "3 msgs/wk",
+        "{msg_frequency}",
         "Msg&data rates may apply",
         "Reply STOP to cancel",
+        "SORRY",
+        "CALM",
+        "BEDTIME",
+        "NIGHT",
         "988",
         "988lifeline.org",
     ),
@@ -105,6 +121,26 @@ REQUIRED_FACTS: dict[str, tuple[str, ...]] = {
         "911",
         "paused",
     ),
+    "concern_child": (
+        "not watched around the clock",
+        "988",
+        "HOME to 741741",
+        "1-833-852-6262",
+        "1-800-422-4453",
+        "911",
+    ),
+    "concern_violence": (
+        "not watched around the clock",
+        "988",
+        "HOME to 741741",
+        "1-800-799-7233",
+        "START to 88788",
+        "911",
+    ),
+    "answer_thanks": ("988",),
+    "answer_thanks_2": ("988",),
+    "answer_thanks_3": ("988",),
+    "menu": ("SORRY", "CALM", "BEDTIME", "NIGHT"),
     "unrecognised": ("automated", "not watched around the clock", "988"),
     "crisis_outside": ("not watched around the clock", "988", "local emergency"),
     "help_outside": ("{program}", "{support}", "STOP", "988", "local emergency"),
@@ -122,7 +158,25 @@ REQUIRED_FACTS_ES: dict[str, tuple[str, ...]] = {
     "invitation": ("{program}", "3 por semana", "tarifas de mensajes y datos", "SI", "STOP"),
     "welcome": ("HORA", "PAUSA", "STOP", "AYUDA", "consejo médico", "988"),
     "rejoined": ("STOP", "AYUDA", "988"),
-    "help": ("{program}", "{support}", "988", "988lifeline.org", "STOP", "911", "tarifas"),
+    "help": (
+        "{program}",
+        "{support}",
+        "{msg_frequency}",
+        "988",
+        "988lifeline.org",
+        "STOP",
+        "911",
+        "PERDON",
+        "CALMA",
+        "DORMIR",
+        "NOCHE",
+        "tarifas",
+    ),
+    "concern_child": ("988", "marca 2", "AYUDA", "741741", "1-833-852-6262", "1-800-422-4453"),
+    "concern_violence": ("988", "marca 2", "AYUDA", "741741", "1-800-799-7233", "911"),
+    "answer_thanks": ("988",),
+    "answer_thanks_2": ("988",),
+    "answer_thanks_3": ("988",),
     "stop_confirm": ("{program}", "START", "988"),
     "crisis": ("988", "marca 2", "AYUDA", "988lifeline.org", "741741", "911"),
     "crisis_outside": ("no se vigila todo el tiempo", "988", "emergencias local"),
@@ -189,6 +243,8 @@ def check_library(root: Path = ROOT) -> list[Problem]:
     problems += _check_system(library)
     problems += _check_nudges(library)
     problems += check_spanish(library)
+    problems += check_moments(library)
+    problems += check_resources(library)
     return problems
 
 
@@ -522,4 +578,92 @@ def check_spanish(library: Library) -> list[Problem]:
                     f"(at least {ES_DOCTOR_STEPS_PER_TRACK})",
                 )
             )
+    return problems
+
+
+# --- texts for hard moments ------------------------------------------------------
+#
+# SORRY, CALM, BEDTIME and NIGHT (PERDON, CALMA, DORMIR, NOCHE) each answer with one
+# text from a small bank (messages/moments.<lang>.toml). The same rules as a nudge
+# (one GSM-7 segment, reading level, safe-messaging wording, a source or its
+# kind's basis), and enough texts that one does not come back soon.
+MOMENTS = ("sorry", "calm", "bedtime", "night")  # the keywords' moments (nudges.domain.keywords)
+MOMENT_TEXTS = range(4, 7)  # texts per moment and language
+
+
+def check_moments(library: Library) -> list[Problem]:
+    problems: list[Problem] = []
+    nudge_ids = {nudge.id for nudge in library.nudges}
+    seen: set[str] = set()
+    counts: dict[tuple[str, str], int] = {}
+    files: dict[str, str] = {}
+    for text in library.moments:
+        files[text.lang] = text.file
+        if text.id in seen or text.id in nudge_ids:
+            problems.append(Problem(text.file, text.id, "unique ids", "id used twice"))
+        seen.add(text.id)
+        if text.moment not in MOMENTS:
+            problems.append(
+                Problem(text.file, text.id, "moment", f"unknown moment {text.moment!r}")
+            )
+        counts[(text.moment, text.lang)] = counts.get((text.moment, text.lang), 0) + 1
+        if text.kind not in KINDS:
+            problems.append(Problem(text.file, text.id, "kind", f"unknown kind {text.kind!r}"))
+        for key in text.sources:
+            if key not in library.sources:
+                problems.append(Problem(text.file, text.id, "sources", f"no source {key!r}"))
+        if not library.evidence(text)[1]:
+            problems.append(
+                Problem(text.file, text.id, "sources", "no source, and its kind has no basis")
+            )
+        if text.lang == "es":
+            problems += spanish_text_problems(text.file, text.id, text.text, 1)[0]
+        else:
+            problems += _text_rules(text.file, text.id, text.text, 1, NUDGE_GRADE_CEILING)
+    for lang, file in files.items():
+        for moment in MOMENTS:
+            count = counts.get((moment, lang), 0)
+            if count not in MOMENT_TEXTS:
+                problems.append(
+                    Problem(
+                        file,
+                        moment,
+                        "moment bank",
+                        f"{count} text(s); each moment needs {MOMENT_TEXTS.start} to "
+                        f"{MOMENT_TEXTS.stop - 1}, so one does not repeat soon",
+                    )
+                )
+    return problems
+
+
+# --- crisis and support lines ------------------------------------------------------
+#
+# Every phone number, short code and texting keyword a system text gives must be
+# one a source in sources.toml names, as its service publishes it: a mistyped
+# digit in a crisis line is a parent who reaches no one.
+_LINE_NUMBER = re.compile(r"\b(?:1-\d{3}-\d{3}-\d{4}|\d{5,6}|988)\b")
+_TEXT_KEYWORD = re.compile(r"\b([A-Z]{3,})\s+(?:to|al)\s+(\d{3,6})\b")
+
+
+def check_resources(library: Library) -> list[Problem]:
+    problems: list[Problem] = []
+    citations = [source.citation for source in library.sources.values()]
+    for lang, texts in library.system.items():
+        file = "system/" + library.system_files[lang]
+        for key, template in texts.items():
+            for number in sorted(set(_LINE_NUMBER.findall(template))):
+                if not any(number in citation for citation in citations):
+                    problems.append(
+                        Problem(file, key, "resources", f"no source in sources.toml names {number}")
+                    )
+            for keyword, number in _TEXT_KEYWORD.findall(template):
+                if not any(re.search(rf"\b{keyword}\b", c) and number in c for c in citations):
+                    problems.append(
+                        Problem(
+                            file,
+                            key,
+                            "resources",
+                            f"no source in sources.toml names {keyword} for {number}",
+                        )
+                    )
     return problems

@@ -84,7 +84,13 @@ def clinician() -> None:
 @click.argument("email")
 @click.option("--name", default="", help="Shown on their pages.")
 @click.option("--phone", default="", help="Mobile number for crisis alert texts.")
-def clinician_add(email: str, name: str, phone: str) -> None:
+@click.option(
+    "--invite-name",
+    default="",
+    help='How invitation texts name them, e.g. "Dr. Rivera" or "Bayside Family Therapy" '
+    "(never a condition); by default a neutral invitation naming no one.",
+)
+def clinician_add(email: str, name: str, phone: str, invite_name: str) -> None:
     from nudges.services.clinicians import MIN_PASSWORD, AccountError, create_clinician
 
     if sys.stdin.isatty():
@@ -97,7 +103,9 @@ def clinician_add(email: str, name: str, phone: str) -> None:
         password = sys.stdin.readline().rstrip("\r\n")
     runtime = runtime_or_exit()
     try:
-        view = create_clinician(runtime, email, password, name=name, phone=phone)
+        view = create_clinician(
+            runtime, email, password, name=name, phone=phone, invite_name=invite_name
+        )
     except AccountError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
@@ -108,7 +116,11 @@ def clinician_add(email: str, name: str, phone: str) -> None:
         if view.has_phone
         else ("crisis alerts on the dashboard (no phone given, so no alert texts)")
     )
-    click.echo(f"clinician {view.email} created; they log in at /clinician/login; {alerts}")
+    inviter = f'"{view.invite_name}"' if view.invite_name else "no one (the neutral text)"
+    click.echo(
+        f"clinician {view.email} created; they log in at /clinician/login; {alerts}; "
+        f"invitations name {inviter}"
+    )
 
 
 @main.command(

@@ -160,3 +160,27 @@ def test_a_csv_with_an_unknown_focus_names_the_row_and_imports_nothing(
     )
     assert result.exit_code == 1
     assert "row 2: unknown focus 'nonsense'" in result.output
+
+
+def test_clinician_add_takes_the_name_invitations_give(env: dict[str, str]) -> None:
+    runner = CliRunner()
+    added = runner.invoke(
+        main,
+        ["clinician", "add", "rivera@example.org", "--invite-name", "Dr. Rivera"],
+        input=PASSWORD,
+        env=env,
+    )
+    assert added.exit_code == 0 and 'invitations name "Dr. Rivera"' in added.output
+    runner.invoke(main, ["enroll", "404-555-0123", "--clinician", "rivera@example.org"], env=env)
+    db = Database(load_settings(env).database_url)
+    with db.session() as session:
+        body = session.scalar(select(Outbox.body))
+    db.dispose()
+    assert body is not None and "Dr. Rivera invited you" in body
+    refused = runner.invoke(
+        main,
+        ["clinician", "add", "a@example.org", "--invite-name", "Anxiety Clinic"],
+        input=PASSWORD,
+        env=env,
+    )
+    assert refused.exit_code == 2 and "health conditions" in refused.output

@@ -85,6 +85,9 @@ class Clinician(Base):
     # change, so a copied cookie stops working on the server, not just in the
     # browser that logged out.
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # How the invitation text names who invites ("Dr. Rivera", "Bayside Family
+    # Therapy"), as the clinician chose; None: a neutral invitation naming no one.
+    invite_name: Mapped[str | None] = mapped_column(String(40))
 
 
 class Subscriber(Base):
@@ -121,6 +124,9 @@ class Subscriber(Base):
     # episode already points here, and a cycle of keys would need ALTERs that
     # SQLite cannot do.
     episode_id: Mapped[int | None] = mapped_column(Integer)
+    # Ids of the hard-moment texts (SORRY, CALM...) sent lately, newest first,
+    # comma-separated: so the same text is not sent again soon.
+    recent_moments: Mapped[str | None] = mapped_column(String(200))
 
     clinician: Mapped[Clinician | None] = relationship()
 
@@ -177,6 +183,11 @@ class InboundMessage(Base):
     level: Mapped[str | None] = mapped_column(String(16))
     body: Mapped[str | None] = mapped_column(Text)
     episode_id: Mapped[int | None] = mapped_column(ForeignKey("episode.id"))
+    # The nudge (outbox row id) this text answers, when it answered a nudge's
+    # question: kept with the answer for the clinician. A plain integer, not a
+    # foreign key: adding one would make SQLite rebuild this table, which
+    # crisis_alert's key points at.
+    answers_outbox_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class CrisisAlert(Base):

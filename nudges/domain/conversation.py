@@ -33,7 +33,15 @@ from nudges.domain.subscriber import (
     scheduled,
 )
 
-__all__ = ["Decision", "Rules", "Say", "SubscriberChange", "Subscription", "decide"]
+__all__ = [
+    "AskedNudge",
+    "Decision",
+    "Rules",
+    "Say",
+    "SubscriberChange",
+    "Subscription",
+    "decide",
+]
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,17 @@ class Rules:
 
     window: tuple[time, time]
     default_timezone: str = "America/New_York"
+    # The hard-moment bank: "sorry:en" -> its text ids in bank order.
+    moments: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AskedNudge:
+    """The last programme text sent to this parent, when it asked a question."""
+
+    outbox_id: int
+    sent_at: datetime
+    lang: str = "en"  # the nudge's language: the acknowledgement's too
 
 
 @dataclass(frozen=True)
@@ -62,6 +81,7 @@ class Decision:
     keep_consent_text: bool = False  # the words of a YES or JOIN are the consent record
     crisis: bool = False  # pause nudges, alert the clinician, audit
     audit: tuple[tuple[str, str | None], ...] = ()
+    answers: int | None = None  # the outbox id of the nudge this text answers
 
     @property
     def event(self) -> Event | None:
@@ -76,6 +96,7 @@ class Decision:
             keep_consent_text=self.keep_consent_text or other.keep_consent_text,
             crisis=self.crisis or other.crisis,
             audit=self.audit + other.audit,
+            answers=self.answers or other.answers,
         )
 
 
@@ -102,6 +123,7 @@ def decide(
     rules: Rules,
     now: datetime,
     advanced_opt_out: str | None = None,
+    asked: AskedNudge | None = None,
 ) -> Decision:
     """What to say and change for one inbound text.
 
@@ -109,14 +131,15 @@ def decide(
     also an opt-out is answered as a crisis and honoured as a stop. With
     Twilio's Advanced Opt-Out (`advanced_opt_out` set) Twilio has answered
     STOP/START/HELP already: record the change, say nothing. The change carries
-    the next send time it implies: the slot the reply promised.
+    the next send time it implies: the slot the reply promised. `asked` is the
+    last programme text sent, when it asked a question: a reply may answer it.
     """
     lang = reply_language(sub, intent)
     state = sub.state if sub else State.NONE
     if intent.kind is Kind.SPANISH and state not in SUBSCRIBED:
         intent = replace(intent, kind=Kind.JOIN)  # ESPAÑOL from a newcomer: join in Spanish
     safety = replace(intent, lang=safety_language(sub, intent))
-    decision = in_language(_decide(sub, phone, safety, rules, now, advanced_opt_out), lang)
+    decision = in_language(_decide(sub, phone, safety, rules, now, advanced_opt_out, asked), lang)
     chosen = language_choice(sub, intent)
     if (chosen is not None and chosen != (sub.lang if sub else None)) or decision.create:
         decision = replace(decision, change=decision.change.plus(SubscriberChange(lang=lang)))
@@ -203,23 +226,29 @@ def _decide(
     rules: Rules,
     now: datetime,
     advanced_opt_out: str | None,
+    asked: AskedNudge | None = None,
 ) -> Decision:
     state = sub.state if sub else State.NONE
     quiet = advanced_opt_out is not None
     in_area = lifeline_reaches(phone)
     decision = Decision()
+    # Kept with the nudge it answers even when the screen answers it first.
+    answers = answered(sub, intent, asked, now)
 
     if intent.crisis is not None:
         decision = Decision(
             replies=(safety_reply(intent.crisis, intent.lang, in_area),),
             crisis=sub is not None,
             audit=() if sub else (("crisis_reply_unknown_number", None),),
+            answers=answers,
         )
         if intent.kind is not Kind.OPT_OUT and advanced_opt_out != "STOP":
             return decision
 
     if advanced_opt_out == "HELP" or intent.kind in (Kind.HELP, Kind.HELP_ES):
-        return decision.plus(Decision(replies=() if quiet else (help_reply(intent, phone),)))
+        frequency = sub.frequency if sub else DEFAULT_FREQUENCY
+        reply = help_reply(intent, phone, frequency, intent.lang)  # the safety language
+        return decision.plus(Decision(replies=() if quiet else (reply,)))
 
     # "No thanks" to an invitation is a refusal: honour it like STOP (FCC: any
     # reasonable means). After consent a bare "no" is an answer, not an opt-out.
@@ -233,6 +262,9 @@ def _decide(
 
     if not in_area and state is State.NONE:
         return Decision(replies=(Say("not_in_area"),))
+    if answers is not None and asked is not None:
+        # "YES" to "Did you...?" is an answer, not a second sign-up.
+        return acknowledge(answers, asked.lang, quiet)
     if advanced_opt_out == "START" or intent.kind is Kind.CONFIRM:
         return _confirm(sub, phone, rules, now, quiet)
     if intent.kind is Kind.JOIN:
@@ -260,9 +292,7 @@ def safety_reply(signal: CrisisSignal, lang: str, in_area: bool = True) -> Say:
         return Say("crisis_outside")
     lang = "es" if lang == "es" else "en"
     if signal.is_concern:
-        # One caring reply: a concern has no category-specific line (a rule's
-        # "violence" answered as a concern is most often an idiom).
-        return Say("concern", lang=lang)
+        return Say(concern_key(signal), lang=lang)
     if "violence" in signal.categories:
         return Say("crisis_violence", lang=lang)  # the domestic violence hotline
     if "harm_to_child" in signal.categories:
@@ -270,10 +300,109 @@ def safety_reply(signal: CrisisSignal, lang: str, in_area: bool = True) -> Say:
     return Say("crisis", lang=lang)
 
 
-def help_reply(intent: Intent, phone: str) -> Say:
+def concern_key(signal: CrisisSignal) -> str:
+    """The concern reply for what the rules or the model read: harm to a child
+    (the maternal mental health line and Childhelp) or violence at home (the
+    domestic violence hotline), else the plain one. These texts offer the line
+    ("if someone at home is hurting you"), never assume it: a concern is often
+    an idiom, and the reply must not accuse."""
+    if "harm_to_child" in signal.categories:
+        return "concern_child"
+    if "violence" in signal.categories:
+        return "concern_violence"
+    return "concern"
+
+
+DEFAULT_FREQUENCY = "3w"  # an unknown number hears the default
+# The frequency HELP states (CTIA: the HELP reply gives the message frequency).
+FREQUENCY_NOTES = {
+    "en": {"3w": "up to 3 msgs/wk", "daily": "1 msg/day"},
+    "es": {"3w": "hasta 3 por semana", "daily": "1 al dia"},
+}
+
+
+def help_reply(
+    intent: Intent, phone: str, frequency: str = DEFAULT_FREQUENCY, lang: str | None = None
+) -> Say:
+    """The help reply, naming the frequency this parent really gets, in `lang`
+    (AYUDA: Spanish whoever sends it)."""
+    if intent.kind is Kind.HELP_ES:
+        lang = "es"
     if not lifeline_reaches(phone):
-        return Say("help_outside")
-    return Say("help_es" if intent.kind is Kind.HELP_ES else "help")
+        return Say("help_outside", lang=lang)
+    notes = FREQUENCY_NOTES["es" if lang == "es" else "en"]
+    note = notes.get(frequency, notes[DEFAULT_FREQUENCY])
+    key = "help_es" if intent.kind is Kind.HELP_ES else "help"
+    return Say(key, {"msg_frequency": note}, lang=lang)
+
+
+# --- answers to a nudge's question ----------------------------------------------
+
+ANSWER_OPEN = timedelta(hours=48)  # a reply this long after the question answers it
+ANSWER_THANKS = ("answer_thanks", "answer_thanks_2", "answer_thanks_3")
+_ANSWERING = (State.ACTIVE, State.PAUSED)
+
+
+def answered(
+    sub: Subscription | None, intent: Intent, asked: AskedNudge | None, now: datetime
+) -> int | None:
+    """The outbox id of the nudge this text answers, or None.
+
+    An answer is an ordinary message (no keyword) or a plain yes/no ("yeah",
+    "sort of") from an active or paused parent, within ANSWER_OPEN of a nudge
+    that asked a question, with no focus choice offered since (a check-in sent
+    since is a later programme text, so `asked` is then None)."""
+    if sub is None or asked is None or sub.state not in _ANSWERING:
+        return None
+    if intent.kind is not Kind.OTHER and not intent.short_answer:
+        return None
+    if not asked.sent_at <= now <= asked.sent_at + ANSWER_OPEN:
+        return None
+    if _focus_offered_since(sub, asked.sent_at):
+        return None
+    return asked.outbox_id
+
+
+def _focus_offered_since(sub: Subscription, since: datetime) -> bool:
+    # The choice is open CHOICE_OPEN from the moment it is offered (the welcome
+    # or TRACK); a choice offered after the nudge is the newer question.
+    until = sub.track_choice_until
+    return until is not None and until - CHOICE_OPEN > since
+
+
+def acknowledge(outbox_id: int, lang: str, quiet: bool = False) -> Decision:
+    """A short thanks for an answer; the variant follows the nudge, so a parent
+    who answers several nudges does not read the same line each time."""
+    key = ANSWER_THANKS[outbox_id % len(ANSWER_THANKS)]
+    replies = () if quiet else (Say(key, lang="es" if lang == "es" else "en"),)
+    return Decision(replies=replies, answers=outbox_id)
+
+
+# --- texts for hard moments ------------------------------------------------------
+
+MOMENT_KEY = "moment"  # Say(MOMENT_KEY, {"id": ...}): a text from the moments bank
+RECENT_MOMENTS = 12  # ids remembered: a moment's 4 to 6 texts all come before one repeats
+
+
+def pick_moment(bank: tuple[str, ...], recent: tuple[str, ...]) -> str:
+    """The first text of the bank not sent lately, else the one sent longest ago."""
+    fresh = [text_id for text_id in bank if text_id not in recent]
+    if fresh:
+        return fresh[0]
+    return max(bank, key=recent.index)
+
+
+def _moment(sub: Subscription, intent: Intent, rules: Rules) -> Decision:
+    lang = "es" if intent.lang == "es" else "en"
+    bank = rules.moments.get(f"{intent.moment}:{lang}", ())
+    if not bank:
+        return Decision(replies=(Say("unrecognised"),))
+    chosen = pick_moment(bank, sub.recent_moments)
+    recent = (chosen, *(i for i in sub.recent_moments if i != chosen))[:RECENT_MOMENTS]
+    return Decision(
+        replies=(Say(MOMENT_KEY, {"id": chosen}, lang=lang),),
+        change=SubscriberChange(recent_moments=recent),
+    )
 
 
 def _confirm(
@@ -396,6 +525,8 @@ def _preference_change(
             replies=(Say("consent_prompt" if pending else "language_set"),),
             audit=(("language_changed", switched),),
         )
+    if kind is Kind.MOMENT:
+        return _moment(sub, intent, rules)
     if kind in (Kind.TRACK, Kind.CHOICE):
         return _track(sub, intent, now)
     if kind is Kind.UNCLEAR_OPT_OUT:

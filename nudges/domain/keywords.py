@@ -51,6 +51,7 @@ class Kind(StrEnum):
     DAILY = "daily"
     WEEKLY = "weekly"
     MENU = "menu"
+    MOMENT = "moment"  # SORRY, CALM, BEDTIME, NIGHT (and Spanish twins): one text for a hard moment
     TRACK = "track"  # TRACK, or TRACK 2 / TRACK guilt: what the texts are about
     CHOICE = "choice"  # a bare 1, 2 or 3: a track choice only when one was offered
     SPANISH = "spanish"  # ESPAÑOL: texts in Spanish from now on (a join word for a newcomer)
@@ -68,6 +69,10 @@ class Intent:
     zone_text: str = ""  # ZONE: what the parent typed, for the reply
     track: str | None = None  # TRACK x / CHOICE n: the track named or numbered
     lang: str = "en"  # "es" when the message reads as Spanish (for the crisis reply)
+    moment: str | None = None  # MOMENT: "sorry", "calm", "bedtime" or "night"
+    # The whole message is a plain yes or no ("yeah", "nope"): it may answer a
+    # nudge's question (START and UNSTOP confirm too, but answer nothing).
+    short_answer: bool = False
 
     @property
     def is_bare_keyword(self) -> bool:
@@ -132,6 +137,10 @@ def interpret(body: str) -> Intent:
     text = normalise(body)
     plain = fold(text)
     intent = _keyword(text, plain, body)
+    moment = moment_asked(plain)
+    if moment is not None and intent.kind is Kind.OTHER:
+        name, lang = moment
+        return Intent(Kind.MOMENT, crisis=crisis, moment=name, lang=lang)
     return Intent(
         kind=intent.kind,
         crisis=crisis,
@@ -141,11 +150,40 @@ def interpret(body: str) -> Intent:
         zone_text=intent.zone_text,
         track=intent.track,
         lang="es" if _reads_spanish(intent, body, plain) else "en",
+        short_answer=is_only(words_of(plain), SHORT_ANSWER_WORDS),
     )
 
 
 def _reads_spanish(intent: Intent, body: str, plain: str) -> bool:
     return intent.lang == "es" or looks_spanish(body) or _spanish_keyword(plain)
+
+
+# Texts for hard moments, on request: the whole message is the keyword (any case,
+# punctuation ignored), so "I'm sorry I yelled" is a sentence, not SORRY.
+MOMENT_WORDS: dict[str, tuple[str, str]] = {
+    "sorry": ("sorry", "en"),
+    "calm": ("calm", "en"),
+    "bedtime": ("bedtime", "en"),
+    "night": ("night", "en"),
+    "perdon": ("sorry", "es"),
+    "calma": ("calm", "es"),
+    "dormir": ("bedtime", "es"),
+    "noche": ("night", "es"),
+}
+MOMENTS = ("sorry", "calm", "bedtime", "night")
+
+
+def moment_asked(plain: str) -> tuple[str, str] | None:
+    """`SORRY`, `calm.`, `Perdón!` -> (moment, language of the keyword); else None."""
+    words = words_of(plain)
+    return MOMENT_WORDS.get(words[0]) if len(words) == 1 else None
+
+
+# A plain yes or no, which after a nudge that asked a question is an answer.
+SHORT_ANSWER_WORDS = {
+    "yes", "y", "yeah", "yep", "yup", "ya", "yes i did", "i did", "si",
+    "no", "nope", "nah", "not really", "not yet", "no i didn't", "sort of", "kind of",
+}  # fmt: skip
 
 
 def _spanish_keyword(plain: str) -> bool:

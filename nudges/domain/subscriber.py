@@ -48,6 +48,8 @@ class Subscription:
     programme_started_at: datetime | None = None
     unusable: bool = False  # the provider said the number cannot take texts
     lang: str = "en"  # "en" or "es": every text to this number is in this language
+    # Hard-moment texts sent lately, newest first: not sent again soon.
+    recent_moments: tuple[str, ...] = ()
 
     def choosing_track(self, now: datetime) -> bool:
         return self.track_choice_until is not None and self.track_choice_until > now
@@ -75,6 +77,7 @@ class SubscriberChange:
     clinician_id: int | Keep = KEEP
     alias: str | Keep = KEEP
     lang: str | Keep = KEEP
+    recent_moments: tuple[str, ...] | Keep = KEEP
     # Active, but no slot inside the send window in every candidate zone: the
     # subscriber is parked (recorded and logged) instead of failing every tick.
     parked: bool = False
@@ -107,11 +110,16 @@ class SubscriberChange:
             programme_started_at=_or(self.programme_started_at, sub.programme_started_at),
             unusable=sub.unusable,
             lang=sub.lang if self.lang is KEEP else self.lang,
+            recent_moments=_or_ids(self.recent_moments, sub.recent_moments),
         )
 
 
 def _or(value: datetime | None | Keep, kept: datetime | None) -> datetime | None:
     return kept if value is KEEP else value
+
+
+def _or_ids(value: tuple[str, ...] | Keep, kept: tuple[str, ...]) -> tuple[str, ...]:
+    return kept if isinstance(value, Keep) else value
 
 
 def next_send(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from nudges.db.models import Clinician
+from nudges.domain.invite_name import InviteNameError, check_invite_name
 from nudges.domain.phone import InvalidPhone, parse_phone
 from nudges.runtime import Runtime
 from nudges.services.audit import record
@@ -34,6 +35,7 @@ class ClinicianView:
     has_phone: bool
     timezone: str = "America/New_York"  # the zone they read times in
     session_version: int = 0  # a login session names it; a newer one ends the session
+    invite_name: str | None = None  # how invitations name them; None: the neutral text
 
 
 def _view(row: Clinician, default_zone: str) -> ClinicianView:
@@ -44,6 +46,7 @@ def _view(row: Clinician, default_zone: str) -> ClinicianView:
         bool(row.phone),
         row.timezone or default_zone,
         row.session_version or 0,
+        row.invite_name,
     )
 
 
@@ -52,11 +55,17 @@ def normalise_email(email: str) -> str:
 
 
 def create_clinician(
-    runtime: Runtime, email: str, password: str, name: str = "", phone: str = ""
+    runtime: Runtime,
+    email: str,
+    password: str,
+    name: str = "",
+    phone: str = "",
+    invite_name: str = "",
 ) -> ClinicianView:
     email = normalise_email(email)
     if not EMAIL.fullmatch(email):
         raise AccountError("that does not look like an email address")
+    inviter = _checked_invite_name(invite_name)
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"the password must be at least {MIN_PASSWORD} characters")
     number = None
@@ -76,6 +85,7 @@ def create_clinician(
             phone=number,
             password_hash=generate_password_hash(password),
             created_at=now,
+            invite_name=inviter,
         )
         session.add(row)
         session.flush()
@@ -113,6 +123,32 @@ def by_email(runtime: Runtime, email: str) -> ClinicianView | None:
     with runtime.db.session() as session:
         row = session.scalar(select(Clinician).where(Clinician.email == normalise_email(email)))
         return _view(row, runtime.settings.default_timezone) if row else None
+
+
+def _checked_invite_name(raw: str) -> str | None:
+    try:
+        return check_invite_name(raw)
+    except InviteNameError as exc:
+        raise AccountError(f"invite name: {exc}") from None
+
+
+def set_invite_name(runtime: Runtime, clinician_id: int, raw: str) -> str | None:
+    """How this clinician's invitations name them from now on (an empty name: the
+    neutral invitation). Raises AccountError naming the problem; audited."""
+    inviter = _checked_invite_name(raw)
+    with runtime.db.session() as session:
+        row = session.get(Clinician, clinician_id)
+        if row is None:
+            raise AccountError("no such clinician")
+        row.invite_name = inviter
+        record(
+            session,
+            runtime.clock.now(),
+            "invite_name_changed",
+            actor=f"clinician:{clinician_id}",
+            clinician_id=clinician_id,
+        )
+    return inviter
 
 
 def record_logout(runtime: Runtime, clinician_id: int) -> None:

@@ -49,6 +49,7 @@ KEYWORDS = {
     "choice": "a focus choice",
     "help": "HELP",
     "help_es": "AYUDA",
+    "moment": "a hard-moment keyword (SORRY, CALM, BEDTIME, NIGHT)",
 }
 
 
@@ -56,7 +57,7 @@ KEYWORDS = {
 class Line:
     at: datetime
     direction: str  # "out" (to the parent) or "in" (from the parent)
-    kind: str  # nudge, invitation, reply, message
+    kind: str  # nudge, invitation, reply, message, answer (to the nudge before it)
     text: str
     status: str  # delivery state for "out"; crisis level (or "keyword") for "in"
     checkin: str = ""  # the check-in answer, once check-ins exist
@@ -79,7 +80,9 @@ def conversation(session: Session, sub: Subscriber) -> list[Line]:
             same(InboundMessage.episode_id, sub.episode_id),
         )
     ):
-        keyed.append((m.received_at, m.id, 1, Line(m.received_at, "in", "message", *_theirs(m))))
+        # An answer to a nudge's question reads as one, right after that nudge.
+        kind = "answer" if m.answers_outbox_id is not None else "message"
+        keyed.append((m.received_at, m.id, 1, Line(m.received_at, "in", kind, *_theirs(m))))
         for n, reply in enumerate(json.loads(m.reply or "[]"), start=2):
             line = Line(m.received_at, "out", "reply", reply, "sent as the reply")
             keyed.append((m.received_at, m.id, n, line))
@@ -101,6 +104,8 @@ def _sent_words(o: Outbox) -> str:
 def _theirs(m: InboundMessage) -> tuple[str, str]:
     """The words and the status of one of the parent's messages."""
     keyword = m.intent.rsplit("+", 1)[-1]
+    if m.level is None and m.answers_outbox_id is not None and m.body is not None:
+        return m.body, "answer"  # "yes" to "Did you...?": kept as the answer it is
     if m.level is None:  # a bare keyword: its words were never kept
         return KEYWORDS.get(keyword, keyword), "keyword"
     return (m.body if m.body is not None else TEXT_DELETED), m.level

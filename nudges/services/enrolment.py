@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from messages import system_text
-from nudges.db.models import Outbox, Subscriber
+from nudges.db.models import Clinician, Outbox, Subscriber
 from nudges.domain.clinician import invitation
 from nudges.domain.consent import State, invitation_refusal
 from nudges.domain.keywords import TRACK_CHOICES, track_named
@@ -138,7 +138,7 @@ def _invite(
     apply(session, sub, change, now, by=actor)
     zones = candidate_zones(sub.phone, sub.timezone)
     send_at = window_opening(zones, settings.send_window, now) or now
-    body = system_text("invitation", lang=inv.lang, program=settings.program_name)
+    body = invitation_text(session, runtime, clinician_id, inv.lang)
     session.add(
         Outbox(
             dedupe_key=f"invite:{sub.id}:{now.isoformat()}",
@@ -157,6 +157,17 @@ def _invite(
     )
     record(session, now, "invited", actor=actor, subscriber_id=sub.id, clinician_id=clinician_id)
     return sub.id
+
+
+def invitation_text(session: Session, runtime: Runtime, clinician_id: int, lang: str) -> str:
+    """The one invitation: naming who invites as the clinician chose on their
+    account, or the neutral text (program, how to get info) when they chose none."""
+    settings = runtime.settings
+    inviter = session.scalar(select(Clinician.invite_name).where(Clinician.id == clinician_id))
+    fields = {"program": settings.program_name, "support": settings.support_contact}
+    if inviter:
+        return system_text("invitation_from", lang=lang, inviter=inviter, **fields)
+    return system_text("invitation", lang=lang, **fields)
 
 
 Rows = Iterable[tuple[int, CheckedInvitation]]

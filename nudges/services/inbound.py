@@ -17,13 +17,15 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from messages import system_text
+from messages import load_library, moment_bank, moment_text, system_text
 from nudges import metrics
 from nudges.config import Settings
 from nudges.crisis_model import SemanticScreen
-from nudges.db.models import InboundMessage, Subscriber
+from nudges.db.models import InboundMessage, Outbox, Subscriber
 from nudges.domain.consent import Event, State
 from nudges.domain.conversation import (
+    MOMENT_KEY,
+    AskedNudge,
     Decision,
     Rules,
     Say,
@@ -36,6 +38,7 @@ from nudges.domain.conversation import (
 from nudges.domain.crisis import CrisisSignal, reassures
 from nudges.domain.keywords import Intent, Kind, interpret
 from nudges.domain.phone import E164
+from nudges.domain.preferences import DEFAULT_FREQUENCY
 from nudges.runtime import Runtime
 from nudges.services import episodes
 from nudges.services.alerts import raise_alert
@@ -96,6 +99,8 @@ def known_opt_out_type(raw: str | None) -> str | None:
 
 
 def render(settings: Settings, say: Say) -> str:
+    if say.key == MOMENT_KEY:
+        return moment_text(say.fields["id"])
     try:
         return system_text(
             say.key,
@@ -137,9 +142,9 @@ def _respond(runtime: Runtime, sms: InboundSms) -> Reply:
     from nudges.services import reply_deadline
 
     intent = screen(runtime, sms.body)  # in memory: needs no database
-    if _needs_no_database(intent) and not journal_of(runtime).pending():
-        # AYUDA changes nothing and reads nothing, so nothing can hang: answered
-        # here, without the hand-off to a worker thread (most of its cost on
+    if _needs_no_database(intent, sms) and not journal_of(runtime).pending():
+        # Twilio's own HELP reply went out: nothing to read, nothing can hang: answered
+        # here, without the hand-off to a worker thread (most of HELP's cost on
         # a busy machine). Texts that touch the database stay on the pool: on
         # this thread a hung database would hold the reply for the database's
         # own deadlines (seconds past the 3 we promise), not the reply deadline.
@@ -162,18 +167,21 @@ def _respond(runtime: Runtime, sms: InboundSms) -> Reply:
     return _outage_reply(runtime, sms, intent)
 
 
-def _needs_no_database(intent: Intent) -> bool:
-    """AYUDA that is not also a crisis: `handle_inbound` answers it from memory,
-    in Spanish whoever sends it.
+def _is_help(intent: Intent) -> bool:
+    """HELP that is not also a crisis: it changes nothing."""
+    return intent.crisis is None and intent.kind in (Kind.HELP, Kind.HELP_ES)
+
+
+def _needs_no_database(intent: Intent, sms: InboundSms) -> bool:
+    """A HELP that Twilio's Advanced Opt-Out already answered: nothing to say,
+    nothing to read.
 
     `_respond` answers these on the request thread, outside the reply deadline,
-    so this must stay true only of texts answered without any database call:
-    a HELP that reads the parent's row (their language, their frequency) must
-    go through the pool, or a hung database holds its reply. English HELP reads
-    the parent's language (a Spanish parent's HELP is answered in Spanish), so
-    it goes through the pool; if the database does not answer in time,
-    `_outage_reply` still answers it, in the message's language."""
-    return intent.crisis is None and intent.kind is Kind.HELP_ES
+    so this must stay true only of texts answered without any database call.
+    Our own HELP reply names the parent's frequency (issue 16), read from their
+    row, so it goes through the pool: a hung database then gets the default
+    frequency in time, from the outage reply."""
+    return _is_help(intent) and sms.opt_out_type is not None
 
 
 def _apply_now(runtime: Runtime, sms: InboundSms, intent: Intent) -> Reply:
@@ -286,7 +294,7 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
     """Process one inbound text exactly once per MessageSid and return the replies.
 
     1. HELP changes nothing: it is answered before the conversation, in the
-       parent's language (one read; AYUDA needs none: it is Spanish).
+       parent's language, naming their frequency (one read).
     2. The conversation rules decide, and the decision is applied and the
        replies stored with the MessageSid, in one transaction.
     3. A MessageSid we have seen before (Twilio retrying a webhook): the unique
@@ -295,12 +303,11 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
        two deliveries racing each other end the same way.
     """
     intent = intent or screen(runtime, sms.body)
-    if _needs_no_database(intent):
-        quiet = sms.opt_out_type is not None
-        say = help_reply(intent, sms.from_number)
-        if quiet:
-            return Reply((), intent.kind.value)  # Twilio's Advanced Opt-Out answered it
-        say = replace(say, lang=say.lang or _help_language(runtime, sms.from_number, intent))
+    if _is_help(intent):
+        if sms.opt_out_type is not None:
+            return Reply((), intent.kind.value)  # Twilio answered it already
+        lang, frequency = _help_facts(runtime, sms.from_number, intent)
+        say = help_reply(intent, sms.from_number, frequency, lang)
         return Reply((render(runtime.settings, say),), intent.kind.value)
     now = runtime.clock.now()
     try:
@@ -313,6 +320,7 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
                 _rules(runtime.settings),
                 now,
                 sms.opt_out_type,
+                asked=_asked(session, sub, intent) if sub else None,
             )
             sub = _apply(session, runtime.settings, sub, sms, intent, decision, now)
             messages = [render(runtime.settings, say) for say in decision.replies]
@@ -324,7 +332,8 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
                     intent=(f"{intent.crisis.level}+" if intent.crisis else "") + intent.kind.value,
                     reply=json.dumps(messages),
                     level=screen_level(intent),
-                    body=_kept_body(sub, intent, sms.body),
+                    body=_kept_body(sub, intent, sms.body, answer=decision.answers is not None),
+                    answers_outbox_id=decision.answers,
                 )
             )
     except IntegrityError:
@@ -345,15 +354,22 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
     )
 
 
-def _help_language(runtime: Runtime, phone: str, intent: Intent) -> str:
-    """AYUDA: Spanish, read from nothing. HELP: the parent's language, or the
-    message's for a number we do not know."""
-    if intent.kind is Kind.HELP_ES:
-        return "es"
+def _help_facts(runtime: Runtime, phone: str, intent: Intent) -> tuple[str, str]:
+    """HELP's language and the frequency it names, in one read: AYUDA is Spanish;
+    HELP is in the parent's language (or the message's, for a number we do not
+    know); an unknown number hears the default frequency. A database that fails
+    or stalls here is an outage: the caller answers HELP without it, in time."""
     with runtime.db.session() as session:
-        stored = session.scalar(select(Subscriber.lang).where(Subscriber.phone == phone))
-    snap = Subscription(State.NONE, "UTC", lang=stored) if stored else None
-    return safety_language(snap, intent) if stored else intent.lang
+        row = session.execute(
+            select(Subscriber.lang, Subscriber.frequency).where(Subscriber.phone == phone)
+        ).first()
+    if intent.kind is Kind.HELP_ES:
+        lang = "es"
+    elif row is None:
+        lang = intent.lang
+    else:
+        lang = safety_language(Subscription(State.NONE, "UTC", lang=row.lang), intent)
+    return lang, (row.frequency if row is not None and row.frequency else DEFAULT_FREQUENCY)
 
 
 def screen_level(intent: Intent) -> str | None:
@@ -363,18 +379,62 @@ def screen_level(intent: Intent) -> str | None:
     return None if intent.is_bare_keyword else "ordinary"
 
 
-def _kept_body(sub: Subscriber | None, intent: Intent, body: str) -> str | None:
+def _kept_body(
+    sub: Subscriber | None, intent: Intent, body: str, *, answer: bool = False
+) -> str | None:
     """A clinician's client's free text is kept for that clinician to read (and
-    cleared after MESSAGE_RETENTION_DAYS); nobody else's, and no bare keyword."""
+    cleared after MESSAGE_RETENTION_DAYS); nobody else's, and no bare keyword
+    unless it answered a nudge's question ("yes" to "Did you...?")."""
     if sub is None or sub.clinician_id is None:
         return None
-    if intent.crisis is None and intent.is_bare_keyword:
+    if intent.crisis is None and intent.is_bare_keyword and not answer:
         return None
     return body[:MAX_KEPT_BODY]
 
 
 def _rules(settings: Settings) -> Rules:
-    return Rules(window=settings.send_window, default_timezone=settings.default_timezone)
+    return Rules(
+        window=settings.send_window,
+        default_timezone=settings.default_timezone,
+        moments=moment_bank(),
+    )
+
+
+# Texts that may have asked the question: a nudge (or a later check-in, which
+# closes the nudge's question). Alerts and invitations go to others or ask nothing.
+_NOT_PROGRAMME = ("alert", "invitation")
+_REACHED = ("sent", "delivered")  # Twilio took it, and it was not reported undelivered
+
+
+def _asked(session: Session, sub: Subscriber, intent: Intent) -> AskedNudge | None:
+    """The last programme text sent to this parent, if it asked a question.
+
+    Looked up only for a text that could be an answer (free text or a plain
+    yes/no from an active or paused parent): one indexed query."""
+    if sub.state not in (State.ACTIVE.value, State.PAUSED.value):
+        return None
+    if intent.kind is not Kind.OTHER and not intent.short_answer:
+        return None
+    row = session.execute(
+        select(Outbox.id, Outbox.nudge_id, Outbox.slot_at)
+        .where(
+            Outbox.subscriber_id == sub.id,
+            Outbox.kind.not_in(_NOT_PROGRAMME),
+            Outbox.to_phone.is_(None),
+            Outbox.state.in_(_REACHED),
+        )
+        .order_by(Outbox.slot_at.desc(), Outbox.id.desc())
+        .limit(1)
+    ).first()
+    if row is None or row.nudge_id is None:
+        return None
+    try:
+        nudge = load_library().nudge(row.nudge_id)
+    except KeyError:
+        return None  # a text since removed from the library: asked nothing we know of
+    if not nudge.asks:
+        return None
+    return AskedNudge(row.id, row.slot_at, nudge.lang)
 
 
 def _epoch() -> datetime:

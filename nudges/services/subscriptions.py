@@ -42,6 +42,7 @@ def snapshot(sub: Subscriber) -> Subscription:
         sub.programme_started_at,
         unusable=bool(sub.unusable_reason),
         lang=sub.lang,
+        recent_moments=tuple(filter(None, (sub.recent_moments or "").split(","))),
     )
 
 
@@ -115,6 +116,8 @@ def _write_fields(sub: Subscriber, change: SubscriberChange) -> None:
         sub.alias = change.alias
     if change.lang is not KEEP:
         sub.lang = change.lang
+    if change.recent_moments is not KEEP:
+        sub.recent_moments = ",".join(change.recent_moments)
 
 
 def new_subscriber(session: Session, settings: Settings, phone: str, now: datetime) -> Subscriber:

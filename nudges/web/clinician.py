@@ -282,9 +282,11 @@ def audit_page() -> ResponseReturnValue:
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account() -> ResponseReturnValue:
-    """The clinician's own settings: the zone their pages show times in."""
-    form = AccountForm(timezone=current_user.view.timezone)
-    if form.validate_on_submit():
+    """The clinician's own settings: the zone their pages show times in, and how
+    invitation texts name them."""
+    view = current_user.view
+    form = AccountForm(timezone=view.timezone, invite_name=view.invite_name or "")
+    if form.validate_on_submit() and _invite_name_saved(form):
         clinicians.set_timezone(get_runtime(current_app), _me(), form.timezone.data or "")
         flash(
             "Times now show in " + dict(ZONE_OPTIONS_BY_VALUE)[form.timezone.data or ""] + " time."
@@ -292,6 +294,19 @@ def account() -> ResponseReturnValue:
         return redirect(url_for("clinician.account"))
     status = 400 if request.method == "POST" else 200
     return render_template("account.html", form=form), status
+
+
+def _invite_name_saved(form: AccountForm) -> bool:
+    """Save the name invitations give (when the form sent one); a name that
+    cannot go in a text is an error on the field, and nothing is saved."""
+    if "invite_name" not in request.form:
+        return True
+    try:
+        clinicians.set_invite_name(get_runtime(current_app), _me(), form.invite_name.data or "")
+    except clinicians.AccountError as exc:
+        form.invite_name.errors = [str(exc).removeprefix("invite name: ")]
+        return False
+    return True
 
 
 ZONE_OPTIONS_BY_VALUE = [(choice.value, choice.label) for choice in ZONE_OPTIONS if choice.value]

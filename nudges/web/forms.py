@@ -38,6 +38,8 @@ class AccountForm(FlaskForm):
     timezone = SelectField(
         "Show times in", choices=[c for c in ZONE_OPTIONS if c.value], validators=[DataRequired()]
     )
+    # Checked by nudges.domain.invite_name (length, GSM-7, no condition, no link).
+    invite_name = StringField("Name in invitations", validators=[Optional(), Length(max=80)])
 
 
 class LoginForm(FlaskForm):

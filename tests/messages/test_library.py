@@ -77,9 +77,12 @@ def test_gsm7_rules(text: str, length: int | None, count: int, gsm: bool) -> Non
 
 
 def test_system_texts_fill_their_fields() -> None:
-    text = system_text("help", program="GoodEnough", support="help@x.example")
+    text = system_text(
+        "help", program="GoodEnough", support="help@x.example", msg_frequency="1 msg/day"
+    )
     assert "GoodEnough" in text and "help@x.example" in text and "988" in text
-    assert "988" in system_text("help_es", program="P", support="s")
+    assert "1 msg/day" in text
+    assert "988" in system_text("help_es", program="P", support="s", msg_frequency="1 al dia")
     with pytest.raises(KeyError, match="nope"):
         system_text("nope")
 
@@ -194,8 +197,8 @@ PERF = "tracks/perfectionism.en.toml"
         ),
         (
             "system/en.toml",
-            "In crisis? Call or text 988 or chat 988lifeline.org, any time.",
-            "In crisis? Call a friend.",
+            "Crisis? Call or text 988 or chat 988lifeline.org, 24/7.",
+            "Crisis? Call a friend.",
             "required facts",
             "help",
         ),
@@ -272,7 +275,11 @@ def test_a_track_without_two_care_steps_is_a_problem(bad_library: Path) -> None:
 
 
 def test_a_system_text_in_uk_spelling_is_a_problem(bad_library: Path) -> None:
-    edit(bad_library / "system/en.toml", "kind texts for parents, 3", "kind texts for mums, 3")
+    edit(
+        bad_library / "system/en.toml",
+        "kind texts for parents, {msg_frequency}",
+        "kind texts for mums, {msg_frequency}",
+    )
     problems = check_library(bad_library)
     assert any(p.rule == "us spelling" and p.id == "help" for p in problems)
 

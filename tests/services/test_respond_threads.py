@@ -1,8 +1,9 @@
-"""respond: AYUDA (which reads and writes nothing) is answered on the caller's
-thread when nothing waits in the safety journal; every other text, English HELP
-(which reads the parent's language), and AYUDA while the journal holds texts to
-apply first, goes through the reply-deadline pool (so a hung database cannot
-hold the reply: tests/web/test_reply_deadline.py)."""
+"""respond: a HELP that Twilio's Advanced Opt-Out already answered (nothing to
+say, nothing to read) is handled on the caller's thread when nothing waits in the
+safety journal; every other text, our own HELP reply included (it names the
+parent's frequency, read from their row: issue 16), goes through the
+reply-deadline pool (so a hung database cannot hold the reply:
+tests/web/test_reply_deadline.py)."""
 
 from __future__ import annotations
 
@@ -39,14 +40,15 @@ def sms(phone: str, body: str, n: int) -> InboundSms:
     return InboundSms(phone, body, f"SM{n:032x}")
 
 
-def test_ayuda_is_answered_on_the_callers_thread_other_texts_go_through_the_pool(
+def test_a_help_twilio_answered_stays_on_the_callers_thread_the_rest_use_the_pool(
     runtime: Runtime, pooled: list[str]
 ) -> None:
-    [help_reply] = respond(runtime, sms(PAT_PORTLAND, "AYUDA", 1)).messages
-    assert "988" in help_reply
+    quiet = InboundSms(PAT_PORTLAND, "HELP", f"SM{1:032x}", opt_out_type="HELP")
+    assert respond(runtime, quiet).messages == ()
     assert pooled == []
-    # English HELP is answered in the parent's language, read from their row: the pool.
-    assert respond(runtime, sms(PAT_PORTLAND, "HELP", 2)).messages
+    # Our own HELP names the parent's frequency, read from their row: the pool.
+    [help_reply] = respond(runtime, sms(PAT_PORTLAND, "HELP", 2)).messages
+    assert "988" in help_reply and "up to 3 msgs/wk" in help_reply
     assert pooled == ["_apply_now"]
     respond(runtime, sms(PAT_PORTLAND, "JOIN", 3))
     assert pooled == ["_apply_now"] * 2
@@ -73,9 +75,9 @@ def test_help_goes_through_the_pool_when_the_journal_holds_texts_to_apply_first(
     assert not journal.pending()
 
 
-def test_ayuda_on_the_callers_thread_makes_no_database_call(runtime: Runtime) -> None:
-    """Nothing bounds a database call on the caller's thread within 3 s: if AYUDA
-    ever reads the database, it must go through the pool instead."""
+def test_help_on_the_callers_thread_makes_no_database_call(runtime: Runtime) -> None:
+    """Nothing bounds a database call on the caller's thread within 3 s: the HELP
+    handled there (Twilio already answered it) must read nothing."""
     statements: list[str] = []
 
     def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
@@ -85,8 +87,9 @@ def test_ayuda_on_the_callers_thread_makes_no_database_call(runtime: Runtime) ->
     assert engine is not None
     event.listen(engine, "before_cursor_execute", seen)
     try:
-        assert respond(runtime, sms(PAT_PORTLAND, "AYUDA", 6)).messages
-        assert respond(runtime, sms(ANNA_ATLANTA, "ayuda", 7)).messages
+        for n, (phone, body) in enumerate(((PAT_PORTLAND, "HELP"), (ANNA_ATLANTA, "ayuda"))):
+            quiet = InboundSms(phone, body, f"SM{6 + n:032x}", opt_out_type="HELP")
+            assert respond(runtime, quiet).messages == ()
         during_help = list(statements)
         text(runtime, PAT_PORTLAND, "JOIN")
     finally:

@@ -100,7 +100,7 @@ def test_a_clinician_invites_a_client_and_is_alerted_to_a_crisis(
     tick(runtime)
     tick(runtime)
     assert [m["To"] for m in fake.messages] == [PARENT]  # exactly one invitation
-    assert "someone who supports you" in fake.messages[0]["Body"]
+    assert "you are invited to get" in fake.messages[0]["Body"]
     assert "Lee" not in fake.messages[0]["Body"]
 
     welcome = parent.text(PARENT, "YES").data.decode()

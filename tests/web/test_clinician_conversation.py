@@ -47,7 +47,7 @@ def test_the_client_page_shows_every_text_in_order(
     talk = html[html.index('id="conversation"') : html.index("Consent history")]
     talk = talk.replace("&#39;", "'").replace("&#34;", '"').replace("&amp;", "&")
     order = [
-        talk.index("someone who supports you"),  # the invitation, as sent
+        talk.index("you are invited to get"),  # the invitation, as sent
         talk.index(">YES<"),  # the parent's keyword
         talk.index("Welcome"),  # the service's reply to it
         talk.index("the mornings are the hardest"),
@@ -102,7 +102,7 @@ def test_the_parents_words_read_text_deleted_after_retention(
     tick(runtime)
     html = lee.client.get(f"/clinician/clients/{client_id(runtime)}").data.decode()
     assert "the mornings are the hardest" not in html and "text deleted" in html
-    assert "someone who supports you" in html  # our own words are not the parent's
+    assert "you are invited to get" in html  # our own words are not the parent's
 
 
 def test_times_are_in_the_viewers_zone_with_the_clients_beside(

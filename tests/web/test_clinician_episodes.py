@@ -55,7 +55,7 @@ def test_a_new_clinician_sees_nothing_of_the_last_episode(
 
     export = ross.client.get(f"/clinician/clients/{sub_id}/export.csv").data.decode()
     texts = [row["text"] for row in csv.DictReader(io.StringIO(export))]
-    assert len(texts) == 1 and "someone who supports you" in texts[0]  # Ross's invitation only
+    assert len(texts) == 1 and "you are invited to get" in texts[0]  # Ross's invitation only
 
     audit = ross.client.get("/clinician/audit?views=1").data.decode()
     assert "Dr Lee" not in audit and "crisis detected" not in audit

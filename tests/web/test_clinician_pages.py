@@ -179,7 +179,7 @@ def test_an_invitation_sends_exactly_one_text_and_nothing_until_yes(
     assert sub.state == "pending" and sub.track == "guilt" and sub.send_minute == 19 * 60 + 30
     [invitation] = rows(runtime, Outbox)
     assert invitation.kind == "invitation"
-    assert "someone who supports you" in (invitation.body or "")
+    assert "you are invited to get" in (invitation.body or "")
     assert "Lee" not in (invitation.body or "") and "YES" in (invitation.body or "")
     again = lee.invite("404-555-0123")
     assert again.status_code == 400 and b"already invited" in again.data
