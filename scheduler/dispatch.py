@@ -114,6 +114,7 @@ def _due(
             Subscriber.track,
             Subscriber.lang,
             Subscriber.nudges_sent,
+            Subscriber.episode_id,
         )
         .where(Subscriber.next_send_at <= now, Subscriber.state == State.ACTIVE.value)
         .order_by(Subscriber.next_send_at)
@@ -161,10 +162,10 @@ def _dispatch_batch(
             log.exception("subscriber %s could not be scheduled; parked", sub.id)
             move = {"id": sub.id, "next_send_at": None, "nudges_sent": sub.nudges_sent}
             row = None
-            parked.append(_parked(sub.id, now, f"error: {type(exc).__name__}"))
+            parked.append(_parked(sub, now, f"error: {type(exc).__name__}"))
         else:
             if move["next_send_at"] is None:
-                parked.append(_parked(sub.id, now, "no slot inside SEND_WINDOW"))
+                parked.append(_parked(sub, now, "no slot inside SEND_WINDOW"))
         moves.append(move)
         if row is None:
             report.skipped += 1
@@ -216,6 +217,7 @@ def _plan(
         "dedupe_key": keys[sub.id],
         "kind": "nudge",
         "subscriber_id": sub.id,
+        "episode_id": sub.episode_id,  # bulk inserts skip the ORM's episode stamp
         "slot_at": slot,
         "nudge_id": nudge_id,
         "body": text,
@@ -227,12 +229,13 @@ def _plan(
     }
 
 
-def _parked(subscriber_id: int, now: datetime, why: str) -> dict[str, object]:
+def _parked(sub: Row[Any], now: datetime, why: str) -> dict[str, object]:
     return {
         "at": now,
         "actor": "system",
         "action": "parked_no_window",
-        "subscriber_id": subscriber_id,
+        "subscriber_id": sub.id,
+        "episode_id": sub.episode_id,
         "detail": why,
     }
 

@@ -20,8 +20,9 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    event,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 # Stable constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -71,6 +72,12 @@ class Clinician(Base):
     phone: Mapped[str | None] = mapped_column(String(16))
     password_hash: Mapped[str] = mapped_column(String(256))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The zone the clinician reads times in; None: the service's DEFAULT_TIMEZONE.
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    # Part of every login session's id: raised at logout and on a password
+    # change, so a copied cookie stops working on the server, not just in the
+    # browser that logged out.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Subscriber(Base):
@@ -103,8 +110,27 @@ class Subscriber(Base):
     alias: Mapped[str | None] = mapped_column(String(60))
     # Until then a bare 1, 2 or 3 picks the track (set when the choice is offered).
     track_choice_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The current enrolment (see Episode). A plain integer, not a foreign key:
+    # episode already points here, and a cycle of keys would need ALTERs that
+    # SQLite cannot do.
+    episode_id: Mapped[int | None] = mapped_column(Integer)
 
     clinician: Mapped[Clinician | None] = relationship()
+
+
+class Episode(Base):
+    """One enrolment of a number: a clinician's invitation or a self-join starts
+    one. Every row about the subscriber carries the episode it happened in, and a
+    clinician sees only the rows of their own episodes (never what happened
+    while the number was another clinician's invitee)."""
+
+    __tablename__ = "episode"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscriber.id"), index=True)
+    clinician_id: Mapped[int | None] = mapped_column(ForeignKey("clinician.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    source: Mapped[str] = mapped_column(String(16))  # invite, join, migrated
 
 
 class ConsentEvent(Base):
@@ -120,6 +146,7 @@ class ConsentEvent(Base):
     source: Mapped[str] = mapped_column(String(32))  # sms, clinician, twilio_error, expiry, ...
     message_sid: Mapped[str | None] = mapped_column(String(64))
     consent_text: Mapped[str | None] = mapped_column(String(160))
+    episode_id: Mapped[int | None] = mapped_column(ForeignKey("episode.id"))
 
 
 class InboundMessage(Base):
@@ -142,6 +169,7 @@ class InboundMessage(Base):
     reply: Mapped[str | None] = mapped_column(Text)
     level: Mapped[str | None] = mapped_column(String(16))
     body: Mapped[str | None] = mapped_column(Text)
+    episode_id: Mapped[int | None] = mapped_column(ForeignKey("episode.id"))
 
 
 class CrisisAlert(Base):
@@ -163,6 +191,13 @@ class CrisisAlert(Base):
     # The words that raised the alert, for the clinician to read after login.
     # Kept ALERT_TEXT_DAYS only, then cleared by maintenance.
     message_text: Mapped[str | None] = mapped_column(Text)
+    episode_id: Mapped[int | None] = mapped_column(ForeignKey("episode.id"))
+    # The alert SMS links to /clinician/alerts/<token>: unguessable, and it
+    # says nothing about how many alerts exist.
+    token: Mapped[str | None] = mapped_column(String(32), unique=True)
+    # The last flagged text folded into this alert (texts within the hour of it
+    # join it rather than raise another).
+    last_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class AuditEvent(Base):
@@ -177,6 +212,7 @@ class AuditEvent(Base):
     clinician_id: Mapped[int | None] = mapped_column(ForeignKey("clinician.id"), index=True)
     subscriber_id: Mapped[int | None] = mapped_column(ForeignKey("subscriber.id"), index=True)
     detail: Mapped[str | None] = mapped_column(String(500))
+    episode_id: Mapped[int | None] = mapped_column(ForeignKey("episode.id"), index=True)
 
 
 class Outbox(Base):
@@ -216,6 +252,7 @@ class Outbox(Base):
     to_phone: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    episode_id: Mapped[int | None] = mapped_column(ForeignKey("episode.id"))
 
 
 class Heartbeat(Base):
@@ -253,3 +290,19 @@ class SendPace(Base):
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     next_at: Mapped[float] = mapped_column(Float)
+
+
+# Rows that belong to the episode their subscriber is in when they are written.
+EPISODE_ROWS = (ConsentEvent, InboundMessage, CrisisAlert, AuditEvent, Outbox)
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_episode(session: Session, flush_context: object, instances: object) -> None:
+    """Stamp each new row about a subscriber with the subscriber's current
+    episode, here in one place, so no writer (inbound, scheduler, clinician
+    pages, maintenance) can forget to and leak a row into a later episode."""
+    with session.no_autoflush:
+        for row in session.new:
+            if isinstance(row, EPISODE_ROWS) and row.episode_id is None and row.subscriber_id:
+                sub = session.get(Subscriber, row.subscriber_id)
+                row.episode_id = sub.episode_id if sub is not None else None

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from nudges.db.models import Clinician
@@ -31,10 +32,19 @@ class ClinicianView:
     email: str
     name: str
     has_phone: bool
+    timezone: str = "America/New_York"  # the zone they read times in
+    session_version: int = 0  # a login session names it; a newer one ends the session
 
 
-def _view(row: Clinician) -> ClinicianView:
-    return ClinicianView(row.id, row.email, row.name, bool(row.phone))
+def _view(row: Clinician, default_zone: str) -> ClinicianView:
+    return ClinicianView(
+        row.id,
+        row.email,
+        row.name,
+        bool(row.phone),
+        row.timezone or default_zone,
+        row.session_version or 0,
+    )
 
 
 def normalise_email(email: str) -> str:
@@ -70,7 +80,7 @@ def create_clinician(
         session.add(row)
         session.flush()
         record(session, now, "clinician_created", actor="cli", clinician_id=row.id)
-        return _view(row)
+        return _view(row, runtime.settings.default_timezone)
 
 
 def authenticate(runtime: Runtime, email: str, password: str) -> ClinicianView | None:
@@ -90,23 +100,26 @@ def authenticate(runtime: Runtime, email: str, password: str) -> ClinicianView |
             )
             return None
         record(session, now, "login", actor=f"clinician:{row.id}", clinician_id=row.id)
-        return _view(row)
+        return _view(row, runtime.settings.default_timezone)
 
 
 def load(runtime: Runtime, clinician_id: int) -> ClinicianView | None:
     with runtime.db.session() as session:
         row = session.get(Clinician, clinician_id)
-        return _view(row) if row else None
+        return _view(row, runtime.settings.default_timezone) if row else None
 
 
 def by_email(runtime: Runtime, email: str) -> ClinicianView | None:
     with runtime.db.session() as session:
         row = session.scalar(select(Clinician).where(Clinician.email == normalise_email(email)))
-        return _view(row) if row else None
+        return _view(row, runtime.settings.default_timezone) if row else None
 
 
 def record_logout(runtime: Runtime, clinician_id: int) -> None:
+    """Log out everywhere: the session version moves on, so every cookie issued
+    before (including a copied one) no longer loads the clinician."""
     with runtime.db.session() as session:
+        _end_sessions(session, clinician_id)
         record(
             session,
             runtime.clock.now(),
@@ -114,3 +127,40 @@ def record_logout(runtime: Runtime, clinician_id: int) -> None:
             actor=f"clinician:{clinician_id}",
             clinician_id=clinician_id,
         )
+
+
+def set_password(runtime: Runtime, email: str, password: str) -> ClinicianView:
+    """A new password ends every session logged in with the old one."""
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"the password must be at least {MIN_PASSWORD} characters")
+    with runtime.db.session() as session:
+        row = session.scalar(select(Clinician).where(Clinician.email == normalise_email(email)))
+        if row is None:
+            raise AccountError("no clinician with that email")
+        row.password_hash = generate_password_hash(password)
+        _end_sessions(session, row.id)
+        record(session, runtime.clock.now(), "password_changed", actor="cli", clinician_id=row.id)
+        return _view(row, runtime.settings.default_timezone)
+
+
+def set_timezone(runtime: Runtime, clinician_id: int, zone: str) -> None:
+    with runtime.db.session() as session:
+        row = session.get(Clinician, clinician_id)
+        if row is not None:
+            row.timezone = zone
+            record(
+                session,
+                runtime.clock.now(),
+                "timezone_changed",
+                actor=f"clinician:{clinician_id}",
+                clinician_id=clinician_id,
+                detail=zone,
+            )
+
+
+def _end_sessions(session: Session, clinician_id: int) -> None:
+    session.execute(
+        update(Clinician)
+        .where(Clinician.id == clinician_id)
+        .values(session_version=Clinician.session_version + 1)
+    )

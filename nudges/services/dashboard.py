@@ -1,6 +1,7 @@
-"""What a clinician sees and does: their own clients only. Every function takes
-the clinician's id and returns nothing for a client that is not theirs (the
-pages answer 404), and every view of a client is audited."""
+"""What a clinician sees and does: their own clients only, and of a client only
+the current episode (see services/episodes.py). Every function takes the
+clinician's id and returns nothing for a client that is not theirs (the pages
+answer 404), and every view of a client is audited."""
 
 from __future__ import annotations
 
@@ -11,7 +12,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from nudges.db.models import AuditEvent, ConsentEvent, CrisisAlert, Outbox, Subscriber
+from nudges.db.models import (
+    AuditEvent,
+    Clinician,
+    ConsentEvent,
+    CrisisAlert,
+    Outbox,
+    Subscriber,
+)
 from nudges.domain.clinician import Edit, clinician_action, clinician_change
 from nudges.domain.consent import State, client_status
 from nudges.domain.conversation import TRACK_LABELS
@@ -19,6 +27,8 @@ from nudges.domain.phone import last_four
 from nudges.domain.preferences import format_minute, zone_label
 from nudges.runtime import Runtime
 from nudges.services.audit import record
+from nudges.services.conversation import Line, conversation
+from nudges.services.episodes import mine, same
 from nudges.services.subscriptions import apply, snapshot
 
 
@@ -42,6 +52,7 @@ class AlertView:
     tier: str
     text: str | None
     acknowledged_at: datetime | None
+    token: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,19 +66,34 @@ class ClientDetail:
     consent: list[tuple[datetime, str, str, str]]  # at, from, to, source
     nudges: list[tuple[datetime, str, str]]  # when, kind, status
     alerts: list[AlertView]
+    lines: list[Line]  # the conversation of the current episode, oldest first
+
+
+# Ids are 32-bit on every database: a larger one is nobody's client (404), not
+# an overflow error (500) from PostgreSQL.
+MAX_ID = 2**31 - 1
 
 
 def _row(session: Session, sub: Subscriber) -> ClientRow:
     last = session.execute(
         select(Outbox.slot_at, Outbox.state, Outbox.provider_status)
-        .where(Outbox.subscriber_id == sub.id, Outbox.kind == "nudge")
+        .where(
+            Outbox.subscriber_id == sub.id,
+            same(Outbox.episode_id, sub.episode_id),
+            Outbox.kind == "nudge",
+        )
         .order_by(Outbox.slot_at.desc())
         .limit(1)
     ).first()
     open_alerts = session.scalar(
         select(func.count())
         .select_from(CrisisAlert)
-        .where(CrisisAlert.subscriber_id == sub.id, CrisisAlert.acknowledged_at.is_(None))
+        .where(
+            CrisisAlert.subscriber_id == sub.id,
+            same(CrisisAlert.episode_id, sub.episode_id),
+            CrisisAlert.clinician_id == sub.clinician_id,
+            CrisisAlert.acknowledged_at.is_(None),
+        )
     )
     return ClientRow(
         id=sub.id,
@@ -94,8 +120,15 @@ def clients(runtime: Runtime, clinician_id: int) -> list[ClientRow]:
 
 
 def _own(session: Session, clinician_id: int, client_id: int) -> Subscriber | None:
+    if not 0 < client_id <= MAX_ID:
+        return None
     sub = session.get(Subscriber, client_id)
     return sub if sub is not None and sub.clinician_id == clinician_id else None
+
+
+def owns(runtime: Runtime, clinician_id: int, client_id: int) -> bool:
+    with runtime.db.session() as session:
+        return _own(session, clinician_id, client_id) is not None
 
 
 def client_detail(runtime: Runtime, clinician_id: int, client_id: int) -> ClientDetail | None:
@@ -104,28 +137,53 @@ def client_detail(runtime: Runtime, clinician_id: int, client_id: int) -> Client
         sub = _own(session, clinician_id, client_id)
         if sub is None:
             return None
+        names = dict(session.execute(select(Clinician.id, Clinician.name)).tuples().all())
         consent = [
-            (e.at, e.from_state, e.to_state, e.source)
+            (e.at, e.from_state, e.to_state, _source_name(e.source, names))
             for e in session.scalars(
                 select(ConsentEvent)
-                .where(ConsentEvent.subscriber_id == sub.id)
+                .where(
+                    ConsentEvent.subscriber_id == sub.id,
+                    same(ConsentEvent.episode_id, sub.episode_id),
+                )
                 .order_by(ConsentEvent.id)
             )
         ]
+        if consent:
+            # Where the number stood before this enrolment is another episode's
+            # business: the first change of this one reads "none -> invited".
+            at, _before, after, by = consent[0]
+            consent[0] = (at, State.NONE.value, after, by)
         nudges = [
             (o.slot_at, o.kind, o.state)
             for o in session.scalars(
                 select(Outbox)
-                .where(Outbox.subscriber_id == sub.id, Outbox.kind != "alert")
+                .where(
+                    Outbox.subscriber_id == sub.id,
+                    same(Outbox.episode_id, sub.episode_id),
+                    Outbox.kind != "alert",
+                )
                 .order_by(Outbox.slot_at.desc())
                 .limit(100)
             )
         ]
         alerts = [
-            AlertView(a.id, a.created_at, a.categories, a.tier, a.message_text, a.acknowledged_at)
+            AlertView(
+                a.id,
+                a.created_at,
+                a.categories,
+                a.tier,
+                a.message_text,
+                a.acknowledged_at,
+                a.token,
+            )
             for a in session.scalars(
                 select(CrisisAlert)
-                .where(CrisisAlert.subscriber_id == sub.id)
+                .where(
+                    CrisisAlert.subscriber_id == sub.id,
+                    same(CrisisAlert.episode_id, sub.episode_id),
+                    CrisisAlert.clinician_id == clinician_id,
+                )
                 .order_by(CrisisAlert.id.desc())
             )
         ]
@@ -147,7 +205,17 @@ def client_detail(runtime: Runtime, clinician_id: int, client_id: int) -> Client
             consent=consent,
             nudges=nudges,
             alerts=alerts,
+            lines=conversation(session, sub),
         )
+
+
+def _source_name(source: str, names: dict[int, str]) -> str:
+    """Who changed the consent: "sms" is the parent, "clinician:1" a name."""
+    if source == "sms":
+        return "the parent (by text)"
+    if source.startswith("clinician:"):
+        return actor_name(source, names)
+    return source.replace("_", " ")
 
 
 def act(runtime: Runtime, clinician_id: int, client_id: int, action: str) -> bool:
@@ -206,11 +274,10 @@ def weekly_chart(runtime: Runtime, clinician_id: int, weeks: int = 8) -> list[We
     today = now.astimezone(ZoneInfo("UTC")).date()
     first = today - timedelta(days=today.weekday() + 7 * (weeks - 1))
     since = datetime.combine(first, datetime.min.time(), tzinfo=ZoneInfo("UTC"))
-    mine = select(Subscriber.id).where(Subscriber.clinician_id == clinician_id)
     with runtime.db.session() as session:
         delivered = session.scalars(
             select(Outbox.slot_at).where(
-                Outbox.subscriber_id.in_(mine),
+                Outbox.episode_id.in_(mine(clinician_id)),
                 Outbox.kind == "nudge",
                 Outbox.state == "delivered",
                 Outbox.slot_at >= since,
@@ -219,7 +286,7 @@ def weekly_chart(runtime: Runtime, clinician_id: int, weeks: int = 8) -> list[We
         stopped = session.scalars(
             select(ConsentEvent.at).where(
                 and_(
-                    ConsentEvent.subscriber_id.in_(mine),
+                    ConsentEvent.episode_id.in_(mine(clinician_id)),
                     ConsentEvent.to_state == State.STOPPED.value,
                     ConsentEvent.at >= since,
                 )
@@ -242,14 +309,42 @@ def weekly_chart(runtime: Runtime, clinician_id: int, weeks: int = 8) -> list[We
 @dataclass(frozen=True)
 class AuditLine:
     at: datetime
-    actor: str
+    actor: str  # a name, not "clinician:1"
     action: str
     client: str | None
     detail: str | None
 
 
-def audit_for(runtime: Runtime, clinician_id: int, limit: int = 300) -> list[AuditLine]:
-    """The audit log of the clinician's own actions and their own clients."""
+# Page views are recorded (who saw what) but hidden by default: they bury the
+# events that matter.
+VIEW_ACTIONS = ("client_viewed", "alert_viewed")
+ACTORS = {
+    "sms": "the parent (by text)",
+    "system": "the service",
+    "crisis": "the service",
+    "cli": "command line",
+    "web": "login page",
+}
+
+
+def actor_name(actor: str, names: dict[int, str]) -> str:
+    kind, _, number = actor.partition(":")
+    if kind == "clinician" and number.isdigit():
+        return names.get(int(number), "another clinician")
+    return ACTORS.get(actor, actor)
+
+
+def audit_for(
+    runtime: Runtime,
+    clinician_id: int,
+    limit: int = 300,
+    *,
+    action: str | None = None,
+    views: bool = False,
+) -> list[AuditLine]:
+    """The audit log of the clinician's own actions and of their own episodes
+    (never of what happened while a number was another clinician's), newest
+    first; page views only when asked for, one action when one is named."""
     with runtime.db.session() as session:
         aliases = {
             sub_id: alias or f"client #{sub_id}"
@@ -259,16 +354,56 @@ def audit_for(runtime: Runtime, clinician_id: int, limit: int = 300) -> list[Aud
                 )
             )
         }
-        events = session.scalars(
-            select(AuditEvent)
-            .where(
-                (AuditEvent.clinician_id == clinician_id)
-                | AuditEvent.subscriber_id.in_(list(aliases) or [-1])
-            )
-            .order_by(AuditEvent.id.desc())
-            .limit(limit)
-        ).all()
+        query = select(AuditEvent).where(
+            (AuditEvent.clinician_id == clinician_id)
+            | AuditEvent.episode_id.in_(mine(clinician_id))
+        )
+        if action:
+            query = query.where(AuditEvent.action == action)
+        elif not views:
+            query = query.where(AuditEvent.action.not_in(VIEW_ACTIONS))
+        events = session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)).all()
+        names = dict(session.execute(select(Clinician.id, Clinician.name)).tuples().all())
         return [
-            AuditLine(e.at, e.actor, e.action, aliases.get(e.subscriber_id or -1), e.detail)
+            AuditLine(
+                e.at,
+                actor_name(e.actor, names),
+                e.action,
+                aliases.get(e.subscriber_id or -1),
+                e.detail,
+            )
             for e in events
         ]
+
+
+def audit_actions(runtime: Runtime, clinician_id: int) -> list[str]:
+    """The actions the clinician's log holds, for the filter."""
+    with runtime.db.session() as session:
+        return sorted(
+            session.scalars(
+                select(AuditEvent.action)
+                .where(
+                    (AuditEvent.clinician_id == clinician_id)
+                    | AuditEvent.episode_id.in_(mine(clinician_id))
+                )
+                .distinct()
+            ).all()
+        )
+
+
+def client_export(runtime: Runtime, clinician_id: int, client_id: int) -> list[Line] | None:
+    """The current episode's conversation for export; audited (data leaving)."""
+    now = runtime.clock.now()
+    with runtime.db.session() as session:
+        sub = _own(session, clinician_id, client_id)
+        if sub is None:
+            return None
+        record(
+            session,
+            now,
+            "conversation_exported",
+            actor=f"clinician:{clinician_id}",
+            subscriber_id=sub.id,
+            clinician_id=clinician_id,
+        )
+        return conversation(session, sub)

@@ -22,6 +22,7 @@ from nudges.domain.phone import InvalidPhone, lifeline_reaches, parse_phone
 from nudges.domain.preferences import candidate_zones, lifeline_zone
 from nudges.domain.schedule import window_opening
 from nudges.runtime import Runtime
+from nudges.services import episodes
 from nudges.services.audit import record
 from nudges.services.subscriptions import apply, new_subscriber
 
@@ -113,6 +114,7 @@ def _invite(
         track=inv.track,
     )
     actor = f"clinician:{clinician_id}"
+    episodes.start(session, sub, now, "invite", clinician_id)  # history stays with the last one
     apply(session, sub, change, now, by=actor)
     zones = candidate_zones(sub.phone, sub.timezone)
     send_at = window_opening(zones, settings.send_window, now) or now

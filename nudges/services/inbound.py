@@ -27,6 +27,7 @@ from nudges.domain.conversation import Decision, Rules, Say, crisis_hold, decide
 from nudges.domain.crisis import CrisisSignal, reassures
 from nudges.domain.keywords import Intent, Kind, interpret
 from nudges.runtime import Runtime
+from nudges.services import episodes
 from nudges.services.alerts import raise_alert
 from nudges.services.audit import record
 from nudges.services.semantic import SemanticScreen
@@ -345,6 +346,7 @@ def _apply(
         for action, detail in decision.audit:
             record(session, now, action, actor="sms", detail=detail)
         return None
+    episodes.on_self_join(session, sub, decision.change.event, now)
     if decision.crisis:
         _crisis(session, settings, sub, intent, sms.body, now)
     apply(

@@ -1,13 +1,17 @@
-"""The clinician pages: log in, invite a client, follow their clients, see and
-acknowledge crisis alerts, read the audit log. Another clinician's client is 404
-on every URL. Views call services and never query rows themselves."""
+"""The clinician pages: log in, invite a client, follow their clients' current
+episode (the whole conversation, and its export), open and acknowledge crisis
+alerts, read the audit log. Another clinician's client, and any id that is not
+one of theirs, is 404 on every URL. Times are in the viewer's own zone. Views
+call services and never query rows themselves."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -21,11 +25,19 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
 from nudges.domain.keywords import TRACK_CHOICES
-from nudges.domain.preferences import local_time_label, parse_local_time
+from nudges.domain.preferences import local_time_label, parse_local_time, zone_label
 from nudges.services import alerts, clinicians, dashboard, enrolment
-from nudges.web import get_runtime
+from nudges.services.conversation import to_csv
+from nudges.web import get_runtime, security
 from nudges.web.extensions import ClinicianUser, failed_login, limiter, login_email_key
-from nudges.web.forms import ActionForm, ChangeForm, InviteForm, LoginForm
+from nudges.web.forms import (
+    ZONE_OPTIONS,
+    AccountForm,
+    ActionForm,
+    ChangeForm,
+    InviteForm,
+    LoginForm,
+)
 
 bp = Blueprint(
     "clinician",
@@ -34,6 +46,9 @@ bp = Blueprint(
     template_folder="templates",
     static_folder="static",
 )
+security.init_blueprint(bp)
+# A client id is a 32-bit integer; anything past that matches no route (404).
+CLIENT = "<int(max=2147483647):client_id>"
 # Repeated failures slow logins per account and per address; successes do not count.
 ACCOUNT_LIMIT = "5 per minute;20 per hour"
 ADDRESS_LIMIT = "10 per minute;50 per hour"
@@ -44,6 +59,23 @@ def client_time(at: datetime, zone: str) -> str:
     """`Mon Nov 30, 9:00am Eastern`: when it happened in the client's own day (a
     nudge at 9am their time reads as 9am, not 14:00 UTC)."""
     return local_time_label(at, zone)
+
+
+@bp.app_template_filter("viewer_time")
+def viewer_time(at: datetime) -> str:
+    """`Mon Nov 30, 9:00am Eastern` in the logged-in clinician's own zone."""
+    return local_time_label(at, _zone())
+
+
+@bp.app_template_filter("zone_name")
+def zone_name(zone: str) -> str:
+    return zone_label(zone)
+
+
+def _zone() -> str:
+    if current_user.is_authenticated:
+        return str(current_user.view.timezone)
+    return get_runtime(current_app).settings.default_timezone
 
 
 def _me() -> int:
@@ -88,6 +120,7 @@ def dashboard_page() -> ResponseReturnValue:
     return render_template(
         "dashboard.html",
         clients=dashboard.clients(runtime, _me()),
+        open_alerts=alerts.open_for(runtime, _me()),
         chart=dashboard.weekly_chart(runtime, _me()),
         me=current_user.view,
     )
@@ -129,17 +162,39 @@ def new_client() -> ResponseReturnValue:
     return render_template("new_client.html", form=form, error=error), status
 
 
-@bp.get("/clients/<int:client_id>")
+@bp.get(f"/clients/{CLIENT}")
 @login_required
 def client_page(client_id: int) -> ResponseReturnValue:
     detail = dashboard.client_detail(get_runtime(current_app), _me(), client_id)
     if detail is None:
         abort(404)
     change_form = ChangeForm(track=detail.track_key)
-    return render_template("client.html", c=detail, action=ActionForm(), change=change_form)
+    return render_template(
+        "client.html",
+        c=detail,
+        action=ActionForm(),
+        change=change_form,
+        viewer_zone=_zone(),
+        retention=get_runtime(current_app).settings.message_retention_days,
+    )
 
 
-@bp.post("/clients/<int:client_id>/<any(pause, resume, end):action>")
+@bp.get(f"/clients/{CLIENT}/export.csv")
+@login_required
+def client_export(client_id: int) -> ResponseReturnValue:
+    exported = dashboard.client_export(get_runtime(current_app), _me(), client_id)
+    if exported is None:
+        abort(404)
+    zone = _zone()
+    body = to_csv(exported, lambda at: at.astimezone(ZoneInfo(zone)).isoformat())
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="client-{client_id}.csv"'},
+    )
+
+
+@bp.post(f"/clients/{CLIENT}/<any(pause, resume, end):action>")
 @login_required
 def client_action(client_id: int, action: str) -> ResponseReturnValue:
     form = ActionForm()
@@ -151,7 +206,7 @@ def client_action(client_id: int, action: str) -> ResponseReturnValue:
     return redirect(url_for("clinician.client_page", client_id=client_id))
 
 
-@bp.post("/clients/<int:client_id>/change")
+@bp.post(f"/clients/{CLIENT}/change")
 @login_required
 def client_change(client_id: int) -> ResponseReturnValue:
     form = ChangeForm()
@@ -170,7 +225,7 @@ def client_change(client_id: int) -> ResponseReturnValue:
     return redirect(url_for("clinician.client_page", client_id=client_id))
 
 
-@bp.post("/alerts/<int:alert_id>/acknowledge")
+@bp.post("/alerts/<int(max=2147483647):alert_id>/acknowledge")
 @login_required
 def acknowledge(alert_id: int) -> ResponseReturnValue:
     form = ActionForm()
@@ -180,10 +235,62 @@ def acknowledge(alert_id: int) -> ResponseReturnValue:
     if client_id is None:
         abort(404)
     flash("Alert acknowledged.")
+    if not dashboard.owns(get_runtime(current_app), _me(), client_id):
+        return redirect(url_for("clinician.dashboard_page"))  # since invited by someone else
     return redirect(url_for("clinician.client_page", client_id=client_id))
+
+
+@bp.get("/alerts/<token>")
+@login_required
+def alert_page(token: str) -> ResponseReturnValue:
+    detail = alerts.alert_detail(get_runtime(current_app), _me(), token)
+    if detail is None:
+        abort(404)
+    return render_template("alert.html", a=detail, action=ActionForm())
+
+
+@bp.post("/alerts/<token>/number")
+@login_required
+def reveal_number(token: str) -> ResponseReturnValue:
+    """The full number, with a tel: link, after an explicit and audited request.
+    Rendered into this response only: never in a URL, a cookie or the session."""
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    detail = alerts.alert_detail(get_runtime(current_app), _me(), token, reveal=True)
+    if detail is None:
+        abort(404)
+    return render_template("alert.html", a=detail, action=ActionForm())
 
 
 @bp.get("/audit")
 @login_required
 def audit_page() -> ResponseReturnValue:
-    return render_template("audit.html", lines=dashboard.audit_for(get_runtime(current_app), _me()))
+    runtime = get_runtime(current_app)
+    action = request.args.get("action", "")[:64] or None
+    views = request.args.get("views") == "1"
+    return render_template(
+        "audit.html",
+        lines=dashboard.audit_for(runtime, _me(), action=action, views=views),
+        actions=dashboard.audit_actions(runtime, _me()),
+        chosen=action or "",
+        views=views,
+    )
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account() -> ResponseReturnValue:
+    """The clinician's own settings: the zone their pages show times in."""
+    form = AccountForm(timezone=current_user.view.timezone)
+    if form.validate_on_submit():
+        clinicians.set_timezone(get_runtime(current_app), _me(), form.timezone.data or "")
+        flash(
+            "Times now show in " + dict(ZONE_OPTIONS_BY_VALUE)[form.timezone.data or ""] + " time."
+        )
+        return redirect(url_for("clinician.account"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("account.html", form=form), status
+
+
+ZONE_OPTIONS_BY_VALUE = [(choice.value, choice.label) for choice in ZONE_OPTIONS if choice.value]

@@ -29,7 +29,9 @@ class ClinicianUser(UserMixin):
         self.id = view.id
 
     def get_id(self) -> str:
-        return str(self.view.id)
+        # The session version rides in the session: when it moves on (logout,
+        # a new password) the server refuses every cookie that names the old one.
+        return f"{self.view.id}:{self.view.session_version}"
 
 
 def init_app(app: Flask, settings: Settings) -> None:
@@ -61,10 +63,13 @@ def _load_clinician(user_id: str) -> ClinicianUser | None:
 
     from nudges.web import get_runtime
 
-    if not user_id.isdigit():
+    clinician, _, version = user_id.partition(":")
+    if not (clinician.isdigit() and version.isdigit()) or int(clinician) > 2**31 - 1:
         return None
-    view = load(get_runtime(current_app), int(user_id))
-    return ClinicianUser(view) if view else None
+    view = load(get_runtime(current_app), int(clinician))
+    if view is None or view.session_version != int(version):
+        return None  # logged out (or the password changed) since this cookie was issued
+    return ClinicianUser(view)
 
 
 def login_email_key() -> str:

@@ -29,6 +29,12 @@ FREQUENCY_OPTIONS = [
 ]
 
 
+class AccountForm(FlaskForm):
+    timezone = SelectField(
+        "Show times in", choices=[c for c in ZONE_OPTIONS if c.value], validators=[DataRequired()]
+    )
+
+
 class LoginForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])

@@ -229,14 +229,19 @@ def test_a_crisis_alerts_the_clinician_by_text_without_the_words_or_the_alias(
     assert len(alerts_sent) == 1  # at most one text per client per hour
     [text] = alerts_sent
     assert text.to_phone == LEE_PHONE
-    assert text.body == "GoodEnough: one of your clients may need attention. Please log in."
-    assert len(rows(runtime, CrisisAlert)) == 2
+    # The text links to the alert (an opaque token), still without words or alias.
+    assert re.fullmatch(
+        r"GoodEnough: one of your clients may need attention\. Please log in\. "
+        r"https://nudges\.example\.org/clinician/alerts/[A-Za-z0-9_-]{20,32}",
+        text.body or "",
+    )
+    assert len(rows(runtime, CrisisAlert)) == 1  # the second text joined the open alert
     [sub] = rows(runtime, Subscriber)
     assert sub.state == "paused"
     page = lee.client.get(f"/clinician/clients/{sub.id}")
     assert b"I want to die" in page.data and b"Acknowledge" in page.data
     dashboard = lee.client.get("/clinician/")
-    assert b"Alert: 2 open" in dashboard.data
+    assert b"Alert: 1 open" in dashboard.data and b"(2 texts)" in dashboard.data
 
 
 def test_a_concern_shows_as_a_possible_alert_that_says_what_the_parent_got(

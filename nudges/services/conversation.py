@@ -1,0 +1,131 @@
+"""The conversation of a client's current episode, as the clinician reads it
+(and exports it): every text in order, each with what became of it.
+
+- nudges and invitations as sent, with their words (from the outbox; once its
+  copy is cleared after MESSAGE_RETENTION_DAYS, a nudge's words come from the
+  library by its id: they are ours, not the parent's);
+- the parent's messages, with the crisis screen's level; their words are kept
+  MESSAGE_RETENTION_DAYS, then read "text deleted"; a bare keyword is shown
+  as the keyword it was read as;
+- the replies the service gave each message (the TwiML stored with it).
+
+`checkin` stays empty until weekly check-ins exist: a check-in answer will fill
+it on the parent's message that answers one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from messages import load_library
+from nudges.db.models import InboundMessage, Outbox, Subscriber
+from nudges.services.episodes import same
+
+TEXT_DELETED = "text deleted"
+CSV_COLUMNS = ("time", "direction", "kind", "text", "status", "checkin")
+# What a bare keyword was read as, in the clinician's words.
+KEYWORDS = {
+    "confirm": "YES",
+    "opt_out": "STOP",
+    "unclear_opt_out": "maybe stop",
+    "decline": "no thanks",
+    "join": "JOIN",
+    "pause": "PAUSE",
+    "resume": "RESUME",
+    "time": "TIME",
+    "zone": "ZONE",
+    "daily": "DAILY",
+    "weekly": "WEEKLY",
+    "menu": "MENU",
+    "track": "TRACK",
+    "choice": "a focus choice",
+    "help": "HELP",
+    "help_es": "AYUDA",
+}
+
+
+@dataclass(frozen=True)
+class Line:
+    at: datetime
+    direction: str  # "out" (to the parent) or "in" (from the parent)
+    kind: str  # nudge, invitation, reply, message
+    text: str
+    status: str  # delivery state for "out"; crisis level (or "keyword") for "in"
+    checkin: str = ""  # the check-in answer, once check-ins exist
+
+
+def conversation(session: Session, sub: Subscriber) -> list[Line]:
+    """Every text of the subscriber's current episode, oldest first."""
+    keyed: list[tuple[datetime, int, int, Line]] = []
+    for o in session.scalars(
+        select(Outbox).where(
+            Outbox.subscriber_id == sub.id,
+            same(Outbox.episode_id, sub.episode_id),
+            Outbox.kind != "alert",  # the clinician's own alert texts are not the parent's
+        )
+    ):
+        keyed.append((o.slot_at, o.id, 0, Line(o.slot_at, "out", o.kind, _sent_words(o), o.state)))
+    for m in session.scalars(
+        select(InboundMessage).where(
+            InboundMessage.subscriber_id == sub.id,
+            same(InboundMessage.episode_id, sub.episode_id),
+        )
+    ):
+        keyed.append((m.received_at, m.id, 1, Line(m.received_at, "in", "message", *_theirs(m))))
+        for n, reply in enumerate(json.loads(m.reply or "[]"), start=2):
+            line = Line(m.received_at, "out", "reply", reply, "sent as the reply")
+            keyed.append((m.received_at, m.id, n, line))
+    keyed.sort(key=lambda k: (k[0], k[2] > 0, k[1], k[2]))
+    return [line for *_, line in keyed]
+
+
+def _sent_words(o: Outbox) -> str:
+    if o.body:
+        return o.body
+    if o.nudge_id:
+        try:
+            return load_library().nudge(o.nudge_id).text
+        except KeyError:
+            pass
+    return TEXT_DELETED
+
+
+def _theirs(m: InboundMessage) -> tuple[str, str]:
+    """The words and the status of one of the parent's messages."""
+    keyword = m.intent.rsplit("+", 1)[-1]
+    if m.level is None:  # a bare keyword: its words were never kept
+        return KEYWORDS.get(keyword, keyword), "keyword"
+    return (m.body if m.body is not None else TEXT_DELETED), m.level
+
+
+def to_csv(lines: Iterable[Line], stamp: Callable[[datetime], str]) -> str:
+    """The conversation as CSV (`stamp` formats a time in the reader's zone)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for line in lines:
+        writer.writerow(
+            [
+                stamp(line.at),
+                line.direction,
+                line.kind,
+                _no_formula(line.text),
+                line.status,
+                line.checkin,
+            ]
+        )
+    return out.getvalue()
+
+
+def _no_formula(text: str) -> str:
+    """A parent's text that starts like a formula is not run by a spreadsheet
+    (OWASP's CSV injection advice: prefix a quote)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

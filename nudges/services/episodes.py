@@ -1,0 +1,48 @@
+"""Episodes: an enrolment (a clinician's invitation, or a parent's own JOIN)
+starts one, and what happens after belongs to it (models.py stamps each row).
+A clinician sees the rows of their own episodes only: a number that was another
+clinician's invitee brings none of that history along."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from nudges.db.models import Episode, Subscriber
+from nudges.domain.consent import Event, State, next_state
+
+
+def start(
+    session: Session, sub: Subscriber, now: datetime, source: str, clinician_id: int | None
+) -> int:
+    """Open a new episode for `sub`; rows written from here on belong to it."""
+    episode = Episode(
+        subscriber_id=sub.id, clinician_id=clinician_id, started_at=now, source=source
+    )
+    session.add(episode)
+    session.flush()
+    sub.episode_id = episode.id
+    return episode.id
+
+
+def on_self_join(session: Session, sub: Subscriber, event: Event | None, now: datetime) -> None:
+    """A parent's own JOIN (or a YES we never asked for) that makes them pending
+    again is a new enrolment; a JOIN repeated while pending or active is not."""
+    if event is None or event is Event.INVITE:
+        return
+    before = State(sub.state)
+    if before is not State.PENDING and next_state(before, event) is State.PENDING:
+        start(session, sub, now, "join", sub.clinician_id)
+
+
+def mine(clinician_id: int) -> Select[tuple[int]]:
+    """The clinician's episodes, as a subquery to filter rows by."""
+    return select(Episode.id).where(Episode.clinician_id == clinician_id)
+
+
+def same(column: InstrumentedAttribute[int | None], episode_id: int | None) -> ColumnElement[bool]:
+    """`column = episode_id`, where a subscriber written before episodes (None)
+    matches the rows that have none either."""
+    return column.is_(None) if episode_id is None else column == episode_id

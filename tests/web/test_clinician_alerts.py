@@ -1,0 +1,119 @@
+"""The alert leads somewhere: the alert text links to the alert page (an opaque
+token, login required, nobody else's), which shows the words, the level and
+signs, what the service already did, and the number behind an audited "show
+number" with a tel: link. Flagged texts within the hour join one alert."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from nudges.clock import FrozenClock
+from nudges.db.models import AuditEvent, CrisisAlert, Outbox
+from nudges.runtime import Runtime
+from tests.conftest import ANNA_ATLANTA, SignedClient
+from tests.web import test_clinician_pages as pages
+from tests.web.test_clinician_pages import Clinic, rows
+
+lee, ross, runtime = pages.lee, pages.ross, pages.runtime
+
+LINK = re.compile(r"https://nudges\.example\.org(/clinician/alerts/[A-Za-z0-9_-]+)$")
+
+
+def _alert_link(runtime: Runtime) -> str:
+    [text] = rows(runtime, Outbox, Outbox.kind == "alert")
+    match = LINK.search(text.body or "")
+    assert match, text.body
+    return match.group(1)
+
+
+def test_the_alert_text_links_to_the_alert_after_login(
+    app: Any, lee: Clinic, runtime: Runtime, twilio: SignedClient
+) -> None:
+    lee.invite(ANNA_ATLANTA, alias="Mum of twins")
+    twilio.text(ANNA_ATLANTA, "YES")
+    twilio.text(ANNA_ATLANTA, "I have pills saved up and I want to die")
+    path = _alert_link(runtime)
+    [text] = rows(runtime, Outbox, Outbox.kind == "alert")
+    assert "pills" not in (text.body or "") and "twins" not in (text.body or "")
+    [alert] = rows(runtime, CrisisAlert)
+    assert path.rsplit("/", 1)[1] == alert.token and len(alert.token or "") >= 20  # opaque
+
+    stranger = app.test_client().get(path)
+    assert stranger.status_code == 302 and "/clinician/login" in stranger.headers["Location"]
+
+    page = lee.client.get(path)
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    html = page.data.decode()
+    assert "I have pills saved up and I want to die" in html
+    assert 'class="level">crisis<' in html
+    assert "Sent the crisis reply" in html and "Paused their nudges" in html
+    assert "We replied at once" in html and "988" in html  # the reply they got, word for word
+    assert "Texted you a link" in html
+    assert "***-0123" in html and "tel:" not in html and "555-0123" not in html
+
+
+def test_show_number_is_audited_and_gives_a_tel_link(
+    lee: Clinic, runtime: Runtime, twilio: SignedClient
+) -> None:
+    lee.invite(ANNA_ATLANTA)
+    twilio.text(ANNA_ATLANTA, "YES")
+    twilio.text(ANNA_ATLANTA, "I want to die")
+    path = _alert_link(runtime)
+    bare = lee.client.post(path + "/number", data={})
+    assert bare.status_code == 400  # no CSRF token
+    assert not rows(runtime, AuditEvent, AuditEvent.action == "number_revealed")
+    shown = lee.post(path + "/number", path)
+    assert shown.status_code == 200
+    html = shown.data.decode()
+    assert f'href="tel:{ANNA_ATLANTA}"' in html and "(404) 555-0123" in html
+    [event] = rows(runtime, AuditEvent, AuditEvent.action == "number_revealed")
+    assert event.actor.startswith("clinician:") and event.subscriber_id is not None
+    audit = lee.client.get("/clinician/audit").data.decode()
+    assert "number revealed" in audit and "Dr Lee" in audit
+
+
+def test_another_clinician_gets_404_for_the_alert_and_its_number(
+    lee: Clinic, ross: Clinic, runtime: Runtime, twilio: SignedClient
+) -> None:
+    lee.invite(ANNA_ATLANTA)
+    twilio.text(ANNA_ATLANTA, "YES")
+    twilio.text(ANNA_ATLANTA, "I want to die")
+    path = _alert_link(runtime)
+    assert ross.client.get(path).status_code == 404
+    assert ross.post(path + "/number", "/clinician/").status_code == 404
+    assert ross.client.get("/clinician/alerts/not-a-real-token-at-all").status_code == 404
+    assert not rows(runtime, AuditEvent, AuditEvent.action == "number_revealed")
+
+
+def test_texts_within_the_hour_join_one_alert_and_a_later_one_starts_another(
+    lee: Clinic, runtime: Runtime, twilio: SignedClient, clock: FrozenClock
+) -> None:
+    lee.invite(ANNA_ATLANTA)
+    twilio.text(ANNA_ATLANTA, "YES")
+    twilio.text(ANNA_ATLANTA, "honestly nothing is ever going to get better for me")
+    clock.advance(minutes=20)
+    twilio.text(ANNA_ATLANTA, "I want to die")
+    [alert] = rows(runtime, CrisisAlert)
+    assert alert.tier == "crisis"  # the concern became a crisis: the clinician is texted
+    path = _alert_link(runtime)
+    html = lee.client.get(path).data.decode()
+    assert "nothing is ever going to get better" in html and "I want to die" in html
+    assert html.index("nothing is ever") < html.index("I want to die")
+    clock.advance(hours=2)
+    twilio.text(ANNA_ATLANTA, "I want to die")
+    assert len(rows(runtime, CrisisAlert)) == 2
+
+
+def test_a_concern_alert_page_says_no_text_was_sent(
+    lee: Clinic, runtime: Runtime, twilio: SignedClient
+) -> None:
+    lee.invite(ANNA_ATLANTA)
+    twilio.text(ANNA_ATLANTA, "YES")
+    twilio.text(ANNA_ATLANTA, "honestly nothing is ever going to get better for me")
+    assert rows(runtime, Outbox, Outbox.kind == "alert") == []
+    dashboard = lee.client.get("/clinician/").data.decode()
+    [path] = re.findall(r'href="(/clinician/alerts/[A-Za-z0-9_-]+)"', dashboard)
+    html = lee.client.get(path).data.decode()
+    assert "Possible alert" in html and "Held their nudges for 24 hours" in html
+    assert "Did not text you" in html and "Paused their nudges" not in html
