@@ -236,6 +236,29 @@ def messages_export(out_dir: Path) -> None:
         click.echo(str(path))
 
 
+@messages.command(
+    "stats",
+    help="Per text: times sent, and the replies and opt-outs that followed it within 48 hours.",
+)
+@click.option("--json", "as_json", is_flag=True, help="A JSON list of objects, one per text.")
+def messages_stats(as_json: bool) -> None:
+    import json
+
+    from nudges.services.attribution import library_texts, nudge_stats
+
+    runtime = runtime_or_exit()
+    stats = nudge_stats(runtime, library_texts(runtime.settings.program_name))
+    if as_json:
+        click.echo(json.dumps([row.as_dict() for row in stats], indent=1, ensure_ascii=False))
+        return
+    width = max((len(row.id) for row in stats), default=2)
+    click.echo(f"{'id':<{width}}  {'sent':>5} {'replies':>7} {'opt_outs':>8}  text")
+    for row in stats:
+        click.echo(
+            f"{row.id:<{width}}  {row.sent:>5} {row.replies:>7} {row.opt_outs:>8}  {row.text}"
+        )
+
+
 def _add_plugin_commands() -> None:
     for entry in entry_points(group="nudges.commands"):
         if entry.name not in main.commands:

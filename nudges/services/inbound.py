@@ -29,6 +29,7 @@ from nudges.domain.keywords import Intent, Kind, interpret
 from nudges.runtime import Runtime
 from nudges.services import episodes
 from nudges.services.alerts import raise_alert
+from nudges.services.attribution import followed_nudge
 from nudges.services.audit import record
 from nudges.services.semantic import SemanticScreen
 from nudges.services.subscriptions import apply, new_subscriber, snapshot
@@ -272,6 +273,8 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
                     reply=json.dumps(messages),
                     level=screen_level(intent),
                     body=_kept_body(sub, intent, sms.body),
+                    checkin=decision.checkin,
+                    follows_outbox_id=followed_nudge(session, sub.id if sub else None, now),
                 )
             )
     except IntegrityError:
