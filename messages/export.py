@@ -1,5 +1,7 @@
 """`nudges messages export`: an HTML catalogue a clinician can read before inviting
-clients. An index page, and a page per track with every nudge in programme order."""
+clients. An index page, and a page per track: what a default parent receives week
+by week, then every nudge in programme order with its claim beside its evidence
+(the nudge's own source, or its kind's basis)."""
 
 from __future__ import annotations
 
@@ -44,17 +46,56 @@ def _rows(library: Library, nudges: list[Nudge]) -> str:
         cites = _cite(library, keys)
         if whose == "kind" and cites:
             cites = f"<em>Basis for a {escape(n.kind)}:</em> {cites}"
+        basis = escape(library.kind_basis.get(n.kind, ("", ()))[0])
+        theme = f"<br><em>Theme: {escape(n.theme)}</em>" if n.theme else ""
         rows.append(
-            f'<tr id="{escape(n.id)}"><td>{n.week}</td><td>{escape(n.day.title())}</td>'
-            f"<td>{escape(n.kind)}</td><td class=text>{escape(n.text)}</td>"
+            f'<tr id="{escape(n.id)}"><td>{n.week or "-"}</td><td>{n.position + 1}</td>'
+            f"<td>{escape(n.kind)}{theme}</td><td class=text>{escape(n.text)}</td>"
+            f"<td>{'yes' if n.asks else ''}</td>"
             f"<td>{gsm7_length(n.text)}</td><td>{segments(n.text)}</td>"
-            f"<td class=meta>{cites or '-'}</td><td class=meta>{escape(n.id)}</td></tr>"
+            f"<td class=meta>{cites or '-'}</td><td class=meta>{basis or '-'}</td>"
+            f"<td class=meta>{escape(n.id)}</td></tr>"
         )
     head = (
-        "<tr><th>Week</th><th>Day</th><th>Kind</th><th>Text</th><th>Length</th>"
-        "<th>Segments</th><th>Source</th><th>Id</th></tr>"
+        "<tr><th>Unit</th><th>Order</th><th>Kind</th><th>Text (the claim)</th><th>Asks</th>"
+        "<th>Length</th><th>Segments</th><th>Source</th><th>Kind's basis</th><th>Id</th></tr>"
     )
     return f"<table>{head}{''.join(rows)}</table>"
+
+
+# A default parent gets 3 texts a week: the weekly check-in question (a system text
+# that names 988) in place of one nudge, so 2 track nudges a week.
+DEFAULT_NUDGES_PER_WEEK = 2
+DAILY_NUDGES_PER_WEEK = 6
+
+
+def weeks_received(
+    nudges: list[Nudge], per_week: int = DEFAULT_NUDGES_PER_WEEK
+) -> list[list[Nudge]]:
+    """The track cut into the calendar weeks a parent receives it in."""
+    return [nudges[i : i + per_week] for i in range(0, len(nudges), per_week)]
+
+
+def _received(nudges: list[Nudge]) -> str:
+    rows = []
+    for week, chunk in enumerate(weeks_received(nudges), 1):
+        texts = "".join(
+            f"<li>{escape(n.text)} <span class=meta>({escape(n.id)}, {escape(n.kind)})</span></li>"
+            for n in chunk
+        )
+        rows.append(
+            f"<tr><td>{week}</td><td><ol>{texts}<li><em>The weekly check-in: how has the "
+            "week been, 1 to 5 (names 988).</em></li></ol></td></tr>"
+        )
+    daily_weeks = len(weeks_received(nudges, DAILY_NUDGES_PER_WEEK))
+    return (
+        "<h2>What a default parent receives, week by week</h2>"
+        f"<p class=meta>At 3 texts a week: two nudges of the track, in order, and the weekly "
+        f"check-in question in place of the third. The track lasts {len(weeks_received(nudges))} "
+        f"weeks this way ({daily_weeks} weeks for a daily parent: six nudges and the check-in). "
+        "Then the caring check-ins, about once a month.</p>"
+        f"<table><tr><th>Week</th><th>Texts</th></tr>{''.join(rows)}</table>"
+    )
 
 
 def export_catalogue(out_dir: Path, root: Path = ROOT) -> list[Path]:
@@ -74,11 +115,17 @@ def export_catalogue(out_dir: Path, root: Path = ROOT) -> list[Path]:
                 continue
             title = library.track_titles.get(track, track)
             name = f"{track}.{lang}.html"
+            order = (
+                "Sent in this order at every cadence, one after another."
+                if track != "checkin"
+                else "Sent after the track, about once a month, in this order."
+            )
             body = (
                 f'<p><a href="index.html">All tracks</a></p><h1>{escape(title)}</h1>'
-                f"<p class=meta>Language: {escape(lang)}. {len(nudges)} texts. "
-                "Subscribers on 3 a week get the Monday, Wednesday and Friday texts; "
-                "daily subscribers get all seven.</p>" + _rows(library, nudges)
+                f"<p class=meta>Language: {escape(lang)}. {len(nudges)} texts. {order}</p>"
+                + (_received(nudges) if track != "checkin" else "")
+                + "<h2>Every text beside its evidence</h2>"
+                + _rows(library, nudges)
             )
             path = out_dir / name
             path.write_text(_page(title, body), encoding="utf-8")

@@ -3,6 +3,12 @@
 Each file names its language, so Spanish (or any) tracks can sit beside the
 English ones. `load_library()` reads the package's own files once;
 `Library.load(root)` reads any folder (the validator's tests use small bad ones).
+
+A track is one ordered sequence: the order of its file is the order every parent
+receives it in, whatever their cadence (3 a week or daily). `week` groups the
+nudges into the track's units of seven; the first nudge of a unit carries the
+unit's `theme`. `asks = true` marks a text that asks a question a parent may
+answer by text.
 """
 
 from __future__ import annotations
@@ -13,7 +19,6 @@ from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).parent
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class LibraryError(ValueError):
@@ -33,11 +38,13 @@ class Nudge:
     track: str
     lang: str
     week: int
-    day: str
     kind: str
     text: str
     sources: tuple[str, ...] = ()
     file: str = ""
+    asks: bool = False  # the text asks a question the parent may answer by text
+    theme: str = ""  # set on the first nudge of a unit: the unit's theme, named in its text
+    position: int = 0  # place in its file: the order parents receive the track in
 
 
 @dataclass
@@ -62,11 +69,18 @@ class Library:
         return sorted({n.track for n in self.nudges if n.track != "checkin"})
 
     def track(self, name: str, lang: str = "en") -> list[Nudge]:
-        """The track's nudges in programme order: week, then day of the week."""
+        """The track's nudges in programme order: the order of its file."""
         chosen = [n for n in self.nudges if n.track == name and n.lang == lang]
         if not chosen:
             raise KeyError(f"no track {name!r} in language {lang!r}")
-        return sorted(chosen, key=lambda n: (n.week, DAYS.index(n.day), n.id))
+        return sorted(chosen, key=lambda n: n.position)
+
+    def units(self, name: str, lang: str = "en") -> list[list[Nudge]]:
+        """The track cut into its units (weeks of the track), in order."""
+        grouped: dict[int, list[Nudge]] = {}
+        for nudge in self.track(name, lang):
+            grouped.setdefault(nudge.week, []).append(nudge)
+        return [grouped[week] for week in sorted(grouped)]
 
     def checkins(self, lang: str = "en") -> list[Nudge]:
         """Caring check-ins for after the programme, in file order."""
@@ -120,7 +134,7 @@ class Library:
                 raise LibraryError(f"{path.name}: needs track and lang")
             if lang == "en" or track not in library.track_titles:  # titles are the English ones
                 library.track_titles[track] = str(data.get("title", track))
-            for entry in data.get("nudge", []):
+            for position, entry in enumerate(data.get("nudge", [])):
                 try:
                     library.nudges.append(
                         Nudge(
@@ -128,11 +142,13 @@ class Library:
                             track=track,
                             lang=lang,
                             week=int(entry.get("week", 0)),
-                            day=str(entry.get("day", "mon")),
                             kind=str(entry["kind"]),
                             text=str(entry["text"]),
                             sources=tuple(entry.get("sources", ())),
                             file=path.name,
+                            asks=bool(entry.get("asks", False)),
+                            theme=str(entry.get("theme", "")),
+                            position=position,
                         )
                     )
                 except KeyError as exc:

@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from messages import programme_rules, wording
 from messages.gsm import gsm7_length, non_gsm7, segments
-from messages.library import DAYS, ROOT, Library, LibraryError
+from messages.library import ROOT, Library, LibraryError
 from messages.readability import fernandez_huerta, grade
 
 KINDS = {
@@ -28,7 +29,6 @@ KINDS = {
     "seasons",
     "caring check-in",
 }
-WEEKS = range(1, 9)
 NUDGE_GRADE_CEILING = 6.0
 # System texts carry required legal wording ("Msg&data rates may apply") and
 # addresses, which a syllable counter scores harshly: a looser, documented ceiling.
@@ -48,9 +48,34 @@ LONGEST_FIELDS = {
 }
 
 REQUIRED_FACTS: dict[str, tuple[str, ...]] = {
-    "consent_prompt": ("{program}", "3 msgs/wk", "Msg&data rates may apply", "YES", "HELP", "STOP"),
-    "invitation": ("{program}", "3 msgs/wk", "Msg&data rates may apply", "YES", "HELP", "STOP"),
-    "welcome": ("TIME", "PAUSE", "STOP", "HELP", "not medical advice", "988"),
+    "consent_prompt": (
+        "{program}",
+        "3 msgs/wk",
+        "Msg&data rates may apply",
+        "YES",
+        "HELP",
+        "STOP",
+        "read for safety",
+    ),
+    "invitation": (
+        "{program}",
+        "3 msgs/wk",
+        "Msg&data rates may apply",
+        "YES",
+        "HELP",
+        "STOP",
+        "read for safety",
+    ),
+    "welcome": (
+        "TIME",
+        "PAUSE",
+        "STOP",
+        "HELP",
+        "not medical advice",
+        "988",
+        "Msg&data rates may apply",
+        "read for safety",
+    ),
     "rejoined": ("STOP", "HELP", "988"),
     "help": (
         "{program}",
@@ -62,8 +87,15 @@ REQUIRED_FACTS: dict[str, tuple[str, ...]] = {
         "988lifeline.org",
     ),
     "stop_confirm": ("{program}", "no more messages", "START", "988"),
-    "crisis": ("not watched around the clock", "988", "988lifeline.org", "HOME to 741741", "911"),
-    "unrecognised": ("automated", "not monitored", "988"),
+    "crisis": (
+        "not watched around the clock",
+        "988",
+        "988lifeline.org",
+        "HOME to 741741",
+        "911",
+        "paused",
+    ),
+    "unrecognised": ("automated", "not watched around the clock", "988"),
     "crisis_outside": ("not watched around the clock", "988", "local emergency"),
     "help_outside": ("{program}", "{support}", "STOP", "988", "local emergency"),
     "not_in_area": ("988", "local emergency"),
@@ -136,7 +168,9 @@ def check_library(root: Path = ROOT) -> list[Problem]:
     return problems
 
 
-def _text_rules(file: str, key: str, text: str, max_segments: int, ceiling: float) -> list[Problem]:
+def _text_rules(
+    file: str, key: str, text: str, max_segments: int, ceiling: float, lang: str = "en"
+) -> list[Problem]:
     found = []
     bad = non_gsm7(text)
     if bad:
@@ -159,6 +193,25 @@ def _text_rules(file: str, key: str, text: str, max_segments: int, ceiling: floa
     level = grade(text)
     if level > ceiling:
         found.append(Problem(file, key, "readability", f"grade {level:.1f} is above {ceiling}"))
+    if lang == "en":
+        found += _english_wording(file, key, text)
+    return found
+
+
+def _english_wording(file: str, key: str, text: str) -> list[Problem]:
+    """US spelling, plain words over idioms, no promise about the child (issue 16)."""
+    found = [
+        Problem(file, key, "us spelling", f"UK spelling {word!r}: write {us!r}")
+        for word, us in wording.uk_spellings(text)
+    ]
+    found += [
+        Problem(file, key, "idiom", f"idiom {idiom!r}: say the plain thing")
+        for idiom in wording.idioms(text)
+    ]
+    found += [
+        Problem(file, key, "child-outcome promise", f"promises an outcome: {phrase!r}")
+        for phrase in wording.child_outcome_promises(text)
+    ]
     return found
 
 
@@ -182,7 +235,7 @@ def _check_system(library: Library) -> list[Problem]:
             except (KeyError, IndexError, ValueError) as exc:
                 problems.append(Problem(file, key, "fields", f"unknown or bad field: {exc}"))
                 continue
-            problems += _text_rules(file, key, text, 2, SYSTEM_GRADE_CEILING)
+            problems += _text_rules(file, key, text, 2, SYSTEM_GRADE_CEILING, lang)
     return problems
 
 
@@ -206,8 +259,6 @@ def _check_nudges(library: Library) -> list[Problem]:
         seen[nudge.id] = nudge.file
         if nudge.kind not in KINDS:
             problems.append(Problem(nudge.file, nudge.id, "kind", f"unknown kind {nudge.kind!r}"))
-        if nudge.day not in DAYS:
-            problems.append(Problem(nudge.file, nudge.id, "day", f"unknown day {nudge.day!r}"))
         for key in nudge.sources:
             if key not in library.sources:
                 problems.append(Problem(nudge.file, nudge.id, "sources", f"no source {key!r}"))
@@ -216,27 +267,40 @@ def _check_nudges(library: Library) -> list[Problem]:
             problems.append(
                 Problem(nudge.file, nudge.id, "sources", "no source, and its kind has no basis")
             )
+        problems += _found(nudge.file, programme_rules.check_asks(nudge))
         if nudge.lang != "es":  # Spanish nudges: check_spanish (its own reading-ease scale)
-            problems += _text_rules(nudge.file, nudge.id, nudge.text, 1, NUDGE_GRADE_CEILING)
-    by_track: dict[tuple[str, str], set[tuple[int, str]]] = {}
-    files: dict[tuple[str, str], str] = {}
-    for nudge in library.nudges:
-        if nudge.track == "checkin" or nudge.lang == "es":  # es: ordered, no day field
-            continue
-        by_track.setdefault((nudge.track, nudge.lang), set()).add((nudge.week, nudge.day))
-        files[(nudge.track, nudge.lang)] = nudge.file
-    for track_lang, slots in by_track.items():
-        missing = [f"w{w}-{d}" for w in WEEKS for d in DAYS if (w, d) not in slots]
-        if missing:
-            problems.append(
-                Problem(
-                    files[track_lang],
-                    track_lang[0],
-                    "complete weeks",
-                    "missing " + ", ".join(missing[:8]),
-                )
+            problems += _text_rules(
+                nudge.file, nudge.id, nudge.text, 1, NUDGE_GRADE_CEILING, nudge.lang
             )
+    problems += _check_tracks(library)
     return problems
+
+
+def _check_tracks(library: Library) -> list[Problem]:
+    """Each track as the parent receives it: units, themes, the kind mix, varied
+    openings, the care step; and no two texts of a language that read the same."""
+    problems: list[Problem] = []
+    pairs = sorted({(n.track, n.lang) for n in library.nudges if n.track != "checkin"})
+    for track, lang in pairs:
+        nudges = library.track(track, lang)
+        file = nudges[0].file
+        found = programme_rules.check_units(track, nudges)
+        found += programme_rules.check_themes(nudges)
+        found += programme_rules.check_kind_mix(nudges)
+        found += programme_rules.check_openings(nudges)
+        if lang != "es":  # Spanish: check_spanish counts them (ES_DOCTOR_STEP)
+            found += programme_rules.check_care_steps(track, lang, nudges)
+        problems += _found(file, found)
+    for lang in sorted({n.lang for n in library.nudges}):
+        same_lang = [n for n in library.nudges if n.lang == lang]
+        files = {n.id: n.file for n in same_lang}
+        for nudge_id, rule, message in programme_rules.near_duplicates(same_lang):
+            problems.append(Problem(files[nudge_id], nudge_id, rule, message))
+    return problems
+
+
+def _found(file: str, found: list[tuple[str, str, str]]) -> list[Problem]:
+    return [Problem(file, key, rule, message) for key, rule, message in found]
 
 
 def main() -> int:

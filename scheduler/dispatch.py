@@ -47,24 +47,41 @@ class DispatchReport:
 def _sequences(
     track: str, lang: str, frequency: str
 ) -> tuple[tuple[Nudge, ...], tuple[Nudge, ...]]:
+    """The track in order and the caring check-ins for after it.
+
+    Every cadence walks the whole track in file order: the texts a 3-a-week
+    parent gets are the programme (issue 16), so nothing is filtered by
+    weekday. `frequency` stays in the signature because the rest of dispatch
+    asks by it. A track not yet written in the parent's language falls back to
+    the same track in English, never to another track."""
+    del frequency  # same sequence for every cadence
     library = load_library()
-    try:
-        programme = library.track(track, lang)
-    except KeyError:
-        programme = library.track("perfectionism", "en")
-    if frequency != "daily":
-        programme = [n for n in programme if n.day in ("mon", "wed", "fri")]
+    programme: list[Nudge] = []
+    for name, language in ((track, lang), (track, "en"), ("perfectionism", "en")):
+        try:
+            programme = library.track(name, language)
+        except KeyError:
+            continue
+        break
     checkins = library.checkins(lang) or library.checkins("en")
     return tuple(programme), tuple(checkins)
 
 
+def next_track_nudge(track: str, lang: str, index: int) -> Nudge:
+    """The nudge a subscriber gets as their `index`-th track text (0-based, counting
+    track texts only): the track in order, then the caring check-ins. For callers
+    that put other texts between nudges (the weekly check-in question): they pass
+    how many track texts were sent, not how many texts."""
+    programme, checkins = _sequences(track, lang, "any")
+    where, position = programme_position(index, len(programme), len(checkins))
+    return programme[position] if where == "programme" else checkins[position]
+
+
 def pick_text(track: str, lang: str, frequency: str, index: int) -> tuple[str, str]:
     """The `index`-th nudge for this subscriber: programme order, no repeat until the
-    track is used up, then the caring check-ins. 3-a-week subscribers get the
-    Monday, Wednesday and Friday nudges of each week."""
-    programme, checkins = _sequences(track, lang, frequency)
-    where, position = programme_position(index, len(programme), len(checkins))
-    nudge = programme[position] if where == "programme" else checkins[position]
+    track is used up, then the caring check-ins. The same order at every cadence."""
+    del frequency  # every cadence walks the whole track
+    nudge = next_track_nudge(track, lang, index)
     return nudge.id, nudge.text
 
 

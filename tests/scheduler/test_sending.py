@@ -47,7 +47,7 @@ def test_a_new_parent_gets_one_nudge_at_ten_on_wednesday(
     assert message["ValidityPeriod"] == "3600"
     [row] = outbox(runtime)
     assert message["StatusCallback"] == f"https://nudges.example.org/sms/status?outbox={row.id}"
-    assert row.nudge_id == "perf-w1-mon"  # programme order: the first nudge of the track
+    assert row.nudge_id == "perf-w1-1"  # programme order: the first nudge of the track
     assert row.provider_sid == message["sid"] and row.state == "sent"
 
 
