@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 from sqlalchemy import CursorResult, Engine, Result, create_engine, event
@@ -67,20 +66,13 @@ class Database:
         assert self.engine is not None
         return self.engine.dialect.name
 
-    @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A session that commits on success and rolls back on error."""
+    def session(self) -> AbstractContextManager[Session]:
+        """A session in a transaction: committed when the block ends, rolled back
+        if it raises (anything, KeyboardInterrupt included), closed either way.
+        SQLAlchemy's own `sessionmaker.begin()`."""
         if self._sessions is None:
             raise RuntimeError("Database is not connected")
-        session = self._sessions()
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
+        return self._sessions.begin()
 
     def dispose(self) -> None:
         if self.engine is not None:

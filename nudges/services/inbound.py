@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
@@ -40,6 +40,8 @@ E164 = re.compile(r"\+[1-9]\d{6,14}")
 MESSAGE_SID = re.compile(r"[A-Z]{2}[0-9a-fA-F]{32}")
 ADVANCED_OPT_OUT_TYPES = {"STOP", "START", "HELP"}
 MAX_KEPT_BODY = 1600  # ten segments; a webhook body longer than that is not a text
+# Composed once: building the query costs more than SQLite takes to run it.
+SUBSCRIBER_BY_PHONE = select(Subscriber).where(Subscriber.phone == bindparam("phone"))
 
 
 class InvalidInbound(ValueError):
@@ -253,7 +255,7 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
     now = runtime.clock.now()
     try:
         with runtime.db.session() as session:
-            sub = session.scalar(select(Subscriber).where(Subscriber.phone == sms.from_number))
+            sub = session.scalar(SUBSCRIBER_BY_PHONE, {"phone": sms.from_number})
             decision = decide(
                 snapshot(sub) if sub else None,
                 sms.from_number,

@@ -1,16 +1,18 @@
-"""TwiML replies. Built by hand: a fixed, tiny shape, escaped properly."""
+"""TwiML replies, written by the Twilio SDK's `MessagingResponse`."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from xml.sax.saxutils import escape
 
 from flask import Response
+from twilio.twiml.messaging_response import MessagingResponse
 
 
 def messaging_response(messages: Sequence[str]) -> str:
-    body = "".join(f"<Message>{escape(text)}</Message>" for text in messages)
-    return f'<?xml version="1.0" encoding="UTF-8"?><Response>{body}</Response>'
+    response = MessagingResponse()
+    for text in messages:
+        response.message(text)
+    return str(response.to_xml())
 
 
 def twiml(messages: Sequence[str], status: int = 200) -> Response:

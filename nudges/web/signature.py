@@ -16,6 +16,9 @@ from flask import Response, current_app, request
 from twilio.request_validator import RequestValidator
 
 F = TypeVar("F", bound=Callable[..., Any])
+# Config key: the path an app of webhooks is mounted at (nudges.app). Werkzeug's
+# DispatcherMiddleware moves it from the path to SCRIPT_NAME; Twilio signed both.
+MOUNTED_AT = "NUDGES_MOUNTED_AT"
 
 
 def signed_url(public_base_url: str, path: str, raw_query: bytes) -> str:
@@ -29,7 +32,8 @@ def is_valid_request(auth_token: str, public_base_url: str) -> bool:
     signature = request.headers.get("X-Twilio-Signature", "")
     if not signature or not auth_token:
         return False
-    url = signed_url(public_base_url, request.path, request.query_string)
+    path = current_app.config.get(MOUNTED_AT, "") + request.path
+    url = signed_url(public_base_url, path, request.query_string)
     validator = RequestValidator(auth_token)
     # The common case first: Twilio signed exactly PUBLIC_BASE_URL (one HMAC).
     # Otherwise the SDK's full check, which also tries the URL with and without

@@ -27,7 +27,7 @@ def _plain(text: str, status: int) -> Response:
     return Response(text + "\n", status, mimetype="text/plain")
 
 
-@bp.post("/sms/status")
+@bp.post("/status")  # below nudges.app.WEBHOOKS_AT
 @require_twilio_signature
 def status_callback() -> Response:
     sid = request.form.get("MessageSid", "")

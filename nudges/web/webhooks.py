@@ -26,7 +26,7 @@ def bad_request(reason: str) -> Response:
     return Response(reason + "\n", 400, mimetype="text/plain")
 
 
-@bp.post("/sms/inbound")
+@bp.post("/inbound")  # below nudges.app.WEBHOOKS_AT
 @require_twilio_signature
 def inbound() -> Response:
     form = request.form

@@ -320,4 +320,4 @@ def test_a_spanish_track_in_the_same_format_loads_and_is_checked(bad_library: Pa
     # Same schema: no unit, theme or kind-mix problem; English text has no Spanish care step,
     # and the English checks (spelling, idioms) do not run on it.
     rules = {p.rule for p in problems if "perfectionism.es" in p.file}
-    assert rules == {"care step"}, [str(p) for p in problems]
+    assert rules == {"doctor step"}, [str(p) for p in problems]
