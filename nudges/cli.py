@@ -9,12 +9,15 @@ import secrets
 import sys
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
 from nudges.config import ConfigError, Settings, load_settings
 from nudges.runtime import Runtime, build_runtime
+
+if TYPE_CHECKING:
+    from messages.export import Figures
 
 
 def settings_or_exit() -> Settings:
@@ -232,8 +235,27 @@ def messages_check() -> None:
 def messages_export(out_dir: Path) -> None:
     from messages.export import export_catalogue
 
-    for path in export_catalogue(out_dir):
+    for path in export_catalogue(out_dir, figures=_catalogue_figures()):
         click.echo(str(path))
+
+
+def _catalogue_figures() -> dict[str, Figures] | None:
+    """The stats for the catalogue, or None (with a note) when there is no
+    database to read them from: the catalogue is still worth writing."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from messages.export import Figures
+    from nudges.services.attribution import library_texts, nudge_stats
+
+    runtime = runtime_or_exit()
+    try:
+        stats = nudge_stats(runtime, library_texts(runtime.settings.program_name))
+    except (OperationalError, ProgrammingError) as exc:
+        click.echo(f"note: no figures (database not ready: {type(exc).__name__})", err=True)
+        return None
+    finally:
+        runtime.db.dispose()
+    return {row.id: Figures(row.sent, row.replies, row.opt_outs) for row in stats}
 
 
 @messages.command(
@@ -247,7 +269,10 @@ def messages_stats(as_json: bool) -> None:
     from nudges.services.attribution import library_texts, nudge_stats
 
     runtime = runtime_or_exit()
-    stats = nudge_stats(runtime, library_texts(runtime.settings.program_name))
+    try:
+        stats = nudge_stats(runtime, library_texts(runtime.settings.program_name))
+    finally:
+        runtime.db.dispose()
     if as_json:
         click.echo(json.dumps([row.as_dict() for row in stats], indent=1, ensure_ascii=False))
         return

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -114,3 +115,27 @@ def test_a_check_in_answer_counts_as_a_reply_to_the_check_in(
     result = CliRunner().invoke(main, ["messages", "stats", "--json"], env=env)
     [checkin] = [row for row in json.loads(result.output) if row["id"] == "checkin"]
     assert (checkin["sent"], checkin["replies"], checkin["opt_outs"]) == (1, 1, 0)
+
+
+def test_the_catalogue_shows_the_same_figures(scenario: dict[str, str], tmp_path: Path) -> None:
+    out = tmp_path / "catalogue"
+    result = CliRunner().invoke(main, ["messages", "export", "--out", str(out)], env=scenario)
+    assert result.exit_code == 0, result.output
+    page = (out / "perfectionism.en.html").read_text(encoding="utf-8")
+    assert "<th>Sent</th><th>Replies</th><th>Opt-outs</th>" in page
+    first_id, _ = pick_text("perfectionism", "en", "3w", 0)
+    row = page[page.index(f'<tr id="{first_id}">') :]
+    row = row[: row.index("</tr>")]
+    assert row.endswith("<td>3</td><td>1</td><td>1</td>")
+    assert "weekly check-in question: sent 0" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_catalogue_is_written_without_figures_when_there_is_no_database(
+    tmp_path: Path,
+) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'none.sqlite3'}", "SECRET_KEY": "k"}
+    out = tmp_path / "catalogue"
+    result = CliRunner().invoke(main, ["messages", "export", "--out", str(out)], env=env)
+    assert result.exit_code == 0, result.output
+    assert "no figures" in result.output
+    assert "<th>Sent</th>" not in (out / "perfectionism.en.html").read_text(encoding="utf-8")
