@@ -26,6 +26,7 @@ from tests.conftest import ANNA_ATLANTA, CARLOS_CHICAGO
 # Slow tier: two weeks of ticks every 30 minutes.
 pytestmark = pytest.mark.slow
 
+PAT_ATLANTA = "+14045550177"  # a second Eastern number
 ZONES = {ANNA_ATLANTA: "America/New_York", CARLOS_CHICAGO: "America/Chicago"}
 
 
@@ -166,3 +167,26 @@ def test_checkin_off_stops_the_question_and_nudges_take_its_place(
     assert "CHECKIN OFF" in on
     run_due(console, clock, 3)
     assert [r.kind for r in sent(console, ANNA_ATLANTA)][len(rows)] == "checkin"
+
+
+def test_one_batch_holds_a_check_in_and_a_nudge_for_the_same_slot(
+    console: Runtime, clock: FrozenClock
+) -> None:
+    # Same zone, same time: both are due together and dispatched in one batch,
+    # one asked the question (its subscriber fields move), the other sent a nudge.
+    text(console, ANNA_ATLANTA, "JOIN", "YES", "TIME 10am")
+    text(console, PAT_ATLANTA, "JOIN", "YES", "TIME 10am", "CHECKIN OFF")
+    run_due(console, clock, 8)
+    kinds = {phone: [r.kind for r in sent(console, phone)] for phone in (ANNA_ATLANTA, PAT_ATLANTA)}
+    assert kinds[ANNA_ATLANTA].count("checkin") == 1
+    assert "checkin" not in kinds[PAT_ATLANTA]
+    assert len(kinds[ANNA_ATLANTA]) == len(kinds[PAT_ATLANTA])
+    with console.db.session() as session:
+        anna, pat = (
+            session.scalar(select(Subscriber).where(Subscriber.phone == phone))
+            for phone in (ANNA_ATLANTA, PAT_ATLANTA)
+        )
+        assert anna is not None and pat is not None
+        assert anna.question == "checkin" and anna.last_checkin_at is not None
+        assert pat.question is None and pat.last_checkin_at is None
+        assert anna.nudges_sent == pat.nudges_sent - 1  # the check-in took a slot, not a nudge
