@@ -184,3 +184,24 @@ def test_checkin_due(
         )
         is due
     )
+
+
+@pytest.mark.parametrize(("lang", "off"), [("en", "CHECKIN OFF"), ("es", "SIN PREGUNTAS")])
+def test_the_question_names_1_and_5_988_and_how_to_stop_it(lang: str, off: str) -> None:
+    from messages import is_gsm7, segments, system_text
+
+    question = system_text("checkin_question", lang=lang, program="P" * 20)
+    assert all(fact in question for fact in ("1 (", "5 (", "988", off))
+    assert is_gsm7(question) and segments(question) <= 2
+    for key in ("checkin_low", "checkin_thanks", "checkin_thanks_glad", "checkins_off"):
+        assert is_gsm7(system_text(key, lang=lang)), key
+    assert "988" in system_text("checkin_low", lang=lang)
+    assert off in system_text("checkins_on", lang=lang)
+
+
+def test_menu_and_help_name_checkin_off() -> None:
+    from messages import system_text
+
+    fields = {"program": "GoodEnough", "support": "help@example.org"}
+    assert "CHECKIN OFF" in system_text("menu", **fields)
+    assert "CHECKIN OFF" in system_text("help", **fields)
