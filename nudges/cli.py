@@ -255,11 +255,18 @@ def _catalogue_figures() -> dict[str, Figures] | None:
 def messages_stats(as_json: bool) -> None:
     import json
 
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
     from nudges.services.attribution import library_texts, nudge_stats
 
     runtime = runtime_or_exit()
     try:
         stats = nudge_stats(runtime, library_texts(runtime.settings.program_name))
+    except (OperationalError, ProgrammingError) as exc:
+        click.echo(
+            f"error: database not ready ({type(exc).__name__}): run nudges db upgrade", err=True
+        )
+        sys.exit(1)
     finally:
         runtime.db.dispose()
     if as_json:

@@ -139,3 +139,10 @@ def test_the_catalogue_is_written_without_figures_when_there_is_no_database(
     assert result.exit_code == 0, result.output
     assert "no figures" in result.output
     assert "<th>Sent</th>" not in (out / "perfectionism.en.html").read_text(encoding="utf-8")
+
+
+def test_stats_on_a_database_not_migrated_says_what_to_do(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'new.sqlite3'}", "SECRET_KEY": "k"}
+    result = CliRunner().invoke(main, ["messages", "stats"], env=env)
+    assert result.exit_code == 1
+    assert "nudges db upgrade" in result.output
