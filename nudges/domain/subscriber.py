@@ -52,7 +52,7 @@ class Subscription:
     checkins_enabled: bool = True
     question: str | None = None
     question_at: datetime | None = None
-    lang: str = "en"  # the parent's language: replies about check-ins are in it
+    lang: str = "en"  # "en" or "es": every text to this number is in this language
 
     def choosing_track(self, now: datetime) -> bool:
         return self.track_choice_until is not None and self.track_choice_until > now
@@ -82,6 +82,7 @@ class SubscriberChange:
     checkins_enabled: bool | Keep = KEEP
     question: str | None | Keep = KEEP
     question_at: datetime | None | Keep = KEEP
+    lang: str | Keep = KEEP
     # Active, but no slot inside the send window in every candidate zone: the
     # subscriber is parked (recorded and logged) instead of failing every tick.
     parked: bool = False
@@ -118,7 +119,7 @@ class SubscriberChange:
             ),
             question=sub.question if self.question is KEEP else self.question,
             question_at=_or(self.question_at, sub.question_at),
-            lang=sub.lang,
+            lang=sub.lang if self.lang is KEEP else self.lang,
         )
 
 

@@ -44,7 +44,7 @@ def snapshot(sub: Subscriber) -> Subscription:
         checkins_enabled=sub.checkins_enabled is not False,
         question=sub.question,
         question_at=sub.question_at,
-        lang=sub.lang or "en",
+        lang=sub.lang,
     )
 
 
@@ -116,6 +116,8 @@ def _write_fields(sub: Subscriber, change: SubscriberChange) -> None:
         sub.clinician_id = change.clinician_id
     if change.alias is not KEEP:
         sub.alias = change.alias
+    if change.lang is not KEEP:
+        sub.lang = change.lang
     _write_checkin_fields(sub, change)
 
 
