@@ -7,6 +7,8 @@ sources of each; the system texts are shown the same way."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from html import escape
 from itertools import zip_longest
 from pathlib import Path
@@ -42,7 +44,29 @@ def _cite(library: Library, keys: tuple[str, ...]) -> str:
     )
 
 
-def _rows(library: Library, nudges: list[Nudge]) -> str:
+@dataclass(frozen=True)
+class Figures:
+    """What one text led to, from the service's database (`nudges messages stats`):
+    passed in by the caller, since this package imports nothing of the service."""
+
+    sent: int
+    replies: int  # texts from the parent within 48 hours that did not opt out
+    opt_outs: int  # opt-outs within 48 hours of it
+
+
+def _figures(figures: Mapping[str, Figures] | None, nudge_id: str) -> str:
+    if figures is None:
+        return ""
+    f = figures.get(nudge_id, Figures(0, 0, 0))
+    return f"<td>{f.sent}</td><td>{f.replies}</td><td>{f.opt_outs}</td>"
+
+
+FIGURES_HEAD = "<th>Sent</th><th>Replies</th><th>Opt-outs</th>"
+
+
+def _rows(
+    library: Library, nudges: list[Nudge], figures: Mapping[str, Figures] | None = None
+) -> str:
     rows = []
     for n in nudges:
         whose, keys = library.evidence(n)
@@ -57,11 +81,12 @@ def _rows(library: Library, nudges: list[Nudge]) -> str:
             f"<td>{'yes' if n.asks else ''}</td>"
             f"<td>{gsm7_length(n.text)}</td><td>{segments(n.text)}</td>"
             f"<td class=meta>{cites or '-'}</td><td class=meta>{basis or '-'}</td>"
-            f"<td class=meta>{escape(n.id)}</td></tr>"
+            f"<td class=meta>{escape(n.id)}</td>{_figures(figures, n.id)}</tr>"
         )
     head = (
         "<tr><th>Unit</th><th>Order</th><th>Kind</th><th>Text (the claim)</th><th>Asks</th>"
-        "<th>Length</th><th>Segments</th><th>Source</th><th>Kind's basis</th><th>Id</th></tr>"
+        "<th>Length</th><th>Segments</th><th>Source</th><th>Kind's basis</th><th>Id</th>"
+        f"{FIGURES_HEAD if figures is not None else ''}</tr>"
     )
     return f"<table>{head}{''.join(rows)}</table>"
 
@@ -101,7 +126,11 @@ def _received(nudges: list[Nudge]) -> str:
     )
 
 
-def export_catalogue(out_dir: Path, root: Path = ROOT) -> list[Path]:
+def export_catalogue(
+    out_dir: Path, root: Path = ROOT, figures: Mapping[str, Figures] | None = None
+) -> list[Path]:
+    """Write the catalogue; with `figures` (by text id), every text shows how
+    often it was sent, answered and followed by an opt-out."""
     library = Library.load(root)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -128,7 +157,7 @@ def export_catalogue(out_dir: Path, root: Path = ROOT) -> list[Path]:
                 f"<p class=meta>Language: {escape(lang)}. {len(nudges)} texts. {order}</p>"
                 + (_received(nudges) if track != "checkin" else "")
                 + "<h2>Every text beside its evidence</h2>"
-                + _rows(library, nudges)
+                + _rows(library, nudges, figures)
             )
             path = out_dir / name
             path.write_text(_page(title, body), encoding="utf-8")
@@ -162,11 +191,23 @@ def export_catalogue(out_dir: Path, root: Path = ROOT) -> list[Path]:
         "<h1>GoodEnough nudge library</h1><p>Every text parents can receive: the nudges in "
         "programme order with their evidence (GSM-7, one SMS segment each), and the "
         "service's own replies (GSM-7, at most two segments).</p>"
-        f"<ul>{''.join(links)}</ul>"
+        f"<ul>{''.join(links)}</ul>" + _checkin_figures(figures)
     )
     index_path = out_dir / "index.html"
     index_path.write_text(_page("GoodEnough nudge library", index), encoding="utf-8")
     return [index_path, *written]
+
+
+def _checkin_figures(figures: Mapping[str, Figures] | None) -> str:
+    """The weekly check-in question's own figures (a system text, in no track)."""
+    if figures is None:
+        return ""
+    f = figures.get("checkin", Figures(0, 0, 0))
+    return (
+        "<h2>Figures</h2><p>Sent, replies and opt-outs are counted for the text sent to "
+        "that number in the 48 hours before each reply or opt-out. The weekly check-in "
+        f"question: sent {f.sent}, replies {f.replies}, opt-outs {f.opt_outs}.</p>"
+    )
 
 
 def _track_or_empty(library: Library, track: str, lang: str) -> list[Nudge]:

@@ -9,13 +9,16 @@ import secrets
 import sys
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
 from nudges.commands import runtime_or_exit, settings_or_exit
 from nudges.domain.preferences import TRACKS
 from nudges.runtime import Runtime
+
+if TYPE_CHECKING:
+    from messages.export import Figures
 
 
 @click.group(help="GoodEnough nudges: kind SMS nudges for parents, with 988 one reply away.")
@@ -241,8 +244,60 @@ def messages_check() -> None:
 def messages_export(out_dir: Path) -> None:
     from messages.export import export_catalogue
 
-    for path in export_catalogue(out_dir):
+    for path in export_catalogue(out_dir, figures=_catalogue_figures()):
         click.echo(str(path))
+
+
+def _catalogue_figures() -> dict[str, Figures] | None:
+    """The stats for the catalogue, or None (with a note) when there is no
+    database to read them from: the catalogue is still worth writing."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from messages.export import Figures
+    from nudges.services.attribution import library_texts, nudge_stats
+
+    runtime = runtime_or_exit()
+    try:
+        stats = nudge_stats(runtime, library_texts(runtime.settings.program_name))
+    except (OperationalError, ProgrammingError) as exc:
+        click.echo(f"note: no figures (database not ready: {type(exc).__name__})", err=True)
+        return None
+    finally:
+        runtime.db.dispose()
+    return {row.id: Figures(row.sent, row.replies, row.opt_outs) for row in stats}
+
+
+@messages.command(
+    "stats",
+    help="Per text: times sent, and the replies and opt-outs that followed it within 48 hours.",
+)
+@click.option("--json", "as_json", is_flag=True, help="A JSON list of objects, one per text.")
+def messages_stats(as_json: bool) -> None:
+    import json
+
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from nudges.services.attribution import library_texts, nudge_stats
+
+    runtime = runtime_or_exit()
+    try:
+        stats = nudge_stats(runtime, library_texts(runtime.settings.program_name))
+    except (OperationalError, ProgrammingError) as exc:
+        click.echo(
+            f"error: database not ready ({type(exc).__name__}): run nudges db upgrade", err=True
+        )
+        sys.exit(1)
+    finally:
+        runtime.db.dispose()
+    if as_json:
+        click.echo(json.dumps([row.as_dict() for row in stats], indent=1, ensure_ascii=False))
+        return
+    width = max((len(row.id) for row in stats), default=2)
+    click.echo(f"{'id':<{width}}  {'sent':>5} {'replies':>7} {'opt_outs':>8}  text")
+    for row in stats:
+        click.echo(
+            f"{row.id:<{width}}  {row.sent:>5} {row.replies:>7} {row.opt_outs:>8}  {row.text}"
+        )
 
 
 def _add_plugin_commands() -> None:

@@ -15,9 +15,10 @@ from typing import Any
 from sqlalchemy import Row, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from messages import Nudge, load_library
+from messages import Nudge, load_library, system_text
 from nudges.db.locks import skip_locked
 from nudges.db.models import Outbox, Subscriber
+from nudges.domain.checkin import CHECKIN_ID, CHECKIN_QUESTION, checkin_due
 from nudges.domain.consent import State
 from nudges.domain.outbox import OutboxState
 from nudges.domain.preferences import candidate_zones
@@ -112,7 +113,14 @@ def dispatch(runtime: Runtime, now: datetime, batch_size: int = 1000) -> Dispatc
             subs = _due(session, runtime.db.dialect, now, batch_size, after)
             if not subs:
                 break
-            _dispatch_batch(session, runtime.settings.send_window, subs, now, report)
+            _dispatch_batch(
+                session,
+                runtime.settings.send_window,
+                subs,
+                now,
+                report,
+                program=runtime.settings.program_name,
+            )
         if len(subs) < batch_size:
             break
         after = subs[-1].next_send_at
@@ -134,6 +142,9 @@ def _due(
             Subscriber.lang,
             Subscriber.nudges_sent,
             Subscriber.episode_id,
+            Subscriber.programme_started_at,
+            Subscriber.checkins_enabled,
+            Subscriber.last_checkin_at,
         )
         .where(Subscriber.next_send_at <= now, Subscriber.state == State.ACTIVE.value)
         .order_by(Subscriber.next_send_at)
@@ -150,6 +161,7 @@ def _dispatch_batch(
     subs: list[Row[Any]],
     now: datetime,
     report: DispatchReport,
+    program: str = "GoodEnough",
 ) -> None:
     ids = [sub.id for sub in subs]
     recent: dict[int | None, int] = {
@@ -158,7 +170,7 @@ def _dispatch_batch(
             select(Outbox.subscriber_id, func.count())
             .where(
                 Outbox.subscriber_id.in_(ids),
-                Outbox.kind == "nudge",
+                Outbox.kind.in_(SCHEDULED_KINDS),  # the check-in counts: never a 4th text
                 Outbox.slot_at > now - timedelta(hours=24),
                 Outbox.state != OutboxState.SKIPPED.value,
             )
@@ -174,7 +186,7 @@ def _dispatch_batch(
     parked: list[About] = []
     for sub in subs:
         try:
-            move, row = _plan(sub, now, window, recent, keys, taken)
+            move, row = _plan(sub, now, window, recent, keys, taken, program)
         except Exception as exc:  # noqa: BLE001 - one bad row never stops the rest
             log.exception("subscriber %s could not be scheduled; parked", sub.id)
             move = {"id": sub.id, "next_send_at": None, "nudges_sent": sub.nudges_sent}
@@ -207,9 +219,12 @@ def _plan(
     recent: dict[int | None, int],
     keys: dict[int, str],
     taken: set[str],
+    program: str = "GoodEnough",
 ) -> tuple[dict[str, object], dict[str, object] | None]:
     """For one due subscriber: where its next slot moves, and the outbox row to
-    write for this one (None when this slot is skipped)."""
+    write for this one (None when this slot is skipped). Once a week the row is
+    the check-in question instead of the nudge (the nudge waits for the next
+    slot: `nudges_sent` counts track texts only)."""
     slot = sub.next_send_at
     zones = candidate_zones(sub.phone, sub.timezone)
     prefs = Preferences(sub.send_minute, sub.frequency, sub.timezone)
@@ -219,8 +234,9 @@ def _plan(
         or recent.get(sub.id, 0) >= MAX_PER_24H
         or keys[sub.id] in taken
     )
-    sent_after = sub.nudges_sent + (0 if skip else 1)
     programme_length = len(_sequences(sub.track, sub.lang, sub.frequency)[0])
+    asks = not skip and _checkin_due(sub, slot, programme_length)
+    sent_after = sub.nudges_sent + (0 if skip or asks else 1)
     start = search_from(slot, now, sent_after, programme_length)
     move: dict[str, object] = {
         "id": sub.id,
@@ -229,10 +245,15 @@ def _plan(
     }
     if skip:
         return move, None
-    nudge_id, text = pick_text(sub.track, sub.lang, sub.frequency, sub.nudges_sent)
+    kind = "nudge"
+    if asks:
+        kind, nudge_id, text = CHECKIN_ID, CHECKIN_ID, checkin_question(sub.lang, program)
+        move.update(checkin_asked(slot, now))
+    else:
+        nudge_id, text = pick_text(sub.track, sub.lang, sub.frequency, sub.nudges_sent)
     return move, {
-        "dedupe_key": keys[sub.id],
-        "kind": "nudge",
+        "dedupe_key": keys[sub.id],  # the slot's key: the check-in takes the nudge's day
+        "kind": kind,
         "subscriber_id": sub.id,
         "episode_id": sub.episode_id,  # bulk inserts skip the ORM's episode stamp
         "slot_at": slot,
@@ -244,6 +265,32 @@ def _plan(
         "created_at": now,
         "updated_at": now,
     }
+
+
+# Texts that take a subscriber's slot: at most MAX_PER_24H of them in any 24 h.
+SCHEDULED_KINDS = ("nudge", CHECKIN_ID)
+
+
+def _checkin_due(sub: Row[Any], slot: datetime, programme_length: int) -> bool:
+    return checkin_due(
+        enabled=sub.checkins_enabled is not False,
+        in_programme=sub.nudges_sent < programme_length,
+        started_at=sub.programme_started_at,
+        last_at=sub.last_checkin_at,
+        slot=slot,
+        zone=sub.timezone,
+    )
+
+
+@cache
+def checkin_question(lang: str, program: str) -> str:
+    return system_text(CHECKIN_ID + "_question", lang=lang, program=program)
+
+
+def checkin_asked(slot: datetime, now: datetime) -> dict[str, object]:
+    """The subscriber fields a queued check-in sets: the weekly rhythm counts
+    from its slot, and it is now the question a bare digit answers."""
+    return {"last_checkin_at": slot, "question": CHECKIN_QUESTION, "question_at": now}
 
 
 def _parked(sub: Row[Any], why: str) -> About:

@@ -127,6 +127,13 @@ class Subscriber(Base):
     # Ids of the hard-moment texts (SORRY, CALM...) sent lately, newest first,
     # comma-separated: so the same text is not sent again soon.
     recent_moments: Mapped[str | None] = mapped_column(String(200))
+    # The weekly check-in (domain/checkin.py): on unless the parent texted
+    # CHECKIN OFF; when the last one was queued; and the last question asked
+    # ("track" or "checkin") and when, which a bare digit answers.
+    checkins_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    last_checkin_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    question: Mapped[str | None] = mapped_column(String(16))
+    question_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     clinician: Mapped[Clinician | None] = relationship()
 
@@ -188,6 +195,12 @@ class InboundMessage(Base):
     # foreign key: adding one would make SQLite rebuild this table, which
     # crisis_alert's key points at.
     answers_outbox_id: Mapped[int | None] = mapped_column(Integer)
+    # The answer (1-5) when this text answered a weekly check-in.
+    checkin: Mapped[int | None] = mapped_column(Integer)
+    # Attribution: the outbox row (nudge or check-in) sent to this number within
+    # the 48 hours before this text. A plain integer, not a foreign key: adding
+    # one would make SQLite rebuild this table, which crisis_alert points at.
+    follows_outbox_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 class CrisisAlert(Base):

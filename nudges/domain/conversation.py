@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 
+from nudges.domain import checkin as checkins
 from nudges.domain.consent import Event, State
 from nudges.domain.crisis import CrisisSignal
 from nudges.domain.keywords import TRACK_CHOICES, Intent, Kind
@@ -82,6 +83,7 @@ class Decision:
     crisis: bool = False  # pause nudges, alert the clinician, audit
     audit: tuple[tuple[str, str | None], ...] = ()
     answers: int | None = None  # the outbox id of the nudge this text answers
+    checkin: int | None = None  # the check-in answer (1-5) this text gave
 
     @property
     def event(self) -> Event | None:
@@ -97,6 +99,7 @@ class Decision:
             crisis=self.crisis or other.crisis,
             audit=self.audit + other.audit,
             answers=self.answers or other.answers,
+            checkin=self.checkin or other.checkin,
         )
 
 
@@ -143,6 +146,7 @@ def decide(
     chosen = language_choice(sub, intent)
     if (chosen is not None and chosen != (sub.lang if sub else None)) or decision.create:
         decision = replace(decision, change=decision.change.plus(SubscriberChange(lang=lang)))
+    decision = _in_question_context(decision, sub, intent, now)
     if sub is None:
         return decision  # a new record has no slot until its YES
     return replace(decision, change=scheduled(decision.change, sub, phone, rules.window, now))
@@ -452,6 +456,9 @@ _SETTINGS = (Kind.TIME, Kind.ZONE, Kind.DAILY, Kind.WEEKLY, Kind.TRACK, Kind.CHO
 def _preference(
     sub: Subscription, phone: str, intent: Intent, rules: Rules, now: datetime
 ) -> Decision:
+    checkin = _checkin_text(sub, intent, now)
+    if checkin is not None:
+        return checkin
     decision = _preference_change(sub, phone, intent, rules, now)
     if intent.kind in _SETTINGS and not decision.change.is_empty():
         if sub.state is State.PAUSED:
@@ -539,8 +546,8 @@ def _track(sub: Subscription, intent: Intent, now: datetime) -> Decision:
 
     Switching keeps the parent's place: the next nudge is the same week's in the
     new track. A bare number with no choice open is not guessed at."""
-    if intent.kind is Kind.CHOICE and not sub.choosing_track(now):
-        return Decision(replies=(Say("number_unclear"),))
+    if intent.kind is Kind.CHOICE and (not sub.choosing_track(now) or intent.track is None):
+        return Decision(replies=(Say("number_unclear"),))  # 4 or 5 is no focus
     if intent.track is None or intent.track not in TRACK_CHOICES:
         return Decision(
             replies=(Say("track_menu"),),
@@ -623,3 +630,66 @@ def crisis_hold(sub: Subscription, concern: bool, now: datetime) -> SubscriberCh
     if concern and not (sub.state is State.PAUSED and sub.paused_until is None):
         until = max(sub.paused_until or now, now + CONCERN_HOLD)
     return SubscriberChange(event=Event.CRISIS, paused_until=until, next_send_at=None)
+
+
+# --- the weekly check-in ---------------------------------------------------------
+
+
+def _checkin_text(sub: Subscription, intent: Intent, now: datetime) -> Decision | None:
+    """CHECKIN OFF/ON, or an answer to the open check-in; None for anything else.
+
+    An answer closes the question (a second digit is not a second answer)."""
+    lang = sub.lang
+    if intent.kind is Kind.CHECKINS_OFF:
+        return Decision(
+            replies=(Say("checkins_off", lang=lang),),
+            change=SubscriberChange(checkins_enabled=False, question=None),
+            audit=(("checkins_off", None),),
+        )
+    if intent.kind is Kind.CHECKINS_ON:
+        return Decision(
+            replies=(Say("checkins_on", lang=lang),),
+            change=SubscriberChange(checkins_enabled=True),
+            audit=(("checkins_on", None),),
+        )
+    score = checkin_answer(sub, intent, now)
+    if score is None:
+        return None
+    return Decision(replies=(Say(checkins.answer_reply(score), lang=lang),)).plus(_recorded(score))
+
+
+def checkin_answer(sub: Subscription | None, intent: Intent, now: datetime) -> int | None:
+    """The score this text gives the open check-in, or None: a bare 1-5, or a
+    message that starts with one ("2, rough week"), while the last question
+    asked is a check-in sent within ANSWER_OPEN."""
+    if sub is None or sub.state not in (State.ACTIVE, State.PAUSED):
+        return None
+    if not checkins.is_answer(intent.number):
+        return None
+    if not checkins.checkin_open(sub.question, sub.question_at, now):
+        return None
+    return intent.number
+
+
+def _recorded(score: int) -> Decision:
+    audit = (("checkin_low", f"{score}/5"),) if checkins.is_low(score) else ()
+    return Decision(change=SubscriberChange(question=None), checkin=score, audit=audit)
+
+
+def _in_question_context(
+    decision: Decision, sub: Subscription | None, intent: Intent, now: datetime
+) -> Decision:
+    """Keep track of the last question asked, which a bare digit answers.
+
+    - The focus menu just went out: it is now the open question.
+    - A safety reply answered a message that also scored the week ("1. I
+      can't go on"): the score is still recorded for the clinician; the safety
+      reply is the only text."""
+    if any(say.key == "track_menu" for say in decision.replies):
+        asked = SubscriberChange(question=checkins.TRACK_QUESTION, question_at=now)
+        return replace(decision, change=decision.change.plus(asked))
+    if decision.checkin is None and intent.crisis is not None:
+        score = checkin_answer(sub, intent, now)
+        if score is not None:
+            return decision.plus(_recorded(score))
+    return decision

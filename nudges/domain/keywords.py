@@ -53,7 +53,9 @@ class Kind(StrEnum):
     MENU = "menu"
     MOMENT = "moment"  # SORRY, CALM, BEDTIME, NIGHT (and Spanish twins): one text for a hard moment
     TRACK = "track"  # TRACK, or TRACK 2 / TRACK guilt: what the texts are about
-    CHOICE = "choice"  # a bare 1, 2 or 3: a track choice only when one was offered
+    CHOICE = "choice"  # a bare 1 to 5: a focus or a check-in answer, by the last question
+    CHECKINS_OFF = "checkins_off"  # CHECKIN OFF / SIN PREGUNTAS: no weekly question
+    CHECKINS_ON = "checkins_on"  # CHECKIN ON / CON PREGUNTAS: the weekly question again
     SPANISH = "spanish"  # ESPAÑOL: texts in Spanish from now on (a join word for a newcomer)
     ENGLISH = "english"  # ENGLISH, INGLÉS: texts in English from now on
     OTHER = "other"
@@ -73,6 +75,9 @@ class Intent:
     # The whole message is a plain yes or no ("yeah", "nope"): it may answer a
     # nudge's question (START and UNSTOP confirm too, but answer nothing).
     short_answer: bool = False
+    # A score 1-5 the message is or starts with ("4", "2/5", "2, rough week"):
+    # a check-in answer when a check-in is the open question.
+    number: int | None = None
 
     @property
     def is_bare_keyword(self) -> bool:
@@ -136,7 +141,7 @@ def interpret(body: str) -> Intent:
     crisis = detect_crisis(body)
     text = normalise(body)
     plain = fold(text)
-    intent = _keyword(text, plain, body)
+    intent = _checkin_reading(_keyword(text, plain, body), text, plain)
     moment = moment_asked(plain)
     if moment is not None and intent.kind is Kind.OTHER:
         name, lang = moment
@@ -151,6 +156,7 @@ def interpret(body: str) -> Intent:
         track=intent.track,
         lang="es" if _reads_spanish(intent, body, plain) else "en",
         short_answer=is_only(words_of(plain), SHORT_ANSWER_WORDS),
+        number=intent.number,
     )
 
 
@@ -353,6 +359,59 @@ def _pause_days(rest: str) -> int | None:
     else:
         days = amount
     return max(1, min(days, MAX_PAUSE_DAYS))
+
+
+# --- the weekly check-in: CHECKIN OFF/ON and scores -----------------------------
+
+CHECKINS_OFF_WORDS = {
+    "checkin off", "checkins off", "check in off", "check ins off", "check-in off",
+    "check-ins off", "no checkins", "no check ins", "no check-ins", "no more checkins",
+    "no more check ins", "no more check-ins",
+}  # fmt: skip
+CHECKINS_ON_WORDS = {
+    "checkin on", "checkins on", "check in on", "check ins on", "check-in on",
+    "check-ins on", "checkin", "checkins",
+}  # fmt: skip
+# Spanish twins: "without questions" / "with questions", the way a parent would
+# say it; PREGUNTAS NO / PREGUNTAS SI read the same.
+CHECKINS_OFF_ES = {"sin preguntas", "preguntas no", "no preguntas", "no mas preguntas"}
+CHECKINS_ON_ES = {"con preguntas", "preguntas si"}
+_SCORE = r"#?\s*([1-5])(?:\s*(?:/|out of|of|de)\s*5)?"
+_BARE_SCORE = re.compile(_SCORE)
+# "2, rough week", "4 - better", "3. tired": a score, then words about the week.
+_LEADING_SCORE = re.compile(_SCORE + r"\s*[-,.:;)!]+\s*\S")
+
+
+def _checkin_reading(intent: Intent, text: str, plain: str) -> Intent:
+    """CHECKIN OFF/ON and the score a message carries.
+
+    Only what no other keyword claimed is read here ("checkin off" is not an
+    unclear opt-out). A bare score is a CHOICE (a focus or a check-in answer,
+    by the last question); a score followed by words stays free text (the crisis
+    screen reads it all) and carries the number."""
+    if intent.kind not in (Kind.OTHER, Kind.UNCLEAR_OPT_OUT, Kind.CHOICE):
+        return intent
+    phrase = " ".join(w for w in words_of(plain) if w not in POLITE)  # "checkin off please"
+    for words, kind, lang in (
+        (CHECKINS_OFF_WORDS, Kind.CHECKINS_OFF, "en"),
+        (CHECKINS_ON_WORDS, Kind.CHECKINS_ON, "en"),
+        (CHECKINS_OFF_ES, Kind.CHECKINS_OFF, "es"),
+        (CHECKINS_ON_ES, Kind.CHECKINS_ON, "es"),
+    ):
+        if phrase in words or plain in words:
+            return Intent(kind, lang=lang)
+    bare = _BARE_SCORE.fullmatch(text)
+    if bare:
+        number = int(bare.group(1))
+        out_of_five = bare.group(0).lstrip("# ") != bare.group(1)  # "2/5" rates, never picks
+        track = None if out_of_five or number > len(TRACK_CHOICES) else TRACK_CHOICES[number - 1]
+        return Intent(Kind.CHOICE, track=intent.track or track, number=number)
+    if intent.kind is Kind.CHOICE and intent.track in TRACK_CHOICES:  # "option 2", "#2"
+        return replace(intent, number=TRACK_CHOICES.index(intent.track) + 1)
+    leading = _LEADING_SCORE.match(text)
+    if leading and intent.kind is Kind.OTHER:
+        return replace(intent, number=int(leading.group(1)))
+    return intent
 
 
 # --- Spanish keywords ----------------------------------------------------------

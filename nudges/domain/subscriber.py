@@ -47,6 +47,11 @@ class Subscription:
     paused_until: datetime | None = None
     programme_started_at: datetime | None = None
     unusable: bool = False  # the provider said the number cannot take texts
+    # The weekly check-in (domain/checkin.py): on or off, and the last question
+    # asked ("track" or "checkin") with when, which a bare digit answers.
+    checkins_enabled: bool = True
+    question: str | None = None
+    question_at: datetime | None = None
     lang: str = "en"  # "en" or "es": every text to this number is in this language
     # Hard-moment texts sent lately, newest first: not sent again soon.
     recent_moments: tuple[str, ...] = ()
@@ -76,6 +81,9 @@ class SubscriberChange:
     next_send_at: datetime | None | Keep = KEEP
     clinician_id: int | Keep = KEEP
     alias: str | Keep = KEEP
+    checkins_enabled: bool | Keep = KEEP
+    question: str | None | Keep = KEEP
+    question_at: datetime | None | Keep = KEEP
     lang: str | Keep = KEEP
     recent_moments: tuple[str, ...] | Keep = KEEP
     # Active, but no slot inside the send window in every candidate zone: the
@@ -109,6 +117,11 @@ class SubscriberChange:
             paused_until=_or(self.paused_until, sub.paused_until),
             programme_started_at=_or(self.programme_started_at, sub.programme_started_at),
             unusable=sub.unusable,
+            checkins_enabled=(
+                sub.checkins_enabled if self.checkins_enabled is KEEP else self.checkins_enabled
+            ),
+            question=sub.question if self.question is KEEP else self.question,
+            question_at=_or(self.question_at, sub.question_at),
             lang=sub.lang if self.lang is KEEP else self.lang,
             recent_moments=_or_ids(self.recent_moments, sub.recent_moments),
         )

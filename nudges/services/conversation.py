@@ -9,8 +9,8 @@
   as the keyword it was read as;
 - the replies the service gave each message (the TwiML stored with it).
 
-`checkin` stays empty until weekly check-ins exist: a check-in answer will fill
-it on the parent's message that answers one.
+`checkin` holds the weekly check-in answer ("2/5") on the parent's message that
+gave one; the check-in questions themselves are "out" lines of kind "checkin".
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from messages import load_library
 from nudges.db.models import InboundMessage, Outbox, Subscriber
+from nudges.domain.checkin import HIGHEST
 from nudges.services.episodes import same
 
 TEXT_DELETED = "text deleted"
@@ -60,7 +61,7 @@ class Line:
     kind: str  # nudge, invitation, reply, message, answer (to the nudge before it)
     text: str
     status: str  # delivery state for "out"; crisis level (or "keyword") for "in"
-    checkin: str = ""  # the check-in answer, once check-ins exist
+    checkin: str = ""  # the weekly check-in answer ("2/5") a message of theirs gave
 
 
 def conversation(session: Session, sub: Subscriber) -> list[Line]:
@@ -82,7 +83,8 @@ def conversation(session: Session, sub: Subscriber) -> list[Line]:
     ):
         # An answer to a nudge's question reads as one, right after that nudge.
         kind = "answer" if m.answers_outbox_id is not None else "message"
-        keyed.append((m.received_at, m.id, 1, Line(m.received_at, "in", kind, *_theirs(m))))
+        line = Line(m.received_at, "in", kind, *_theirs(m), checkin=_answer(m))
+        keyed.append((m.received_at, m.id, 1, line))
         for n, reply in enumerate(json.loads(m.reply or "[]"), start=2):
             line = Line(m.received_at, "out", "reply", reply, "sent as the reply")
             keyed.append((m.received_at, m.id, n, line))
@@ -107,8 +109,15 @@ def _theirs(m: InboundMessage) -> tuple[str, str]:
     if m.level is None and m.answers_outbox_id is not None and m.body is not None:
         return m.body, "answer"  # "yes" to "Did you...?": kept as the answer it is
     if m.level is None:  # a bare keyword: its words were never kept
+        if m.checkin is not None:  # a bare digit that answered the weekly check-in
+            return f"check-in answer: {m.checkin}", "keyword"
         return KEYWORDS.get(keyword, keyword), "keyword"
     return (m.body if m.body is not None else TEXT_DELETED), m.level
+
+
+def _answer(m: InboundMessage) -> str:
+    """The check-in answer this message gave, "2/5", or empty."""
+    return f"{m.checkin}/{HIGHEST}" if m.checkin is not None else ""
 
 
 def to_csv(lines: Iterable[Line], stamp: Callable[[datetime], str]) -> str:

@@ -5,11 +5,10 @@ answer 404), and every view of a client is audited."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nudges.db.models import (
@@ -29,6 +28,7 @@ from nudges.runtime import Runtime
 from nudges.services.audit import record
 from nudges.services.conversation import Line, conversation
 from nudges.services.episodes import mine, same
+from nudges.services.outcomes import LastCheckin, OutcomeWeek, for_client, last_checkin
 from nudges.services.subscriptions import apply, snapshot
 
 
@@ -42,6 +42,7 @@ class ClientRow:
     last_nudge_at: datetime | None
     last_nudge_status: str | None
     open_alerts: int
+    last_checkin: LastCheckin | None = None  # "last check-in 2/5", flagged when low
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ class ClientDetail:
     nudges: list[tuple[datetime, str, str]]  # when, kind, status
     alerts: list[AlertView]
     lines: list[Line]  # the conversation of the current episode, oldest first
+    outcomes: list[OutcomeWeek] = field(default_factory=list)  # check-ins beside engagement
+    checkins_enabled: bool = True
 
 
 # Ids are 32-bit on every database: a larger one is nobody's client (404), not
@@ -104,6 +107,7 @@ def _row(session: Session, sub: Subscriber) -> ClientRow:
         last_nudge_at=last.slot_at if last else None,
         last_nudge_status=last.state if last else None,
         open_alerts=int(open_alerts or 0),
+        last_checkin=last_checkin(session, sub),
     )
 
 
@@ -131,7 +135,10 @@ def owns(runtime: Runtime, clinician_id: int, client_id: int) -> bool:
         return _own(session, clinician_id, client_id) is not None
 
 
-def client_detail(runtime: Runtime, clinician_id: int, client_id: int) -> ClientDetail | None:
+def client_detail(
+    runtime: Runtime, clinician_id: int, client_id: int, zone: str | None = None
+) -> ClientDetail | None:
+    """The client page; `zone` is the viewer's, for the chart's weeks."""
     now = runtime.clock.now()
     with runtime.db.session() as session:
         sub = _own(session, clinician_id, client_id)
@@ -206,6 +213,8 @@ def client_detail(runtime: Runtime, clinician_id: int, client_id: int) -> Client
             nudges=nudges,
             alerts=alerts,
             lines=conversation(session, sub),
+            outcomes=for_client(session, sub, now, zone or sub.timezone),
+            checkins_enabled=sub.checkins_enabled is not False,
         )
 
 
@@ -258,52 +267,6 @@ def change(
 def _write(session: Session, sub: Subscriber, edit: Edit, clinician_id: int, now: datetime) -> None:
     by = f"clinician:{clinician_id}"
     apply(session, sub, edit.change, now, by=by, audit=edit.audit, clinician_id=clinician_id)
-
-
-@dataclass(frozen=True)
-class WeekBar:
-    week_of: date
-    delivered: int
-    opt_outs: int
-
-
-def weekly_chart(runtime: Runtime, clinician_id: int, weeks: int = 8) -> list[WeekBar]:
-    """Nudges delivered and opt-outs per week (Monday to Sunday, UTC) across the
-    clinician's clients, oldest first."""
-    now = runtime.clock.now()
-    today = now.astimezone(ZoneInfo("UTC")).date()
-    first = today - timedelta(days=today.weekday() + 7 * (weeks - 1))
-    since = datetime.combine(first, datetime.min.time(), tzinfo=ZoneInfo("UTC"))
-    with runtime.db.session() as session:
-        delivered = session.scalars(
-            select(Outbox.slot_at).where(
-                Outbox.episode_id.in_(mine(clinician_id)),
-                Outbox.kind == "nudge",
-                Outbox.state == "delivered",
-                Outbox.slot_at >= since,
-            )
-        ).all()
-        stopped = session.scalars(
-            select(ConsentEvent.at).where(
-                and_(
-                    ConsentEvent.episode_id.in_(mine(clinician_id)),
-                    ConsentEvent.to_state == State.STOPPED.value,
-                    ConsentEvent.at >= since,
-                )
-            )
-        ).all()
-    bars = []
-    for n in range(weeks):
-        start = first + timedelta(days=7 * n)
-        end = start + timedelta(days=7)
-        bars.append(
-            WeekBar(
-                start,
-                sum(1 for at in delivered if start <= at.date() < end),
-                sum(1 for at in stopped if start <= at.date() < end),
-            )
-        )
-    return bars
 
 
 @dataclass(frozen=True)

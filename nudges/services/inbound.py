@@ -42,6 +42,7 @@ from nudges.domain.preferences import DEFAULT_FREQUENCY
 from nudges.runtime import Runtime
 from nudges.services import episodes
 from nudges.services.alerts import raise_alert
+from nudges.services.attribution import followed_nudge
 from nudges.services.audit import record
 from nudges.services.safety_journal import JournalEntry, SafetyJournal
 from nudges.services.subscriptions import apply, new_subscriber, snapshot
@@ -334,6 +335,8 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
                     level=screen_level(intent),
                     body=_kept_body(sub, intent, sms.body, answer=decision.answers is not None),
                     answers_outbox_id=decision.answers,
+                    checkin=decision.checkin,
+                    follows_outbox_id=followed_nudge(session, sub.id if sub else None, now),
                 )
             )
     except IntegrityError:

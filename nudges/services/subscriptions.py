@@ -41,6 +41,9 @@ def snapshot(sub: Subscriber) -> Subscription:
         sub.paused_until,
         sub.programme_started_at,
         unusable=bool(sub.unusable_reason),
+        checkins_enabled=sub.checkins_enabled is not False,
+        question=sub.question,
+        question_at=sub.question_at,
         lang=sub.lang,
         recent_moments=tuple(filter(None, (sub.recent_moments or "").split(","))),
     )
@@ -118,6 +121,16 @@ def _write_fields(sub: Subscriber, change: SubscriberChange) -> None:
         sub.lang = change.lang
     if change.recent_moments is not KEEP:
         sub.recent_moments = ",".join(change.recent_moments)
+    _write_checkin_fields(sub, change)
+
+
+def _write_checkin_fields(sub: Subscriber, change: SubscriberChange) -> None:
+    if change.checkins_enabled is not KEEP:
+        sub.checkins_enabled = change.checkins_enabled
+    if change.question is not KEEP:
+        sub.question = change.question
+    if change.question_at is not KEEP:
+        sub.question_at = change.question_at
 
 
 def new_subscriber(session: Session, settings: Settings, phone: str, now: datetime) -> Subscriber:

@@ -26,7 +26,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from nudges.domain.keywords import TRACK_CHOICES
 from nudges.domain.preferences import local_time_label, parse_local_time, zone_label
-from nudges.services import alerts, clinicians, dashboard, enrolment
+from nudges.services import alerts, clinicians, dashboard, enrolment, outcomes
 from nudges.services.conversation import to_csv
 from nudges.web import get_runtime, security
 from nudges.web.extensions import ClinicianUser, failed_login, limiter, login_email_key
@@ -121,7 +121,7 @@ def dashboard_page() -> ResponseReturnValue:
         "dashboard.html",
         clients=dashboard.clients(runtime, _me()),
         open_alerts=alerts.open_for(runtime, _me()),
-        chart=dashboard.weekly_chart(runtime, _me()),
+        chart=outcomes.for_clinician(runtime, _me(), _zone()),
         me=current_user.view,
     )
 
@@ -166,7 +166,7 @@ def new_client() -> ResponseReturnValue:
 @bp.get(f"/clients/{CLIENT}")
 @login_required
 def client_page(client_id: int) -> ResponseReturnValue:
-    detail = dashboard.client_detail(get_runtime(current_app), _me(), client_id)
+    detail = dashboard.client_detail(get_runtime(current_app), _me(), client_id, _zone())
     if detail is None:
         abort(404)
     change_form = ChangeForm(track=detail.track_key)

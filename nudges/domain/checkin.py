@@ -1,0 +1,81 @@
+"""The weekly check-in: once a week, in place of one nudge, the parent is asked
+how the week has been, 1 (very hard) to 5 (very good). Pure rules.
+
+- When: the first slot at least 7 local days after the last check-in, or 6
+  days after the programme started; only while the track lasts (afterwards the
+  caring check-ins come once a month, and a monthly note should stay a note)
+  and only while check-ins are on (CHECKIN OFF turns them off).
+- Reading a digit: in the context of the last question asked. Right after the
+  focus choice, 1-3 choose a focus; within ANSWER_OPEN of a check-in, 1-5
+  answer it; with no question open a digit is not guessed at.
+- Replying: a low week (1-2) gets a warm reply that names 988 and is flagged
+  for the clinician; 3 a plain thanks; 4-5 a glad one.
+
+Measurement-based care asks the same short question at a steady rhythm; one
+question a week, in place of a nudge, keeps the load at 3 texts a week.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+FIRST_AFTER = timedelta(days=6)  # after the programme starts
+EVERY = timedelta(days=7)
+ANSWER_OPEN = timedelta(days=3)  # a digit this long after the question answers it
+LOWEST, HIGHEST = 1, 5
+LOW = 2  # an answer at or below this is a hard week: 988 in the reply, flagged
+CHECKIN_ID = "checkin"  # the outbox's nudge id (and kind) for the question
+
+# The last question asked (Subscriber.question), which a bare digit answers.
+TRACK_QUESTION = "track"
+CHECKIN_QUESTION = "checkin"
+
+
+def checkin_due(
+    *,
+    enabled: bool,
+    in_programme: bool,
+    started_at: datetime | None,
+    last_at: datetime | None,
+    slot: datetime,
+    zone: str,
+) -> bool:
+    """Is the check-in question due in this slot (in place of its nudge)?
+
+    Counted in local days, so a clock change or a new send time does not slide
+    the check-in to another day of the week."""
+    if not enabled or not in_programme or started_at is None:
+        return False
+    day = _local_day(slot, zone)
+    if last_at is None:
+        return day >= _local_day(started_at, zone) + FIRST_AFTER
+    return day >= _local_day(last_at, zone) + EVERY
+
+
+def checkin_open(question: str | None, question_at: datetime | None, now: datetime) -> bool:
+    """Was the last question asked a check-in, recently enough to be answered?"""
+    if question != CHECKIN_QUESTION or question_at is None:
+        return False
+    return question_at <= now <= question_at + ANSWER_OPEN
+
+
+def is_answer(number: int | None) -> bool:
+    return number is not None and LOWEST <= number <= HIGHEST
+
+
+def answer_reply(score: int) -> str:
+    """The system text key that acknowledges an answer."""
+    if score <= LOW:
+        return "checkin_low"
+    if score >= 4:
+        return "checkin_thanks_glad"
+    return "checkin_thanks"
+
+
+def is_low(score: int | None) -> bool:
+    return score is not None and score <= LOW
+
+
+def _local_day(at: datetime, zone: str) -> date:
+    return at.astimezone(ZoneInfo(zone)).date()

@@ -1,0 +1,207 @@
+"""The weekly check-in as tables: when it is due, and what a digit means in the
+context of the last question asked. No database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+
+from nudges.domain.checkin import CHECKIN_QUESTION, TRACK_QUESTION, checkin_due
+from nudges.domain.consent import State
+from nudges.domain.conversation import Decision, Rules, Subscription, decide
+from nudges.domain.keywords import interpret
+from nudges.domain.subscriber import KEEP
+
+RULES = Rules(window=(time(9), time(20)))
+NOW = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)  # Monday 3pm in New York
+ATLANTA = "+14045550123"
+ZONE = "America/New_York"
+HOUR = timedelta(hours=1)
+DAY = timedelta(days=1)
+
+
+def parent(
+    question: str | None = None,
+    asked: timedelta | None = None,
+    choosing: timedelta | None = None,
+    state: State = State.ACTIVE,
+    lang: str = "en",
+) -> Subscription:
+    """A parent whose last question was `question`, asked `asked` ago, with the
+    focus choice open for `choosing` more."""
+    return Subscription(
+        state,
+        ZONE,
+        track_choice_until=NOW + choosing if choosing else None,
+        question=question,
+        question_at=NOW - asked if asked is not None else None,
+        lang=lang,
+    )
+
+
+def reply(sub: Subscription, body: str) -> Decision:
+    return decide(sub, ATLANTA, interpret(body), RULES, NOW)
+
+
+def keys(decision: Decision) -> list[str]:
+    return [say.key for say in decision.replies]
+
+
+# (the parent's context, what they text) -> (the reply, the check-in answer, the focus set)
+DIGIT_CASES = [
+    # Right after a check-in: 1-5 answer it.
+    (parent(CHECKIN_QUESTION, HOUR), "1", "checkin_low", 1, KEEP),
+    (parent(CHECKIN_QUESTION, HOUR), "2", "checkin_low", 2, KEEP),
+    (parent(CHECKIN_QUESTION, HOUR), "3", "checkin_thanks", 3, KEEP),
+    (parent(CHECKIN_QUESTION, HOUR), "4", "checkin_thanks_glad", 4, KEEP),
+    (parent(CHECKIN_QUESTION, HOUR), "5.", "checkin_thanks_glad", 5, KEEP),
+    (parent(CHECKIN_QUESTION, HOUR), "2/5", "checkin_low", 2, KEEP),
+    (parent(CHECKIN_QUESTION, HOUR), "4 out of 5", "checkin_thanks_glad", 4, KEEP),
+    (parent(CHECKIN_QUESTION, HOUR), "3, long week", "checkin_thanks", 3, KEEP),
+    (parent(CHECKIN_QUESTION, 2 * DAY), "4", "checkin_thanks_glad", 4, KEEP),
+    (parent(CHECKIN_QUESTION, HOUR, state=State.PAUSED), "2", "checkin_low", 2, KEEP),
+    # A check-in more than 3 days ago is no longer the question.
+    (parent(CHECKIN_QUESTION, 4 * DAY), "4", "number_unclear", None, KEEP),
+    (parent(CHECKIN_QUESTION, 4 * DAY), "2", "number_unclear", None, KEEP),
+    # A check-in, then the focus choice offered: the choice is the last question.
+    (parent(TRACK_QUESTION, HOUR, choosing=DAY), "2", "track_set", None, "guilt"),
+    (parent(TRACK_QUESTION, HOUR, choosing=DAY), "5", "number_unclear", None, KEEP),
+    # The focus choice open with no check-in since (today's rule).
+    (parent(None, None, choosing=DAY), "3", "track_set", None, "role_strain"),
+    (parent(None, None, choosing=DAY), "2/5", "number_unclear", None, KEEP),
+    # No question open: a digit is not guessed at.
+    (parent(), "1", "number_unclear", None, KEEP),
+    (parent(), "4", "number_unclear", None, KEEP),
+    (parent(), "3, long week", "unrecognised", None, KEEP),
+    (parent(CHECKIN_QUESTION, HOUR), "6", "unrecognised", None, KEEP),
+    (parent(CHECKIN_QUESTION, HOUR), "2 kids home sick", "unrecognised", None, KEEP),
+]
+
+
+@pytest.mark.parametrize(
+    ("sub", "body", "key", "answer", "track"),
+    DIGIT_CASES,
+    ids=[f"{c[0].question}-{c[1]!r}" for c in DIGIT_CASES],
+)
+def test_a_digit_is_read_in_the_context_of_the_last_question(
+    sub: Subscription, body: str, key: str, answer: int | None, track: object
+) -> None:
+    decision = reply(sub, body)
+    assert keys(decision) == [key]
+    assert decision.checkin == answer
+    assert decision.change.track == track
+
+
+def test_an_answer_closes_the_question_and_a_low_one_is_audited() -> None:
+    decision = reply(parent(CHECKIN_QUESTION, HOUR), "1")
+    assert decision.change.question is None
+    assert decision.audit == (("checkin_low", "1/5"),)
+    assert reply(parent(CHECKIN_QUESTION, HOUR), "4").audit == ()
+
+
+def test_a_low_answer_names_988_and_a_good_one_is_glad() -> None:
+    from messages import system_text
+
+    low = system_text("checkin_low")
+    assert "988" in low and "741741" not in low
+    assert "glad" in system_text("checkin_thanks_glad")
+
+
+def test_an_answer_in_a_crisis_message_is_recorded_beside_the_crisis_reply() -> None:
+    decision = reply(parent(CHECKIN_QUESTION, HOUR), "1. I want to die")
+    assert keys(decision) == ["crisis"] and decision.crisis
+    assert decision.checkin == 1
+
+
+def test_the_focus_menu_becomes_the_open_question() -> None:
+    decision = reply(parent(CHECKIN_QUESTION, HOUR), "TRACK")
+    assert keys(decision) == ["track_menu"]
+    assert decision.change.question == TRACK_QUESTION
+    assert decision.change.question_at == NOW
+
+
+@pytest.mark.parametrize(
+    ("body", "enabled", "key", "lang"),
+    [
+        ("CHECKIN OFF", False, "checkins_off", "en"),
+        ("check-in off please", False, "checkins_off", "en"),
+        ("CHECKIN ON", True, "checkins_on", "en"),
+        ("SIN PREGUNTAS", False, "checkins_off", "es"),
+        ("con preguntas", True, "checkins_on", "es"),
+    ],
+)
+def test_checkin_off_and_on(body: str, enabled: bool, key: str, lang: str) -> None:
+    decision = reply(parent(lang=lang), body)
+    assert [(say.key, say.lang) for say in decision.replies] == [(key, lang)]
+    assert decision.change.checkins_enabled is enabled
+
+
+def test_checkin_off_also_closes_an_open_check_in() -> None:
+    decision = reply(parent(CHECKIN_QUESTION, HOUR), "checkin off")
+    assert decision.change.question is None
+
+
+def test_a_spanish_parent_is_thanked_in_spanish() -> None:
+    decision = reply(parent(CHECKIN_QUESTION, HOUR, lang="es"), "4")
+    assert [(say.key, say.lang) for say in decision.replies] == [("checkin_thanks_glad", "es")]
+
+
+START = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)  # Monday noon in New York
+
+
+@pytest.mark.parametrize(
+    ("enabled", "in_programme", "started", "last", "slot", "due"),
+    [
+        (True, True, START, None, START + 5 * DAY, False),  # Saturday: too soon
+        (True, True, START, None, START + 6 * DAY, True),  # the first slot 6 days on
+        (True, True, START, None, START + 7 * DAY, True),
+        (True, True, START, START + 7 * DAY, START + 13 * DAY, False),
+        (True, True, START, START + 7 * DAY, START + 14 * DAY, True),
+        # An hour earlier on the clock (a later send time the week before) is still a week on.
+        (True, True, START, START + 7 * DAY + 2 * HOUR, START + 14 * DAY, True),
+        (False, True, START, None, START + 7 * DAY, False),  # CHECKIN OFF
+        (True, False, START, None, START + 7 * DAY, False),  # the track is used up
+        (True, True, None, None, START + 7 * DAY, False),  # never started
+    ],
+)
+def test_checkin_due(
+    enabled: bool,
+    in_programme: bool,
+    started: datetime | None,
+    last: datetime | None,
+    slot: datetime,
+    due: bool,
+) -> None:
+    assert (
+        checkin_due(
+            enabled=enabled,
+            in_programme=in_programme,
+            started_at=started,
+            last_at=last,
+            slot=slot,
+            zone=ZONE,
+        )
+        is due
+    )
+
+
+@pytest.mark.parametrize(("lang", "off"), [("en", "CHECKIN OFF"), ("es", "SIN PREGUNTAS")])
+def test_the_question_names_1_and_5_988_and_how_to_stop_it(lang: str, off: str) -> None:
+    from messages import is_gsm7, segments, system_text
+
+    question = system_text("checkin_question", lang=lang, program="P" * 20)
+    assert all(fact in question for fact in ("1 (", "5 (", "988", off))
+    assert is_gsm7(question) and segments(question) <= 2
+    for key in ("checkin_low", "checkin_thanks", "checkin_thanks_glad", "checkins_off"):
+        assert is_gsm7(system_text(key, lang=lang)), key
+    assert "988" in system_text("checkin_low", lang=lang)
+    assert off in system_text("checkins_on", lang=lang)
+
+
+def test_menu_and_help_name_checkin_off() -> None:
+    from messages import system_text
+
+    fields = {"program": "GoodEnough", "support": "help@example.org"}
+    assert "CHECKIN OFF" in system_text("menu", **fields)
+    assert "CHECKIN OFF" in system_text("help", **fields)

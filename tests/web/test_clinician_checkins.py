@@ -1,0 +1,122 @@
+"""The weekly check-in on the clinician's side, on the console transport (where
+nothing is ever "delivered"): the client row and page say "last check-in 2/5",
+the chart shows the answers beside texts sent, replies, pauses and stops, in
+words, numbers and patterns with a table of the same figures, and the export
+has the answer in its `checkin` column."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from nudges.clock import FrozenClock
+from nudges.db.models import Outbox
+from nudges.runtime import Runtime
+from nudges.services.subscriptions import next_due
+from scheduler.runner import tick
+from tests.conftest import ANNA_ATLANTA, SignedClient
+from tests.web import test_clinician_pages as pages
+from tests.web.test_clinician_pages import Clinic, client_id, rows
+
+lee, ross, runtime = pages.lee, pages.ross, pages.runtime
+
+
+def _until_the_first_checkin(
+    lee: Clinic, runtime: Runtime, twilio: SignedClient, clock: FrozenClock
+) -> int:
+    """Anna is invited, says YES, gets her nudges at each slot, and then the
+    check-in question in place of the next one, which she answers."""
+    lee.invite(ANNA_ATLANTA, track="guilt", timezone="America/New_York")
+    tick(runtime)
+    twilio.text(ANNA_ATLANTA, "YES")
+    while not rows(runtime, Outbox, Outbox.kind == "checkin"):
+        due = next_due(runtime)
+        assert due is not None
+        clock.set(due)
+        tick(runtime)
+    clock.advance(hours=2)
+    return client_id(runtime)
+
+
+def _chart_table(html: str, chart_id: str) -> list[dict[str, str]]:
+    """The rows of the chart's table fallback, by header."""
+    section = html[html.index(f'id="{chart_id}-title"') :]
+    table = section[section.index("<table") : section.index("</table>")]
+    cells = re.findall(r'<td data-label="([^"]+)">([^<]*)</td>', table)
+    rows_: list[dict[str, str]] = []
+    for label, value in cells:
+        if label == "Week of":
+            rows_.append({})
+        rows_[-1][label] = value.strip()
+    return rows_
+
+
+def test_a_low_answer_shows_on_the_row_the_page_and_the_chart(
+    lee: Clinic, runtime: Runtime, twilio: SignedClient, clock: FrozenClock
+) -> None:
+    assert runtime.transport.name == "console"
+    sub_id = _until_the_first_checkin(lee, runtime, twilio, clock)
+    reply = twilio.text(ANNA_ATLANTA, "2")
+    assert "988" in reply.data.decode() and "hard week" in reply.data.decode()
+
+    dashboard = lee.client.get("/clinician/").data.decode()
+    assert "last check-in 2/5: a hard week" in dashboard
+    page = lee.client.get(f"/clinician/clients/{sub_id}").data.decode()
+    assert "last check-in 2/5: a hard week" in page
+
+    week = _chart_table(page, "client-chart")[-1]
+    assert week["Check-in"] == "2/5 (hard week)"
+    # Console transport: nothing is delivered, yet what went out is counted.
+    assert int(week["Sent"]) >= 1 and week["Delivered"] == "0"
+    assert int(week["Replies"]) >= 1
+    sent = sum(int(row["Sent"]) for row in _chart_table(page, "client-chart"))
+    assert sent == len(rows(runtime, Outbox, Outbox.kind.in_(("nudge", "checkin"))))
+    # Readable without colour: the answer is printed, the marks are described.
+    assert "2/5 low" in page
+    assert "Week of" in page and "check-in 2/5; " in page and "replies (dotted)" in page
+    all_clients = _chart_table(dashboard, "chart")[-1]
+    assert all_clients["Check-in"] == "2/5 (hard week)"
+
+
+def test_a_good_answer_is_shown_plainly_and_pauses_and_stops_are_counted(
+    lee: Clinic, runtime: Runtime, twilio: SignedClient, clock: FrozenClock
+) -> None:
+    sub_id = _until_the_first_checkin(lee, runtime, twilio, clock)
+    twilio.text(ANNA_ATLANTA, "5")
+    twilio.text(ANNA_ATLANTA, "PAUSE")
+    twilio.text(ANNA_ATLANTA, "STOP")
+    page = lee.client.get(f"/clinician/clients/{sub_id}").data.decode()
+    assert "last check-in 5/5, " in page and "5/5: a hard week" not in page
+    week = _chart_table(page, "client-chart")[-1]
+    assert (week["Check-in"], week["Paused"], week["Stopped"]) == ("5/5", "1", "1")
+
+
+def test_the_export_has_the_answer_in_the_checkin_column(
+    lee: Clinic, runtime: Runtime, twilio: SignedClient, clock: FrozenClock
+) -> None:
+    sub_id = _until_the_first_checkin(lee, runtime, twilio, clock)
+    twilio.text(ANNA_ATLANTA, "4")
+    table = list(
+        csv.DictReader(
+            io.StringIO(lee.client.get(f"/clinician/clients/{sub_id}/export.csv").data.decode())
+        )
+    )
+    [question] = [row for row in table if row["kind"] == "checkin"]
+    assert question["direction"] == "out" and "1 (very hard) to 5 (very good)" in question["text"]
+    [answer] = [row for row in table if row["checkin"]]
+    assert (answer["direction"], answer["checkin"], answer["text"]) == (
+        "in",
+        "4/5",
+        "check-in answer: 4",
+    )
+
+
+def test_checkin_off_shows_on_the_client_page(
+    lee: Clinic, runtime: Runtime, twilio: SignedClient
+) -> None:
+    lee.invite(ANNA_ATLANTA)
+    twilio.text(ANNA_ATLANTA, "YES")
+    twilio.text(ANNA_ATLANTA, "CHECKIN OFF")
+    page = lee.client.get(f"/clinician/clients/{client_id(runtime)}").data.decode()
+    assert "weekly check-ins are off" in page and "none yet" in page
