@@ -202,6 +202,6 @@ def test_the_question_names_1_and_5_988_and_how_to_stop_it(lang: str, off: str) 
 def test_menu_and_help_name_checkin_off() -> None:
     from messages import system_text
 
-    fields = {"program": "GoodEnough", "support": "help@example.org"}
+    fields = {"program": "GoodEnough", "support": "help@example.org", "msg_frequency": "3 msgs/wk"}
     assert "CHECKIN OFF" in system_text("menu", **fields)
     assert "CHECKIN OFF" in system_text("help", **fields)

@@ -197,7 +197,7 @@ PERF = "tracks/perfectionism.en.toml"
         ),
         (
             "system/en.toml",
-            "Crisis? Call or text 988 or chat 988lifeline.org, 24/7.",
+            "Crisis? Call or text 988, chat 988lifeline.org, text HOME to 741741.",
             "Crisis? Call a friend.",
             "required facts",
             "help",
@@ -277,8 +277,8 @@ def test_a_track_without_two_care_steps_is_a_problem(bad_library: Path) -> None:
 def test_a_system_text_in_uk_spelling_is_a_problem(bad_library: Path) -> None:
     edit(
         bad_library / "system/en.toml",
-        "kind texts for parents, {msg_frequency}",
-        "kind texts for mums, {msg_frequency}",
+        "texts for parents, {msg_frequency}",
+        "texts for mums, {msg_frequency}",
     )
     problems = check_library(bad_library)
     assert any(p.rule == "us spelling" and p.id == "help" for p in problems)
