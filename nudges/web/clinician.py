@@ -194,15 +194,73 @@ def client_export(client_id: int) -> ResponseReturnValue:
     )
 
 
+@bp.get(f"/clients/{CLIENT}/end")
+@login_required
+def confirm_end(client_id: int) -> ResponseReturnValue:
+    """End asks first: it says what ending does to this client before it is done."""
+    row = dashboard.end_preview(get_runtime(current_app), _me(), client_id)
+    if row is None:
+        abort(404)
+    if "end" not in row.actions:
+        flash(f"There is nothing to end: {row.note}")
+        return redirect(url_for("clinician.client_page", client_id=client_id))
+    return render_template("confirm_end.html", c=row, action=ActionForm())
+
+
 @bp.post(f"/clients/{CLIENT}/<any(pause, resume, end):action>")
 @login_required
 def client_action(client_id: int, action: str) -> ResponseReturnValue:
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
-    if not dashboard.act(get_runtime(current_app), _me(), client_id, action):
+    runtime = get_runtime(current_app)
+    if action == "end" and request.form.get("confirm") != "yes":
+        # Only the confirmation page's form ends texts: a bare POST asks first.
+        if not dashboard.owns(runtime, _me(), client_id):
+            abort(404)
+        return redirect(url_for("clinician.confirm_end", client_id=client_id))
+    result = dashboard.act(runtime, _me(), client_id, action)
+    if result is None:
         abort(404)
-    flash({"pause": "Texts paused.", "resume": "Texts resumed.", "end": "Texts ended."}[action])
+    flash(said(result))
+    return redirect(url_for("clinician.client_page", client_id=client_id))
+
+
+def said(result: dashboard.ActResult) -> str:
+    """What the action really did, or why it did nothing."""
+    if not result.done:
+        verb = {"pause": "paused", "resume": "resumed", "end": "ended"}[result.action]
+        return f"Nothing was {verb}: {result.standing.note}"
+    if result.cancelled:
+        return (
+            "Invitation cancelled: if they reply YES now, they are not signed up."
+            " You can invite them again from this page."
+        )
+    if result.action == "resume":
+        when = f"around {result.next_time}" if result.next_time else "when a time fits"
+        return f"Texts resumed: the next one comes {when}."
+    return {
+        "pause": "Texts paused: none are sent until you or they resume them.",
+        "end": (
+            "Texts ended: nothing more is sent. Only the parent can restart them, by texting START."
+        ),
+    }[result.action]
+
+
+@bp.post(f"/clients/{CLIENT}/invite-again")
+@login_required
+def invite_again(client_id: int) -> ResponseReturnValue:
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        invited = enrolment.invite_again(get_runtime(current_app), _me(), client_id)
+    except enrolment.InviteError as exc:
+        flash(f"Not invited: {exc}")
+        return redirect(url_for("clinician.client_page", client_id=client_id))
+    if invited is None:
+        abort(404)
+    flash("Invitation sent again. Nothing more is sent until they reply YES.")
     return redirect(url_for("clinician.client_page", client_id=client_id))
 
 
@@ -214,15 +272,45 @@ def client_change(client_id: int) -> ResponseReturnValue:
         abort(400)
     minute = parse_local_time(form.send_time.data) if form.send_time.data else None
     if form.send_time.data and minute is None:
-        flash("We could not read that time. Try 7:30pm or 19:30.")
+        flash("Nothing changed: we could not read that time. Try 7:30pm or 19:30.")
         return redirect(url_for("clinician.client_page", client_id=client_id))
     track = form.track.data if form.track.data in TRACK_CHOICES else None
-    if not dashboard.change(
+    result = dashboard.change(
         get_runtime(current_app), _me(), client_id, track=track, send_minute=minute
-    ):
+    )
+    if result is None:
         abort(404)
-    flash("Saved.")
+    flash(changed(result))
     return redirect(url_for("clinician.client_page", client_id=client_id))
+
+
+def changed(result: dashboard.ChangeResult) -> str:
+    """The change as it really is: the time the window allows, and whether the
+    parent was told."""
+    if result.focus is None and result.asked_time is None:
+        return "Nothing changed."
+    parts = []
+    if result.focus:
+        parts.append(f"Focus is now {result.focus}.")
+    if result.asked_time:
+        if result.time is None:
+            parts.append(
+                "Time saved, but no time fits the sending window where they live and where"
+                " their number is from, so texts are on hold."
+            )
+        elif not result.time.startswith(result.asked_time + " "):
+            parts.append(
+                f"We only text inside the sending window where they live and where their"
+                f" number is from, so texts will come around {result.time}"
+                f" (not {result.asked_time})."
+            )
+        else:
+            parts.append(f"Texts will come around {result.time}.")
+    if result.texted:
+        parts.append("They will get one text saying so.")
+    elif result.why_not_texted:
+        parts.append(f"They were not texted: {result.why_not_texted}.")
+    return " ".join(parts)
 
 
 @bp.post("/alerts/<int(max=2147483647):alert_id>/acknowledge")
