@@ -127,7 +127,7 @@ def _invite(
     body = system_text("invitation", program=settings.program_name)
     session.add(
         Outbox(
-            dedupe_key=f"invite:{sub.id}:{now.isoformat()}",
+            dedupe_key=f"invite:{sub.id}:{sub.episode_id}:{now.isoformat()}",
             kind="invitation",
             subscriber_id=sub.id,
             clinician_id=clinician_id,

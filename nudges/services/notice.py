@@ -6,6 +6,7 @@ texts."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -57,7 +58,8 @@ def queue(
     send_at = window_opening(zones, settings.send_window, now) or now
     session.add(
         Outbox(
-            dedupe_key=f"{KIND}:{sub.id}:{now.isoformat()}",
+            # Each change is its own text: two saves in the same instant are two texts.
+            dedupe_key=f"{KIND}:{sub.id}:{now.isoformat()}:{secrets.token_hex(6)}",
             kind=KIND,
             subscriber_id=sub.id,
             clinician_id=sub.clinician_id,
