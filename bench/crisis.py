@@ -117,8 +117,8 @@ def main() -> None:
     texts = [r.text for r in rows]
     before = rss_mb()
     start = time.perf_counter()
+    from nudges.crisis_model import SemanticScreen
     from nudges.services.inbound import screen_with
-    from nudges.services.semantic import SemanticScreen
 
     model = SemanticScreen()
     load_s = time.perf_counter() - start

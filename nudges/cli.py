@@ -13,20 +13,9 @@ from typing import TextIO
 
 import click
 
-from nudges.config import ConfigError, Settings, load_settings
-from nudges.runtime import Runtime, build_runtime
-
-
-def settings_or_exit() -> Settings:
-    try:
-        return load_settings()
-    except ConfigError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-
-
-def runtime_or_exit() -> Runtime:
-    return build_runtime(settings_or_exit())
+from nudges.commands import runtime_or_exit, settings_or_exit
+from nudges.domain.preferences import TRACKS
+from nudges.runtime import Runtime
 
 
 @click.group(help="GoodEnough nudges: kind SMS nudges for parents, with 988 one reply away.")
@@ -132,7 +121,7 @@ def clinician_add(email: str, name: str, phone: str) -> None:
 @click.option("--alias", default="", help="What the clinician calls them (no full name).")
 @click.option(
     "--track",
-    type=click.Choice(["perfectionism", "guilt", "role_strain"]),
+    type=click.Choice(TRACKS),
     help="Focus of the texts; by default the parent chooses after YES.",
 )
 @click.option(

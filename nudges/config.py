@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from messages.gsm import gsm7_length, non_gsm7
+from nudges.domain.phone import E164
 from nudges.domain.preferences import lifeline_zone
 
 # The project's instance/ folder (absolute), so `nudges sms` finds the same
@@ -23,6 +24,11 @@ from nudges.domain.preferences import lifeline_zone
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("NUDGES_INSTANCE_DIR") or PROJECT_DIR / "instance").resolve()
 TRANSPORTS = ("twilio", "console")
+# Where STOPs and crises wait out a database outage unless NUDGES_STOP_SPOOL
+# says otherwise; before crises were journalled the default file held opt-outs
+# only, and one left by an older release is applied first.
+DEFAULT_SAFETY_JOURNAL = INSTANCE_DIR / "safety_journal.jsonl"
+LEGACY_SAFETY_JOURNAL: Path | None = INSTANCE_DIR / "pending_stops.jsonl"
 
 
 class ConfigError(ValueError):
@@ -51,6 +57,11 @@ class Settings:
     ratelimit_storage_uri: str = "memory://"
     twilio_timeout_seconds: float = 10.0
     metrics_enabled: bool = False
+    log_format: str = "text"  # or "json": one object a line, for a log pipeline
+    # The safety journal (NUDGES_STOP_SPOOL keeps its name: deployments set it),
+    # and an older release's file, applied first when the default place is used.
+    safety_journal: Path = DEFAULT_SAFETY_JOURNAL
+    legacy_safety_journal: Path | None = LEGACY_SAFETY_JOURNAL
 
 
 def parse_window(raw: str) -> tuple[time, time]:
@@ -106,7 +117,26 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         **twilio,
         **_sending_settings(env),
         **_text_settings(env),
+        **_journal_settings(env),
     )
+
+
+def _journal_settings(env: Env) -> dict[str, Any]:
+    spool = _get(env, "NUDGES_STOP_SPOOL")
+    if spool:
+        return {"safety_journal": Path(spool), "legacy_safety_journal": None}
+    # Read at call time, so a test can move the default away from instance/.
+    return {
+        "safety_journal": DEFAULT_SAFETY_JOURNAL,
+        "legacy_safety_journal": LEGACY_SAFETY_JOURNAL,
+    }
+
+
+def log_format_from_env(env: Env | None = None) -> str:
+    """LOG_FORMAT alone, for logging set up before the rest of the settings are
+    read (or when they cannot be: the error must still be logged)."""
+    value = _get(os.environ if env is None else env, "LOG_FORMAT", "text").lower()
+    return value if value in ("text", "json") else "text"
 
 
 def _database_url(env: Env) -> str:
@@ -139,7 +169,7 @@ def _twilio_settings(env: Env) -> dict[str, Any]:
                 "TWILIO_FROM_NUMBER",
                 "set TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID for SMS_TRANSPORT=twilio",
             )
-        if from_number and not re.fullmatch(r"\+[1-9]\d{6,14}", from_number):
+        if from_number and not E164.fullmatch(from_number):
             raise _fail("TWILIO_FROM_NUMBER", "expected an E.164 number like +14045550100")
         if service_sid and not re.fullmatch(r"MG[0-9a-fA-F]{32}", service_sid):
             raise _fail("TWILIO_MESSAGING_SERVICE_SID", "expected MG followed by 32 hex digits")
@@ -229,4 +259,5 @@ def _text_settings(env: Env) -> dict[str, Any]:
         "program_name": program,
         "support_contact": support,
         "ratelimit_storage_uri": limiter,
+        "log_format": log_format,
     }

@@ -10,8 +10,9 @@
 from __future__ import annotations
 
 import logging
-import os
 import re
+
+from nudges.config import log_format_from_env
 
 QUIET_LOGGERS = ("twilio", "twilio.http_client", "sqlalchemy", "sqlalchemy.engine", "urllib3")
 FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
@@ -66,13 +67,16 @@ def quiet_libraries() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def configure_logging(level: int = logging.INFO) -> None:
+def configure_logging(level: int = logging.INFO, log_format: str | None = None) -> None:
     """For the commands that run the service: one handler, redacted, libraries
-    quiet; JSON lines when LOG_FORMAT=json (for a log pipeline), text otherwise."""
+    quiet; JSON lines when the format is json (for a log pipeline), text
+    otherwise. Without a format, LOG_FORMAT is read through nudges.config."""
     root = logging.getLogger()
     if not root.handlers:
         logging.basicConfig(level=level, format=FORMAT)
-        if os.environ.get("LOG_FORMAT", "").strip().lower() == "json":
+        if log_format is None:
+            log_format = log_format_from_env()
+        if log_format == "json":
             from pythonjsonlogger.json import JsonFormatter
 
             for handler in root.handlers:

@@ -17,7 +17,7 @@ from nudges.logs import quiet_libraries
 from nudges.sms.transports import Transport, build_transport
 
 if TYPE_CHECKING:
-    from nudges.services.semantic import SemanticScreen
+    from nudges.crisis_model import SemanticScreen
 
 
 @dataclass
@@ -64,6 +64,6 @@ def build_runtime(
 @cache
 def shared_screen() -> SemanticScreen:
     """One model per process (about 120 MB), loaded on first use."""
-    from nudges.services.semantic import SemanticScreen
+    from nudges.crisis_model import SemanticScreen
 
     return SemanticScreen()

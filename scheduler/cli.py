@@ -1,13 +1,11 @@
-"""`nudges tick`, `nudges scheduler`, `nudges serve` (added to the `nudges` command
-through the `nudges.commands` entry points)."""
+"""`nudges tick` and `nudges scheduler` (added to the `nudges` command through
+the `nudges.commands` entry points)."""
 
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import sys
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from types import FrameType
 from typing import Any
@@ -40,7 +38,7 @@ def _parse_now(value: str | None) -> datetime | None:
     "--show", is_flag=True, help="Console transport: print the texts this pass sent (to stdout)."
 )
 def tick_command(now_text: str | None, show: bool) -> None:
-    from nudges.cli import settings_or_exit
+    from nudges.commands import settings_or_exit
     from nudges.logs import configure_logging
     from nudges.runtime import build_runtime
     from nudges.sms.transports import ConsoleTransport
@@ -92,7 +90,7 @@ def _database_problem(runtime: Any) -> str | None:
 def scheduler_command() -> None:
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    from nudges.cli import settings_or_exit
+    from nudges.commands import settings_or_exit
     from nudges.logs import configure_logging
     from nudges.runtime import build_runtime
     from scheduler.runner import add_jobs
@@ -112,46 +110,3 @@ def scheduler_command() -> None:
     scheduler.start()
     runtime.db.dispose()
     click.echo("scheduler stopped")
-
-
-def starts_scheduler_here(debug: bool, environ: Mapping[str, str]) -> bool:
-    """Under the reloader the parent process only watches files and restarts a
-    child that serves (WERKZEUG_RUN_MAIN=true): the scheduler runs in that child,
-    so there is one scheduler, not two."""
-    return not debug or environ.get("WERKZEUG_RUN_MAIN") == "true"
-
-
-@click.command(help="Web app and scheduler in one process: the single-machine default.")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int, help="Web worker threads.")
-@click.option("--debug", is_flag=True, help="Werkzeug's development server with the reloader.")
-def serve_command(host: str, port: int, threads: int, debug: bool) -> None:
-    from apscheduler.schedulers.background import BackgroundScheduler
-
-    from nudges.app import create_app
-    from nudges.cli import settings_or_exit
-    from nudges.web import get_runtime
-    from scheduler.runner import add_jobs
-
-    app = create_app(settings=settings_or_exit())
-    runtime = get_runtime(app)
-    # Load the crisis model now, not on the first parent's text.
-    click.echo(f"crisis screen: {runtime.semantic.status}")
-    scheduler = None
-    if starts_scheduler_here(debug, os.environ):
-        scheduler = BackgroundScheduler(timezone=UTC)
-        add_jobs(scheduler, runtime)
-        scheduler.start()
-        runtime.scheduler_in_process = True
-    if debug:
-        app.run(host=host, port=port, debug=True, use_reloader=True)
-        return
-    import waitress
-
-    click.echo(f"serving on http://{host}:{port} (waitress, {threads} threads; Ctrl-C stops)")
-    try:
-        waitress.serve(app, host=host, port=port, threads=threads, ident="nudges")
-    finally:
-        if scheduler is not None:
-            scheduler.shutdown(wait=True)

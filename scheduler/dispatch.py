@@ -16,6 +16,7 @@ from sqlalchemy import Row, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from messages import Nudge, load_library
+from nudges.db.locks import skip_locked
 from nudges.db.models import AuditEvent, Outbox, Subscriber
 from nudges.domain.consent import State
 from nudges.domain.outbox import OutboxState
@@ -139,9 +140,7 @@ def _due(
     )
     if after is not None:
         query = query.where(Subscriber.next_send_at >= after)
-    if dialect == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return list(session.execute(query).all())
+    return list(session.execute(skip_locked(query, dialect)).all())
 
 
 def _dispatch_batch(

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from nudges.db import outbox_store
+from nudges.db.locks import skip_locked
 from nudges.db.models import InboundMessage, Subscriber
 from nudges.db.session import affected
 from nudges.domain.consent import PENDING_LIFETIME_DAYS, Event, State
@@ -31,20 +32,16 @@ class MaintenanceReport:
     purged: int = 0
 
 
-def _locked(runtime: Runtime, query):  # type: ignore[no-untyped-def]
-    return query.with_for_update(skip_locked=True) if runtime.db.dialect == "postgresql" else query
-
-
 def expire_pending(runtime: Runtime, now: datetime, report: MaintenanceReport) -> None:
     """Invitations and JOINs not confirmed within 7 days expire; nothing more is sent."""
     cutoff = now - timedelta(days=PENDING_LIFETIME_DAYS)
     with runtime.db.session() as session:
         rows = session.scalars(
-            _locked(
-                runtime,
+            skip_locked(
                 select(Subscriber).where(
                     Subscriber.state == State.PENDING.value, Subscriber.state_changed_at < cutoff
                 ),
+                runtime.db.dialect,
             )
         ).all()
         for sub in rows:
@@ -56,11 +53,11 @@ def resume_paused(runtime: Runtime, now: datetime, report: MaintenanceReport) ->
     """`PAUSE 7` ends by itself: paused rows whose date has come are active again."""
     with runtime.db.session() as session:
         rows = session.scalars(
-            _locked(
-                runtime,
+            skip_locked(
                 select(Subscriber).where(
                     Subscriber.state == State.PAUSED.value, Subscriber.paused_until <= now
                 ),
+                runtime.db.dialect,
             )
         ).all()
         window = runtime.settings.send_window

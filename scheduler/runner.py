@@ -14,7 +14,8 @@ from datetime import datetime
 from apscheduler.schedulers.base import BaseScheduler
 
 from nudges.runtime import Runtime
-from nudges.services import health, safety_journal
+from nudges.services import health
+from nudges.services.inbound import replay_journal
 from scheduler.capacity import check_capacity
 from scheduler.dispatch import DispatchReport, dispatch
 from scheduler.maintenance import MaintenanceReport, maintain
@@ -46,7 +47,7 @@ class TickReport:
 def tick(runtime: Runtime, now: datetime | None = None) -> TickReport:
     """Maintenance, dispatch and send, once. `now` defaults to the runtime's clock."""
     now = now or runtime.clock.now()
-    safety_journal.replay(runtime)  # STOPs and crises journalled in an outage come first
+    replay_journal(runtime)  # STOPs and crises journalled in an outage come first
     maintenance = maintain(runtime, now)
     dispatched = dispatch(runtime, now)
     check_capacity(runtime, now)  # after dispatch: next slots have moved on
@@ -59,7 +60,7 @@ def tick(runtime: Runtime, now: datetime | None = None) -> TickReport:
 def _send_job(runtime: Runtime) -> None:
     now = runtime.clock.now()
     try:
-        safety_journal.replay(runtime)  # STOPs and crises journalled in an outage come first
+        replay_journal(runtime)  # STOPs and crises journalled in an outage come first
         dispatched = dispatch(runtime, now)
         sent = send_queued(runtime)
     except Exception:

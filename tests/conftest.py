@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import text
 from twilio.request_validator import RequestValidator
 
+from nudges import config
 from nudges.clock import FrozenClock
 from nudges.config import Settings, load_settings
 from nudges.db.migrate import upgrade
@@ -50,6 +51,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def _own_stop_journal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test journals opt-outs (during simulated outages) in its own file."""
     monkeypatch.setenv("NUDGES_STOP_SPOOL", str(tmp_path / "pending_stops.jsonl"))
+    # Settings built from an explicit env (no NUDGES_STOP_SPOOL) use the same file.
+    monkeypatch.setattr(config, "DEFAULT_SAFETY_JOURNAL", tmp_path / "pending_stops.jsonl")
+    monkeypatch.setattr(config, "LEGACY_SAFETY_JOURNAL", None)
+
+
+def journal_path() -> Path:
+    """This test's safety journal (set by `_own_stop_journal`)."""
+    return Path(os.environ["NUDGES_STOP_SPOOL"])
 
 
 def _postgres_url() -> str | None:

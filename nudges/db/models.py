@@ -24,6 +24,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
+from nudges.domain.preferences import (
+    DEFAULT_FREQUENCY,
+    DEFAULT_LANG,
+    DEFAULT_SEND_MINUTE,
+    DEFAULT_TRACK,
+)
+
 # Stable constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -95,10 +102,10 @@ class Subscriber(Base):
     state: Mapped[str] = mapped_column(String(16))
     state_changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     timezone: Mapped[str] = mapped_column(String(64))
-    send_minute: Mapped[int] = mapped_column(Integer, default=12 * 60)  # local minutes after 00:00
-    frequency: Mapped[str] = mapped_column(String(8), default="3w")  # "3w" or "daily"
-    track: Mapped[str] = mapped_column(String(32), default="perfectionism")
-    lang: Mapped[str] = mapped_column(String(8), default="en")
+    send_minute: Mapped[int] = mapped_column(Integer, default=DEFAULT_SEND_MINUTE)  # local, 0-1439
+    frequency: Mapped[str] = mapped_column(String(8), default=DEFAULT_FREQUENCY)  # "3w"/"daily"
+    track: Mapped[str] = mapped_column(String(32), default=DEFAULT_TRACK)
+    lang: Mapped[str] = mapped_column(String(8), default=DEFAULT_LANG)
     paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     next_send_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     programme_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from nudges.db.locks import skip_locked
 from nudges.db.models import Outbox
 from nudges.db.session import affected
 from nudges.domain.outbox import FINAL, OutboxState, states_that_may_become
@@ -89,9 +90,7 @@ def claim(
         .order_by(_OUTBOX.c.id)
         .limit(size)
     )
-    if dialect == "postgresql":
-        picked = picked.with_for_update(skip_locked=True)
-    ids = list(session.scalars(picked))
+    ids = list(session.scalars(skip_locked(picked, dialect)))
     if not ids:
         return []
     return list(

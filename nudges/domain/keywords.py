@@ -30,10 +30,10 @@ from nudges.domain.opt_out import (
     SPANISH_OPT_OUT_WORDS,
     is_only,
     is_opt_out,
-    strip_accents,
     words_of,
 )
-from nudges.domain.preferences import parse_local_time, parse_zone
+from nudges.domain.preferences import TRACKS, parse_local_time, parse_zone
+from nudges.domain.text import fold, straight_apostrophes
 
 
 class Kind(StrEnum):
@@ -119,7 +119,7 @@ _HELP_ANYWHERE = re.compile(r"\b(?:help|ayuda)\b")
 
 def normalise(body: str) -> str:
     """Lowercase, NFKC, straight apostrophes, single spaces, no trailing punctuation."""
-    text = unicodedata.normalize("NFKC", body).replace("\u2019", "'").replace("\u2018", "'")
+    text = straight_apostrophes(unicodedata.normalize("NFKC", body))
     text = "".join(ch if ch.isprintable() else " " for ch in text)
     text = re.sub(r"\s+", " ", text).strip().lower()
     return text.strip(" .!?,;:")
@@ -128,7 +128,7 @@ def normalise(body: str) -> str:
 def interpret(body: str) -> Intent:
     crisis = detect_crisis(body)
     text = normalise(body)
-    plain = strip_accents(text)
+    plain = fold(text)
     intent = _keyword(text, plain, body)
     return Intent(
         kind=intent.kind,
@@ -199,7 +199,7 @@ def _keyword(text: str, plain: str, raw: str) -> Intent:
 
 
 # The three concerns the tracks grew from, in the order the choice offers them.
-TRACK_CHOICES = ("perfectionism", "guilt", "role_strain")
+TRACK_CHOICES = TRACKS
 _TRACK_NAMES = {
     "perfectionism": "perfectionism",
     "perfect": "perfectionism",

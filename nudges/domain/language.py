@@ -6,7 +6,8 @@ service's default). Pure and instant."""
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from nudges.domain.text import fold
 
 _SPANISH = frozenset(
     [
@@ -109,8 +110,7 @@ _WORD = re.compile(r"[a-z]+")
 
 
 def looks_spanish(text: str) -> bool:
-    plain = unicodedata.normalize("NFKD", text[:2000].lower())
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    plain = fold(text[:2000])
     words = _WORD.findall(plain)
     spanish = sum(1 for w in words if w in _SPANISH and w not in _SHARED)
     english = sum(1 for w in words if w in _ENGLISH and w not in _SHARED)

@@ -10,7 +10,8 @@ contain the word ("I can't stop texting my ex") do not. Pure.
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from nudges.domain.text import fold
 
 OPT_OUT_WORDS = {
     "stop",
@@ -140,12 +141,6 @@ OTHER_STOP = re.compile(
 )
 
 
-def strip_accents(text: str) -> str:
-    return "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
-    )
-
-
 def words_of(text: str) -> list[str]:
     """Words only: emoji, punctuation and symbols fall away."""
     return _WORD.findall(text)
@@ -170,7 +165,7 @@ def is_opt_out(plain: str, raw: str = "") -> bool:
     if is_only(words, OPT_OUT_WORDS):
         return True
     # The first line or sentence alone: "STOP. I want to die", "Stop\n\nSent from my iPhone".
-    first = _SENTENCE.split(strip_accents(raw.strip().lower()), maxsplit=1)[0]
+    first = _SENTENCE.split(fold(raw.strip()), maxsplit=1)[0]
     if is_only(words_of(first), OPT_OUT_WORDS):
         return True
     # A shouted STOP leading the message: "STOP sending these", "STOP i mean it".

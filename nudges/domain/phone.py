@@ -7,9 +7,13 @@ numbers there are enrolled; others still get the crisis and HELP replies.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import phonenumbers
+
+# E.164 as stored and as Twilio sends it: +, a country code, at most 15 digits.
+E164 = re.compile(r"\+[1-9]\d{6,14}")
 
 # Regions of the North American plan where dialling or texting 988 reaches a crisis line.
 LIFELINE_REGIONS = frozenset({"US", "CA", "PR", "VI", "GU", "AS", "MP"})

@@ -14,6 +14,17 @@ from phonenumbers import timezone as phone_timezones
 from phonenumbers.tzdata import TIMEZONE_LONGEST_PREFIX
 
 # Names a US parent is likely to type, mapped to IANA zones.
+# The tracks, in the order the choice offers them (1, 2, 3); the first is the
+# default. One table: the keywords, the CLI, the clinician form and the import
+# all read it. The library holds a file of nudges for each (messages/tracks/).
+TRACKS = ("perfectionism", "guilt", "role_strain")
+
+# A new subscriber's preferences until they (or their clinician) choose.
+DEFAULT_SEND_MINUTE = 12 * 60  # noon, local
+DEFAULT_FREQUENCY = "3w"  # three a week; or "daily"
+DEFAULT_TRACK = TRACKS[0]
+DEFAULT_LANG = "en"
+
 ZONE_NAMES: dict[str, str] = {
     "eastern": "America/New_York",
     "east": "America/New_York",

@@ -15,7 +15,12 @@ from enum import Enum
 from typing import Final
 
 from nudges.domain.consent import Event, State, next_state
-from nudges.domain.preferences import candidate_zones
+from nudges.domain.preferences import (
+    DEFAULT_FREQUENCY,
+    DEFAULT_SEND_MINUTE,
+    DEFAULT_TRACK,
+    candidate_zones,
+)
 from nudges.domain.schedule import Preferences, next_slot
 
 
@@ -34,9 +39,9 @@ class Subscription:
 
     state: State
     timezone: str
-    send_minute: int = 12 * 60
-    frequency: str = "3w"
-    track: str = "perfectionism"
+    send_minute: int = DEFAULT_SEND_MINUTE
+    frequency: str = DEFAULT_FREQUENCY
+    track: str = DEFAULT_TRACK
     # Until then a bare 1, 2 or 3 picks the track (offered with the welcome or TRACK).
     track_choice_until: datetime | None = None
     paused_until: datetime | None = None

@@ -67,7 +67,8 @@ def check(invitation: Invitation) -> CheckedInvitation:
         raise InviteError("Keep the alias short (60 characters at most); no full name is needed.")
     if invitation.track is not None and invitation.track not in TRACK_CHOICES:
         raise InviteError(
-            f"unknown focus {invitation.track[:30]!r}: use perfectionism, guilt or role_strain"
+            f"unknown focus {invitation.track[:30]!r}: use {', '.join(TRACK_CHOICES[:-1])}"
+            f" or {TRACK_CHOICES[-1]}"
             " (or 1, 2, 3), or leave it empty to let the parent choose"
         )
     if invitation.timezone is not None and not lifeline_zone(invitation.timezone):

@@ -12,30 +12,30 @@ import logging
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from messages import system_text
 from nudges import metrics
 from nudges.config import Settings
+from nudges.crisis_model import SemanticScreen
 from nudges.db.models import InboundMessage, Subscriber
 from nudges.domain.consent import Event
 from nudges.domain.conversation import Decision, Rules, Say, crisis_hold, decide, help_reply
 from nudges.domain.crisis import CrisisSignal, reassures
 from nudges.domain.keywords import Intent, Kind, interpret
+from nudges.domain.phone import E164
 from nudges.runtime import Runtime
 from nudges.services import episodes
 from nudges.services.alerts import raise_alert
 from nudges.services.audit import record
-from nudges.services.semantic import SemanticScreen
+from nudges.services.safety_journal import JournalEntry, SafetyJournal
 from nudges.services.subscriptions import apply, new_subscriber, snapshot
 
 log = logging.getLogger(__name__)
 
-E164 = re.compile(r"\+[1-9]\d{6,14}")
 MESSAGE_SID = re.compile(r"[A-Z]{2}[0-9a-fA-F]{32}")
 ADVANCED_OPT_OUT_TYPES = {"STOP", "START", "HELP"}
 MAX_KEPT_BODY = 1600  # ten segments; a webhook body longer than that is not a text
@@ -117,16 +117,14 @@ def respond(runtime: Runtime, sms: InboundSms) -> Reply:
     crisis journalled, to be applied when it answers again).
 
     Raises Unavailable for other texts when the database cannot be reached."""
-    from nudges.services import safety_journal
-
     with metrics.INBOUND_SECONDS.time():
-        reply = _respond(runtime, sms, safety_journal)
+        reply = _respond(runtime, sms)
     if reply.crisis_tier:
         metrics.CRISIS_REPLIES.labels(tier=str(reply.crisis_tier), level=reply.level).inc()
     return reply
 
 
-def _respond(runtime: Runtime, sms: InboundSms, journal: Any) -> Reply:
+def _respond(runtime: Runtime, sms: InboundSms) -> Reply:
     from nudges.services import reply_deadline
 
     intent = screen(runtime, sms.body)  # in memory: needs no database
@@ -134,9 +132,7 @@ def _respond(runtime: Runtime, sms: InboundSms, journal: Any) -> Reply:
         # A stalled database must not hold the reply past Twilio's patience (or
         # the parent's): after the deadline this text is answered as in an
         # outage, and the work, if it finishes later, is a duplicate MessageSid.
-        return reply_deadline.run_within(
-            reply_deadline.INBOUND, _apply_now, runtime, sms, intent, journal
-        )
+        return reply_deadline.run_within(reply_deadline.INBOUND, _apply_now, runtime, sms, intent)
     except reply_deadline.Late:
         log.error("inbound processing missed its reply deadline: database not answering")
     except Exception as exc:
@@ -150,10 +146,10 @@ def _respond(runtime: Runtime, sms: InboundSms, journal: Any) -> Reply:
     return _outage_reply(runtime, sms, intent)
 
 
-def _apply_now(runtime: Runtime, sms: InboundSms, intent: Intent, journal: Any) -> Reply:
+def _apply_now(runtime: Runtime, sms: InboundSms, intent: Intent) -> Reply:
     # Texts journalled during an outage are applied before this one, so a STOP
     # then a START end up as the parent sent them.
-    journal.replay(runtime)
+    replay_journal(runtime)
     return handle_inbound(runtime, sms, intent)
 
 
@@ -173,14 +169,35 @@ def _outage_reply(runtime: Runtime, sms: InboundSms, intent: Intent) -> Reply:
     return Reply(() if quiet else messages, intent.kind.value, tier, level)
 
 
-def _journal(runtime: Runtime, sms: InboundSms, intent: Intent, opting_out: bool) -> None:
-    from nudges.services import safety_journal
+def journal_of(runtime: Runtime) -> SafetyJournal:
+    """The safety journal this process writes during an outage (a plain store)."""
+    settings = runtime.settings
+    return SafetyJournal(settings.safety_journal, settings.legacy_safety_journal)
 
+
+def replay_journal(runtime: Runtime) -> int:
+    """Apply the texts journalled during an outage, in order, each as if it
+    arrived now (screened again); returns how many entries were processed.
+    Raises the database's error if it is still away (the rest wait)."""
+
+    def apply(entry: JournalEntry) -> None:
+        sms = InboundSms(entry.phone, entry.body, entry.sid, entry.opt_out_type)
+        if entry.reasons:
+            handle_inbound(runtime, sms)  # screened again, as if it arrived now
+        else:
+            handle_inbound(runtime, sms, Intent(Kind.OPT_OUT))  # an older release's
+
+    return journal_of(runtime).replay(
+        apply, retry_on=(SQLAlchemyError,), unreadable=(InvalidInbound,)
+    )
+
+
+def _journal(runtime: Runtime, sms: InboundSms, intent: Intent, opting_out: bool) -> None:
     reasons = (["crisis"] if intent.crisis is not None else []) + (["stop"] if opting_out else [])
     if not reasons:
         return  # HELP changes nothing; other texts get a 503 and are not ours to keep
     try:
-        safety_journal.record(
+        journal_of(runtime).record(
             sms.from_number,
             sms.message_sid,
             sms.body,

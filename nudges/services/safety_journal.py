@@ -5,9 +5,12 @@ deadline, an opt-out or a text the crisis screen flagged is appended (and
 fsynced) to a small journal before the reply goes out. HELP needs nothing: it
 changes nothing. The journal is replayed, in order, as soon as the database
 answers again: by the next inbound text this process handles and by every
-scheduler tick. Each entry goes through `handle_inbound` as if it arrived then,
-screened again by the crisis screen of that moment: a crisis pauses nudges,
-alerts the clinician and is audited; a crisis that is also a STOP is both.
+scheduler tick. This module is only the store: the inbound use case
+(`nudges.services.inbound.replay_journal`) hands `replay` the function that
+applies an entry, through `handle_inbound` as if it arrived then, screened
+again by the crisis screen of that moment: a crisis pauses nudges, alerts the
+clinician and is audited; a crisis that is also a STOP is both. It imports
+nothing of this project, so the use case depends on it and never the reverse.
 
 Exactly once:
 1. An entry is applied through the MessageSid's unique insert, so applying it
@@ -35,115 +38,139 @@ import fcntl
 import json
 import logging
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from nudges.config import INSTANCE_DIR
-from nudges.runtime import Runtime
-
 log = logging.getLogger(__name__)
 
-# NUDGES_STOP_SPOOL keeps its name (deployments and tests set it) though the
-# journal now holds crises too.
-ENV_NAME = "NUDGES_STOP_SPOOL"
-_DEFAULT = INSTANCE_DIR / "safety_journal.jsonl"
+FILE_NAME = "safety_journal.jsonl"
 # Before crises were journalled the default file held opt-outs only; one left
 # by an older release is applied too, as opt-outs.
-_LEGACY_DEFAULT = INSTANCE_DIR / "pending_stops.jsonl"
+LEGACY_FILE_NAME = "pending_stops.jsonl"
 
 
-def journal_path() -> Path:
-    return Path(os.environ.get(ENV_NAME) or _DEFAULT)
+@dataclass(frozen=True)
+class JournalEntry:
+    """One journalled text. `reasons` is empty for an older release's entry,
+    which was always an opt-out."""
+
+    phone: str
+    sid: str
+    body: str
+    opt_out_type: str | None
+    reasons: tuple[str, ...]
 
 
-def record(
-    phone: str,
-    message_sid: str,
-    body: str,
-    at: datetime,
-    *,
-    reasons: Sequence[str],
-    opt_out_type: str | None = None,
-) -> None:
-    """Append one text durably (fsync) before its reply goes out.
+@dataclass(frozen=True)
+class SafetyJournal:
+    """The journal at `path`; `legacy` is an older release's file to apply first."""
 
-    `reasons` says why ("stop", "crisis"), for the logs; the replay decides
-    afresh what the text means."""
-    entry = {
-        "phone": phone,
-        "sid": message_sid,
-        "body": body,
-        "at": at.isoformat(),
-        "opt_out_type": opt_out_type,
-        "reasons": list(reasons),
-    }
-    path = journal_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _appending(path) as fd:
-        os.write(fd, (json.dumps(entry) + "\n").encode())
-        os.fsync(fd)
-    log.warning(
-        "database unavailable: a text (%s) was journalled to apply when it returns",
-        "+".join(reasons),
+    path: Path
+    legacy: Path | None = None
+
+    def record(
+        self,
+        phone: str,
+        message_sid: str,
+        body: str,
+        at: datetime,
+        *,
+        reasons: Sequence[str],
+        opt_out_type: str | None = None,
+    ) -> None:
+        """Append one text durably (fsync) before its reply goes out.
+
+        `reasons` says why ("stop", "crisis"), for the logs; the replay decides
+        afresh what the text means."""
+        entry = {
+            "phone": phone,
+            "sid": message_sid,
+            "body": body,
+            "at": at.isoformat(),
+            "opt_out_type": opt_out_type,
+            "reasons": list(reasons),
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with _appending(self.path) as fd:
+            os.write(fd, (json.dumps(entry) + "\n").encode())
+            os.fsync(fd)
+        log.warning(
+            "database unavailable: a text (%s) was journalled to apply when it returns",
+            "+".join(reasons),
+        )
+
+    def replay(
+        self,
+        apply: Callable[[JournalEntry], object],
+        *,
+        retry_on: tuple[type[BaseException], ...],
+        unreadable: tuple[type[BaseException], ...] = (),
+    ) -> int:
+        """Apply journalled texts in order with `apply`; returns how many entries
+        were processed.
+
+        An error in `retry_on` (the database is still away) is raised and keeps
+        this entry and the rest for the next replay; one in `unreadable` skips
+        the entry as a torn line. Returns 0 at once when another thread or
+        process is replaying."""
+        main = self.path
+        taking = main.with_name(main.name + ".replaying")
+        legacy = self.legacy
+        # Every inbound text asks, and the journal is almost always absent: a few stats.
+        if not (main.exists() or taking.exists() or (legacy is not None and legacy.exists())):
+            return 0
+        failed = main.with_name(main.name + ".failed")
+        with _replay_lock(main) as mine:
+            if not mine:
+                return 0
+            applied = 0
+            while True:
+                if not taking.exists():
+                    if legacy is not None and legacy.exists():
+                        os.rename(legacy, taking)  # older than anything in the journal
+                    elif not _take(main, taking):
+                        break
+                applied += _apply_file(taking, failed, apply, retry_on, unreadable)
+        if applied:
+            log.warning("%d journalled text(s) applied now that the database is back", applied)
+        return applied
+
+
+def _entry(line: str) -> JournalEntry:
+    raw = json.loads(line)
+    return JournalEntry(
+        phone=raw["phone"],
+        sid=raw["sid"],
+        body=raw["body"],
+        opt_out_type=raw.get("opt_out_type"),
+        reasons=tuple(raw.get("reasons", ())),
     )
 
 
-def replay(runtime: Runtime) -> int:
-    """Apply journalled texts in order; returns how many entries were processed.
-
-    Raises the database's error if it fails again (the rest wait for the next
-    replay). Returns 0 at once when another thread or process is replaying."""
-    main = journal_path()
-    taking = main.with_name(main.name + ".replaying")
-    legacy = _LEGACY_DEFAULT if ENV_NAME not in os.environ else None
-    # Every inbound text asks, and the journal is almost always absent: a few stats.
-    if not (main.exists() or taking.exists() or (legacy is not None and legacy.exists())):
-        return 0
-    with _replay_lock(main) as mine:
-        if not mine:
-            return 0
-        applied = 0
-        while True:
-            if not taking.exists():
-                if legacy is not None and legacy.exists():
-                    os.rename(legacy, taking)  # older than anything in the journal
-                elif not _take(main, taking):
-                    break
-            applied += _apply_file(runtime, taking, main.with_name(main.name + ".failed"))
-    if applied:
-        log.warning("%d journalled text(s) applied now that the database is back", applied)
-    return applied
-
-
-def _apply_file(runtime: Runtime, path: Path, failed: Path) -> int:
-    from nudges.domain.keywords import Intent, Kind
-    from nudges.services.inbound import InboundSms, InvalidInbound, handle_inbound
-
+def _apply_file(
+    path: Path,
+    failed: Path,
+    apply: Callable[[JournalEntry], object],
+    retry_on: tuple[type[BaseException], ...],
+    unreadable: tuple[type[BaseException], ...],
+) -> int:
     lines = [line for line in path.read_text().splitlines() if line.strip()]
     done = 0
     try:
         for line in lines:
             try:
-                entry = json.loads(line)
-                sms = InboundSms(
-                    entry["phone"], entry["body"], entry["sid"], entry.get("opt_out_type")
-                )
-            except (ValueError, KeyError, TypeError, InvalidInbound):
-                # Only a crash in the middle of an append leaves a torn line,
-                # and then no reply went out for it either.
-                log.error("an unreadable journal line was skipped")
-                done += 1
-                continue
+                entry = _entry(line)
+            except (ValueError, KeyError, TypeError):
+                entry = None
             try:
-                if "reasons" in entry:
-                    handle_inbound(runtime, sms)  # screened again, as if it arrived now
-                else:
-                    handle_inbound(runtime, sms, Intent(Kind.OPT_OUT))  # an older release's
-            except SQLAlchemyError:
+                if entry is not None:
+                    apply(entry)
+            except retry_on:
                 raise  # the database is still away: keep this entry and the rest
+            except unreadable:
+                entry = None
             except Exception:
                 # One text that cannot be applied must not hold back the others
                 # (nor, through the replay every inbound text runs first, every
@@ -152,6 +179,10 @@ def _apply_file(runtime: Runtime, path: Path, failed: Path) -> int:
                 with _appending(failed) as fd:
                     os.write(fd, (line + "\n").encode())
                     os.fsync(fd)
+            if entry is None:
+                # Only a crash in the middle of an append leaves a torn line,
+                # and then no reply went out for it either.
+                log.error("an unreadable journal line was skipped")
             done += 1
     except BaseException:
         _rewrite(path, lines[done:])

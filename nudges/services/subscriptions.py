@@ -12,7 +12,13 @@ from sqlalchemy.orm import Session
 from nudges.config import Settings
 from nudges.db.models import Subscriber
 from nudges.domain.consent import State
-from nudges.domain.preferences import zone_on_join
+from nudges.domain.preferences import (
+    DEFAULT_FREQUENCY,
+    DEFAULT_LANG,
+    DEFAULT_SEND_MINUTE,
+    DEFAULT_TRACK,
+    zone_on_join,
+)
 from nudges.domain.subscriber import KEEP, SubscriberChange, Subscription
 from nudges.runtime import Runtime
 from nudges.services.audit import record
@@ -114,10 +120,10 @@ def new_subscriber(session: Session, settings: Settings, phone: str, now: dateti
         state=State.NONE.value,
         state_changed_at=now,
         timezone=zone_on_join(phone, settings.default_timezone),
-        send_minute=12 * 60,
-        frequency="3w",
-        track="perfectionism",
-        lang="en",
+        send_minute=DEFAULT_SEND_MINUTE,
+        frequency=DEFAULT_FREQUENCY,
+        track=DEFAULT_TRACK,
+        lang=DEFAULT_LANG,
         nudges_sent=0,
         created_at=now,
     )

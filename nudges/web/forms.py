@@ -7,11 +7,12 @@ from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from nudges.domain.conversation import TRACK_LABELS
+from nudges.domain.preferences import TRACKS
+
 TRACK_OPTIONS = [
     SelectChoice("", "Let the parent choose (asked after they say YES)"),
-    SelectChoice("perfectionism", "Trying to be a perfect parent"),
-    SelectChoice("guilt", "Parent guilt"),
-    SelectChoice("role_strain", "Juggling work and family"),
+    *(SelectChoice(track, TRACK_LABELS[track].capitalize()) for track in TRACKS),
 ]
 ZONE_OPTIONS = [
     SelectChoice("", "From their phone number"),

@@ -12,11 +12,11 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from nudges.cli import main
+from nudges.crisis_model import SemanticScreen
 from nudges.db.models import CrisisAlert, InboundMessage, Outbox, Subscriber
 from nudges.domain.crisis import PATTERNS, detect_crisis, normalise
 from nudges.services.clinicians import create_clinician
 from nudges.services.enrolment import Invitation, invite
-from nudges.services.semantic import SemanticScreen
 from nudges.web import get_runtime
 from tests.conftest import ANNA_ATLANTA, SignedClient
 from tests.crisis.corpus import (

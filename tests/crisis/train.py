@@ -22,7 +22,7 @@ deterministic; the encoder is pinned by sha256). Steps:
    `crisis_at` where the crisis head calls at most CRISIS_FALSE_ALARMS of
    their ordinary texts a crisis; `confirm_at`, the risk score below which a
    phrase rule's crisis is answered as a concern (RULES_KEPT of real ones stay).
-5. Fit on everything, save, and pin the file's sha256 in nudges/services/semantic.py.
+5. Fit on everything, save, and pin the file's sha256 in nudges/crisis_model.py.
 """
 
 from __future__ import annotations
@@ -43,9 +43,9 @@ from sklearn.neural_network import MLPClassifier
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from nudges.crisis_model import MODEL, TOPICS, load_encoder  # noqa: E402
 from nudges.domain.crisis import detect_crisis  # noqa: E402
 from nudges.domain.crisis_features import BUCKETS, ngrams, units  # noqa: E402
-from nudges.services.semantic import MODEL, TOPICS, load_encoder  # noqa: E402
 from tests.crisis.corpus import Labelled, training_rows  # noqa: E402
 
 VECTOR_SCALE = 2.0  # the sentence vector's weight beside the unit-length n-grams
@@ -54,7 +54,7 @@ HIDDEN = 256  # units in the small network over the sentence vector
 RECALL_TARGET = 0.97
 RULES_KEPT = 0.95
 CRISIS_FALSE_ALARMS = 0.025
-SEMANTIC = ROOT / "nudges/services/semantic.py"
+SEMANTIC = ROOT / "nudges/crisis_model.py"
 
 
 def sparse_ngrams(texts: list[str]) -> sparse.csr_matrix:
@@ -105,7 +105,7 @@ ARRAYS = ("linear_vector", "linear_ngrams", "hidden_weights", "hidden_bias", "ou
 
 @dataclass
 class Head:
-    """One head's arrays, as nudges.services.semantic uses them."""
+    """One head's arrays, as nudges.crisis_model uses them."""
 
     linear_vector: np.ndarray  # (512,)
     linear_ngrams: np.ndarray  # (BUCKETS,)

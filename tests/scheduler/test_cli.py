@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from nudges.cli import main
-from scheduler.cli import starts_scheduler_here
+from server.cli import starts_scheduler_here
 
 
 @pytest.mark.parametrize(

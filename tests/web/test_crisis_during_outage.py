@@ -17,10 +17,9 @@ from sqlalchemy import func, select
 from nudges.app import create_app
 from nudges.clock import FrozenClock
 from nudges.db.models import AuditEvent, CrisisAlert, InboundMessage, Outbox, Subscriber
-from nudges.services import safety_journal
 from nudges.services.clinicians import create_clinician
 from nudges.services.enrolment import Invitation, invite
-from nudges.services.inbound import InboundSms, handle_inbound
+from nudges.services.inbound import InboundSms, handle_inbound, replay_journal
 from nudges.web import get_runtime
 from scheduler.runner import tick
 from tests.conftest import (
@@ -29,6 +28,7 @@ from tests.conftest import (
     SECRET_KEY,
     DatabaseOutage,
     SignedClient,
+    journal_path,
 )
 
 # Slow tier: clinician accounts (scrypt) and the crisis model, about 2 s a test.
@@ -84,7 +84,7 @@ def test_a_crisis_in_an_outage_is_answered_and_applied_when_the_database_returns
         response = phone.text(ANNA_ATLANTA, "I want to end my life", sid=CRISIS_SID)
         assert response.status_code == 200
         assert b"988" in response.data and b"741741" in response.data
-        journal = safety_journal.journal_path()
+        journal = journal_path()
         assert stat.S_IMODE(os.stat(journal).st_mode) == 0o600
     assert state(app) == "active"  # nothing applied while the database was away
     assert count(app, CrisisAlert) == 0
@@ -111,11 +111,11 @@ def test_a_crisis_replayed_twice_is_applied_once(outage_app: tuple[Any, Database
     invited_and_confirmed(app, phone)
     with outage:
         phone.text(ANNA_ATLANTA, "I want to end my life", sid=CRISIS_SID)
-    journal = safety_journal.journal_path()
+    journal = journal_path()
     entries = journal.read_text()
     tick(get_runtime(app))
     journal.write_text(entries)  # as if the first replay's deletion never happened
-    assert safety_journal.replay(get_runtime(app)) == 1
+    assert replay_journal(get_runtime(app)) == 1
     crisis_applied_once(app)
 
 
@@ -142,8 +142,8 @@ def test_racing_replays_and_the_stalled_original_apply_a_crisis_once(
             failures.append(exc)
 
     jobs = [
-        lambda: safety_journal.replay(runtime),
-        lambda: safety_journal.replay(runtime),
+        lambda: replay_journal(runtime),
+        lambda: replay_journal(runtime),
         lambda: handle_inbound(runtime, original),
     ]
     threads = [threading.Thread(target=race, args=(job,)) for job in jobs]
@@ -153,7 +153,7 @@ def test_racing_replays_and_the_stalled_original_apply_a_crisis_once(
         thread.join(timeout=30)
     assert failures == []
     crisis_applied_once(app)
-    assert not safety_journal.journal_path().exists()
+    assert not journal_path().exists()
 
 
 def test_a_crisis_with_stop_in_an_outage_is_applied_as_both(
@@ -185,7 +185,7 @@ def test_a_crisis_from_an_unknown_number_in_an_outage_is_answered_and_replayed_h
     assert count(app, CrisisAlert) == 0
     assert count(app, AuditEvent, AuditEvent.action == "crisis_reply_unknown_number") == 1
     assert count(app, InboundMessage, InboundMessage.message_sid == CRISIS_SID) == 1
-    assert not safety_journal.journal_path().exists()
+    assert not journal_path().exists()
 
 
 def test_help_in_an_outage_is_answered_and_not_journalled(
@@ -195,7 +195,7 @@ def test_help_in_an_outage_is_answered_and_not_journalled(
     phone = SignedClient(app.test_client(), SECRET_KEY)
     with outage:
         assert b"988" in phone.text(ANNA_ATLANTA, "HELP").data
-    assert not safety_journal.journal_path().exists()
+    assert not journal_path().exists()
 
 
 def test_a_torn_journal_line_does_not_hold_back_the_crisis_after_it(
@@ -204,7 +204,7 @@ def test_a_torn_journal_line_does_not_hold_back_the_crisis_after_it(
     app, outage = outage_app
     phone = SignedClient(app.test_client(), SECRET_KEY)
     invited_and_confirmed(app, phone)
-    journal = safety_journal.journal_path()
+    journal = journal_path()
     journal.write_text('{"phone": "+1404555')  # a crash in the middle of an append
     with outage:
         phone.text(ANNA_ATLANTA, "I want to end my life", sid=CRISIS_SID)

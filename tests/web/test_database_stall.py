@@ -17,10 +17,16 @@ from nudges.app import create_app
 from nudges.clock import FrozenClock
 from nudges.config import Settings
 from nudges.db.models import AuditEvent, ConsentEvent, CrisisAlert, InboundMessage, Subscriber
-from nudges.services import safety_journal
 from nudges.web import get_runtime
 from scheduler.runner import tick
-from tests.conftest import ANNA_ATLANTA, CARLOS_CHICAGO, PAT_PORTLAND, SECRET_KEY, SignedClient
+from tests.conftest import (
+    ANNA_ATLANTA,
+    CARLOS_CHICAGO,
+    PAT_PORTLAND,
+    SECRET_KEY,
+    SignedClient,
+    journal_path,
+)
 
 pytestmark = pytest.mark.postgres
 
@@ -90,7 +96,7 @@ def test_help_crisis_and_stop_are_answered_in_time_and_applied_once_after(
     proxy.restore()
 
     def applied() -> bool:
-        journal = safety_journal.journal_path()
+        journal = journal_path()
         gone = not journal.exists() and not journal.with_name(journal.name + ".replaying").exists()
         return (
             gone
@@ -114,7 +120,7 @@ def test_a_crisis_whose_stalled_work_finishes_after_the_reply_is_applied_once(
     phone.text(ANNA_ATLANTA, "YES")
     proxy.stall()
     crisis = timed(phone, ANNA_ATLANTA, "I want to end my life", CRISIS_SID)
-    assert b"741741" in crisis.data and safety_journal.journal_path().exists()
+    assert b"741741" in crisis.data and journal_path().exists()
     proxy.restore()  # the held request's work now goes through, after its reply
 
     def by_the_request() -> bool:
@@ -124,9 +130,9 @@ def test_a_crisis_whose_stalled_work_finishes_after_the_reply_is_applied_once(
     while not by_the_request():
         assert time.monotonic() < deadline, "the held work never finished"
         time.sleep(0.05)
-    assert safety_journal.journal_path().exists()  # applied by the request, not the journal
+    assert journal_path().exists()  # applied by the request, not the journal
     tick(get_runtime(app))  # the journalled copy: a MessageSid already seen
-    assert not safety_journal.journal_path().exists()
+    assert not journal_path().exists()
     assert state(app, ANNA_ATLANTA) == "paused"
     assert count(app, CrisisAlert) == 1
     assert count(app, AuditEvent, AuditEvent.action == "crisis_detected") == 1

