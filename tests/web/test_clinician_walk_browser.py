@@ -133,6 +133,12 @@ def test_the_readme_walk_from_invitation_to_alert_conversation_and_export(
     assert "want to die" not in alert_text.body and "Sam" not in alert_text.body
     link = re.search(r"(http://\S+/clinician/alerts/[A-Za-z0-9_-]+)$", alert_text.body)
     assert link, alert_text.body
+    # Dr Lee's own phone in /dev/phone shows the same text, with the link.
+    phone.goto(base + "/dev/phone?phone=(312) 555-0100")
+    assert link.group(1) in phone.locator("[data-who=nudge]").inner_text()
+    assert "Crisis alert" in phone.locator("[data-who=nudge]").inner_text()
+    assert "Eastern" not in phone.locator("#thread").inner_text()  # Chicago's number: Central
+    shoot(phone, "clinician-phone-alert")
 
     # 4. The link opens the alert; the number is one audited click away.
     page.goto(base + "/clinician/")
