@@ -6,6 +6,7 @@ call services and never query rows themselves."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -87,6 +88,7 @@ def _me() -> int:
 @limiter.limit(ADDRESS_LIMIT, methods=["POST"], deduct_when=failed_login)
 def login() -> ResponseReturnValue:
     form = LoginForm()
+    next_page = _next_page(request.args.get("next", ""))
     if form.validate_on_submit():
         view = clinicians.authenticate(
             get_runtime(current_app), form.email.data or "", form.password.data or ""
@@ -95,12 +97,27 @@ def login() -> ResponseReturnValue:
             session.clear()
             session.permanent = True
             login_user(ClinicianUser(view))
-            return redirect(url_for("clinician.dashboard_page"))
+            # The page they were sent to log in for (the alert link in a text).
+            return redirect(next_page or url_for("clinician.dashboard_page"))
         return render_template(
-            "login.html", form=form, error="That email and password do not match."
+            "login.html",
+            form=form,
+            error="That email and password do not match.",
+            next_page=next_page,
         ), 401
     status = 400 if request.method == "POST" else 200
-    return render_template("login.html", form=form, error=None), status
+    return render_template("login.html", form=form, error=None, next_page=next_page), status
+
+
+SAFE_NEXT = re.compile(r"/clinician/[A-Za-z0-9_./-]{0,200}")
+
+
+def _next_page(target: str) -> str | None:
+    """A `next` that stays on the clinician pages of this site: a path only, never
+    another host (`//evil.example`) or a scheme (an open redirect)."""
+    if SAFE_NEXT.fullmatch(target) and "//" not in target and ".." not in target:
+        return target
+    return None
 
 
 @bp.post("/logout")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from urllib.parse import unquote
 
 import pytest
 
@@ -248,3 +249,41 @@ def test_letting_the_parent_choose_does_not_show_as_a_track(lee: Clinic, runtime
     page = lee.client.get(f"/clinician/clients/{client_id(runtime)}").data
     assert b"the parent chooses" in page
     assert b"<dd>trying to be a perfect parent</dd>" not in page
+
+
+def test_the_alert_link_opens_the_alert_after_login_and_next_stays_on_this_site(
+    app: object, lee: Clinic, runtime: Runtime, twilio: SignedClient
+) -> None:
+    lee.invite(ANNA_ATLANTA)
+    twilio.text(ANNA_ATLANTA, "YES")
+    twilio.text(ANNA_ATLANTA, "I want to die")
+    [alert_sms] = rows(runtime, Outbox, Outbox.kind == "alert")
+    path = "/clinician/alerts/" + (alert_sms.body or "").rsplit("/", 1)[-1]
+    fresh = Clinic(app)
+    sent_to = fresh.client.get(path)
+    assert sent_to.status_code == 302 and "/clinician/login?next=" in sent_to.headers["Location"]
+    form = fresh.client.get(sent_to.headers["Location"])
+    action = re.search(r'<form[^>]*action="([^"]+)"', form.data.decode())
+    assert action and unquote(action.group(1)) == f"/clinician/login?next={path}"
+    logged_in = fresh.client.post(
+        f"/clinician/login?next={path}",
+        data={
+            "email": pages.LEE[0],
+            "password": pages.LEE[1],
+            "csrf_token": pages.token(form.data),
+        },
+    )
+    assert logged_in.status_code == 302 and logged_in.headers["Location"] == path
+    for elsewhere in ("//evil.example/x", "https://evil.example/", "/clinician/../sms/inbound"):
+        other = Clinic(app)
+        page = other.client.get("/clinician/login")
+        response = other.client.post(
+            "/clinician/login",
+            query_string={"next": elsewhere},
+            data={
+                "email": pages.LEE[0],
+                "password": pages.LEE[1],
+                "csrf_token": pages.token(page.data),
+            },
+        )
+        assert response.headers["Location"] == "/clinician/", elsewhere
