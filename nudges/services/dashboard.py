@@ -281,6 +281,26 @@ def end_preview(runtime: Runtime, clinician_id: int, client_id: int) -> ClientRo
         return _row(session, sub) if sub is not None else None
 
 
+def queued_invitation(
+    runtime: Runtime, clinician_id: int, client_id: int
+) -> tuple[datetime, str] | None:
+    """When the client's invitation is due to go, in their own time, if it is
+    still waiting (outside the send window it waits for it to open)."""
+    with runtime.db.session() as session:
+        sub = _own(session, clinician_id, client_id)
+        if sub is None:
+            return None
+        due = session.scalar(
+            select(Outbox.slot_at).where(
+                Outbox.subscriber_id == sub.id,
+                same(Outbox.episode_id, sub.episode_id),
+                Outbox.kind == "invitation",
+                Outbox.state == "queued",
+            )
+        )
+        return (due, sub.timezone) if due is not None else None
+
+
 @dataclass(frozen=True)
 class ChangeResult:
     """What a change of focus or time really did."""

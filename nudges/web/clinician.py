@@ -168,7 +168,7 @@ def new_client() -> ResponseReturnValue:
             except enrolment.InviteError as exc:
                 error = str(exc)
             else:
-                flash("Invitation sent. Nothing more is sent until they reply YES.")
+                flash(_invitation_said(client_id))
                 return redirect(url_for("clinician.client_page", client_id=client_id))
     elif request.method == "POST":
         error = "Please check the form: " + "; ".join(
@@ -177,6 +177,19 @@ def new_client() -> ResponseReturnValue:
         )
     status = 400 if error else 200
     return render_template("new_client.html", form=form, error=error), status
+
+
+def _invitation_said(client_id: int, *, again: bool = False) -> str:
+    """ "Sent" only when it goes now: outside the send window it waits, and says until when."""
+    runtime = get_runtime(current_app)
+    due = dashboard.queued_invitation(runtime, _me(), client_id)
+    done = "queued again" if again else "queued"
+    if due is not None and due[0] > runtime.clock.now():
+        return (
+            f"Invitation {done}: it goes out {local_time_label(*due)}, when texting is"
+            " allowed where they are. Nothing more is sent until they reply YES."
+        )
+    return f"Invitation sent{' again' if again else ''}. Nothing more is sent until they reply YES."
 
 
 @bp.get(f"/clients/{CLIENT}")
@@ -277,7 +290,7 @@ def invite_again(client_id: int) -> ResponseReturnValue:
         return redirect(url_for("clinician.client_page", client_id=client_id))
     if invited is None:
         abort(404)
-    flash("Invitation sent again. Nothing more is sent until they reply YES.")
+    flash(_invitation_said(client_id, again=True))
     return redirect(url_for("clinician.client_page", client_id=client_id))
 
 

@@ -287,3 +287,13 @@ def test_the_alert_link_opens_the_alert_after_login_and_next_stays_on_this_site(
             },
         )
         assert response.headers["Location"] == "/clinician/", elsewhere
+
+
+def test_an_invitation_outside_the_window_says_when_it_will_go(
+    lee: Clinic, runtime: Runtime, clock: FrozenClock
+) -> None:
+    clock.advance(hours=11)  # Tuesday 2am in Atlanta
+    response = lee.invite(ANNA_ATLANTA)
+    said = flash(follow(lee, response))
+    assert said.startswith("Invitation queued: it goes out Tue Nov 24, 9:00am Eastern")
+    assert "Invitation sent" not in said
