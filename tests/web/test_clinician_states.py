@@ -297,3 +297,21 @@ def test_an_invitation_outside_the_window_says_when_it_will_go(
     said = flash(follow(lee, response))
     assert said.startswith("Invitation queued: it goes out Tue Nov 24, 9:00am Eastern")
     assert "Invitation sent" not in said
+
+
+def test_an_alert_after_stop_says_they_stopped_not_that_they_are_paused(
+    lee: Clinic, runtime: Runtime, twilio: SignedClient
+) -> None:
+    lee.invite(ANNA_ATLANTA)
+    twilio.text(ANNA_ATLANTA, "YES")
+    twilio.text(ANNA_ATLANTA, "STOP")
+    assert b"988" in twilio.text(ANNA_ATLANTA, "I want to die").data
+    assert state(runtime) == "stopped"
+    page = lee.client.get(f"/clinician/clients/{client_id(runtime)}").data
+    assert b"They texted STOP: nothing more is sent unless they text START." in page
+    assert b"paused until you or they resume" not in page
+    assert "Resume texts" not in buttons(page)
+    [token] = re.findall(r"/clinician/alerts/([A-Za-z0-9_-]{20,})", page.decode())
+    alert = lee.client.get(f"/clinician/alerts/{token}").data
+    assert b"stopped the texts: nothing more is sent unless they text START" in alert
+    assert b"Paused their nudges" not in alert
