@@ -63,6 +63,9 @@ def worker(clock_file: str) -> None:
 
     configure_logging(logging.ERROR)
     runtime = build_runtime(load_settings(), clock=FileClock(Path(clock_file)))
+    # Say "started": the next kill is timed from here, so a loaded machine's slow
+    # imports do not leave the workers dying before they ever tick.
+    Path(clock_file).with_name(f"ready-{os.getpid()}").touch()
     while True:
         try:
             tick(runtime)
@@ -162,7 +165,15 @@ def run(
                 stderr=subprocess.DEVNULL,
             )
 
+        def started(proc: subprocess.Popen[bytes]) -> None:
+            ready = tmp / f"ready-{proc.pid}"
+            deadline = time.monotonic() + 30
+            while not ready.exists() and proc.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.02)
+
         procs = [start() for _ in range(workers)]
+        for proc in procs:
+            started(proc)
         kills = 0
         began = time.monotonic()
         next_minute = began + MINUTE_EVERY
@@ -174,6 +185,7 @@ def run(
                 procs[victim].send_signal(signal.SIGKILL)
                 procs[victim].wait()
                 procs[victim] = start()
+                started(procs[victim])
                 kills += 1
                 while time.monotonic() >= next_minute:
                     clock.set(clock.now() + timedelta(minutes=1))
