@@ -8,10 +8,11 @@ The scheduler is not started here: run `nudges scheduler` processes beside it.
 
 import os
 
-# One BLAS thread per process: several workers each spawning a thread per core
-# for the crisis model's matrix products fight over the CPUs (p99 went to 0.5 s).
-for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_name, "1")
+# One BLAS thread per process (several workers each fanning the crisis model's
+# small products over every core fight for the CPUs) is set by the model loader
+# itself, through threadpoolctl (nudges/crisis_model.py), when the master
+# preloads it; the environment variables once written here changed nothing
+# measurable (bench/crisis.py p50 10.2-11.3 ms with them, 8.5-13.2 without).
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "4"))

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from messages import Nudge, load_library
 from nudges.db.locks import skip_locked
-from nudges.db.models import AuditEvent, Outbox, Subscriber
+from nudges.db.models import Outbox, Subscriber
 from nudges.domain.consent import State
 from nudges.domain.outbox import OutboxState
 from nudges.domain.preferences import candidate_zones
@@ -32,6 +32,7 @@ from nudges.domain.schedule import (
     slot_day,
 )
 from nudges.runtime import Runtime
+from nudges.services.audit import About, record_many
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +171,7 @@ def _dispatch_batch(
     )
     moves: list[dict[str, object]] = []
     rows: list[dict[str, object]] = []
-    parked: list[dict[str, object]] = []
+    parked: list[About] = []
     for sub in subs:
         try:
             move, row = _plan(sub, now, window, recent, keys, taken)
@@ -178,10 +179,10 @@ def _dispatch_batch(
             log.exception("subscriber %s could not be scheduled; parked", sub.id)
             move = {"id": sub.id, "next_send_at": None, "nudges_sent": sub.nudges_sent}
             row = None
-            parked.append(_parked(sub, now, f"error: {type(exc).__name__}"))
+            parked.append(_parked(sub, f"error: {type(exc).__name__}"))
         else:
             if move["next_send_at"] is None:
-                parked.append(_parked(sub, now, "no slot inside SEND_WINDOW"))
+                parked.append(_parked(sub, "no slot inside SEND_WINDOW"))
         moves.append(move)
         if row is None:
             report.skipped += 1
@@ -193,7 +194,7 @@ def _dispatch_batch(
     if rows:
         session.execute(insert(Outbox), rows)
     if parked:
-        session.execute(insert(AuditEvent), parked)
+        record_many(session, now, "parked_no_window", parked)
         log.warning("%d subscriber(s) parked: no time inside the send window", len(parked))
     report.queued += len(rows)
     report.parked += len(parked)
@@ -245,15 +246,8 @@ def _plan(
     }
 
 
-def _parked(sub: Row[Any], now: datetime, why: str) -> dict[str, object]:
-    return {
-        "at": now,
-        "actor": "system",
-        "action": "parked_no_window",
-        "subscriber_id": sub.id,
-        "episode_id": sub.episode_id,
-        "detail": why,
-    }
+def _parked(sub: Row[Any], why: str) -> About:
+    return About(subscriber_id=sub.id, episode_id=sub.episode_id, detail=why)
 
 
 def _key_for(subscriber_id: int, slot: datetime, zone: str) -> str:

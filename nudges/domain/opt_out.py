@@ -141,6 +141,10 @@ OTHER_STOP = re.compile(
 )
 
 
+# Case-sensitive on purpose: the raw text, before folding.
+_SHOUTED_STOP = re.compile(r"\s*(?:STOP|UNSUBSCRIBE|STOPALL)\b")
+
+
 def words_of(text: str) -> list[str]:
     """Words only: emoji, punctuation and symbols fall away."""
     return _WORD.findall(text)
@@ -169,7 +173,7 @@ def is_opt_out(plain: str, raw: str = "") -> bool:
     if is_only(words_of(first), OPT_OUT_WORDS):
         return True
     # A shouted STOP leading the message: "STOP sending these", "STOP i mean it".
-    if re.match(r"\s*(?:STOP|UNSUBSCRIBE|STOPALL)\b", raw or ""):
+    if _SHOUTED_STOP.match(raw):
         return True
     if _WANT_TO_STOP.fullmatch(" ".join(words)):
         return True

@@ -17,6 +17,8 @@ _APOSTROPHES = str.maketrans({"\u2018": "'", "\u2019": "'"})
 
 def fold(text: str) -> str:
     """Lower-case, accents dropped: 'Ya NO quiero más' -> 'ya no quiero mas'."""
+    if text.isascii():
+        return text.lower()  # NFKD leaves ASCII as it is; most texts are ASCII
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 

@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session
 from messages import system_text
 from nudges.config import Settings
 from nudges.db.models import (
-    AuditEvent,
     Clinician,
     ConsentEvent,
     CrisisAlert,
@@ -260,16 +259,15 @@ def alert_detail(
             return None
         sub = session.get(Subscriber, alert.subscriber_id)
         assert sub is not None
-        session.add(
-            AuditEvent(
-                at=now,
-                actor=f"clinician:{clinician_id}",
-                action="number_revealed" if reveal else "alert_viewed",
-                subscriber_id=sub.id,
-                clinician_id=clinician_id,
-                # The alert's episode, not the number's latest (it may be another's).
-                episode_id=alert.episode_id,
-            )
+        record(
+            session,
+            now,
+            "number_revealed" if reveal else "alert_viewed",
+            actor=f"clinician:{clinician_id}",
+            subscriber_id=sub.id,
+            clinician_id=clinician_id,
+            # The alert's episode, not the number's latest (it may be another's).
+            episode_id=alert.episode_id,
         )
         flagged = _flagged(session, alert)
         texts = [

@@ -128,6 +128,13 @@ def _respond(runtime: Runtime, sms: InboundSms) -> Reply:
     from nudges.services import reply_deadline
 
     intent = screen(runtime, sms.body)  # in memory: needs no database
+    if _needs_no_database(intent) and not journal_of(runtime).pending():
+        # HELP changes nothing and reads nothing, so nothing can hang: answered
+        # here, without the hand-off to a worker thread (most of HELP's cost on
+        # a busy machine). Texts that touch the database stay on the pool: on
+        # this thread a hung database would hold the reply for the database's
+        # own deadlines (seconds past the 3 we promise), not the reply deadline.
+        return handle_inbound(runtime, sms, intent)
     try:
         # A stalled database must not hold the reply past Twilio's patience (or
         # the parent's): after the deadline this text is answered as in an
@@ -144,6 +151,16 @@ def _respond(runtime: Runtime, sms: InboundSms) -> Reply:
         else:
             log.exception("inbound processing failed")
     return _outage_reply(runtime, sms, intent)
+
+
+def _needs_no_database(intent: Intent) -> bool:
+    """HELP that is not also a crisis: `handle_inbound` answers it from memory.
+
+    `_respond` answers these on the request thread, outside the reply deadline,
+    so this must stay true only of texts answered without any database call:
+    a HELP that reads the parent's row (their language, their frequency) must
+    go through the pool, or a hung database holds its reply."""
+    return intent.crisis is None and intent.kind in (Kind.HELP, Kind.HELP_ES)
 
 
 def _apply_now(runtime: Runtime, sms: InboundSms, intent: Intent) -> Reply:
@@ -264,7 +281,7 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
        two deliveries racing each other end the same way.
     """
     intent = intent or screen(runtime, sms.body)
-    if intent.crisis is None and intent.kind in (Kind.HELP, Kind.HELP_ES):
+    if _needs_no_database(intent):
         quiet = sms.opt_out_type is not None
         say = help_reply(intent, sms.from_number)
         return Reply(() if quiet else (render(runtime.settings, say),), intent.kind.value)

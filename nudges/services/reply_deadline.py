@@ -17,7 +17,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
@@ -44,12 +44,18 @@ def run_within(seconds: float, work: Callable[..., T], *args: object) -> T:
 
     It runs in the caller's context (contextvars: the request id in its logs)."""
     future = _pool().submit(contextvars.copy_context().run, work, *args)
-    done, _ = wait([future], timeout=seconds)
-    if not done:
-        if not future.cancel():  # running: say how it ends, once it does
-            future.add_done_callback(_report_late)
-        raise Late(f"no result within {seconds:g} s")
-    return future.result()
+    try:
+        # Waits on the future's own condition: no waiter object per call, as
+        # concurrent.futures.wait() builds.
+        return future.result(timeout=seconds)
+    except TimeoutError:
+        if future.done():
+            # The work itself raised TimeoutError, or finished just now: its own
+            # result or error, not ours.
+            return future.result()
+    if not future.cancel():  # running: say how it ends, once it does
+        future.add_done_callback(_report_late)
+    raise Late(f"no result within {seconds:g} s")
 
 
 def _report_late(future: Future[Any]) -> None:

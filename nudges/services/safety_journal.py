@@ -49,6 +49,7 @@ FILE_NAME = "safety_journal.jsonl"
 # Before crises were journalled the default file held opt-outs only; one left
 # by an older release is applied too, as opt-outs.
 LEGACY_FILE_NAME = "pending_stops.jsonl"
+REPLAYING = ".replaying"  # the journal's name while a replay applies it
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,17 @@ class SafetyJournal:
             "+".join(reasons),
         )
 
+    def pending(self) -> bool:
+        """True when something may wait to be applied: the journal, a replay left
+        unfinished, or an older release's file. A few stats, no lock: the journal
+        is almost always absent, and every inbound text asks."""
+        main = os.fspath(self.path)  # os.path on strings: a tenth of pathlib's cost
+        return (
+            os.path.exists(main)
+            or os.path.exists(main + REPLAYING)
+            or (self.legacy is not None and os.path.exists(self.legacy))
+        )
+
     def replay(
         self,
         apply: Callable[[JournalEntry], object],
@@ -115,12 +127,11 @@ class SafetyJournal:
         this entry and the rest for the next replay; one in `unreadable` skips
         the entry as a torn line. Returns 0 at once when another thread or
         process is replaying."""
-        main = self.path
-        taking = main.with_name(main.name + ".replaying")
-        legacy = self.legacy
-        # Every inbound text asks, and the journal is almost always absent: a few stats.
-        if not (main.exists() or taking.exists() or (legacy is not None and legacy.exists())):
+        if not self.pending():
             return 0
+        main = self.path
+        taking = _replaying(main)
+        legacy = self.legacy
         failed = main.with_name(main.name + ".failed")
         with _replay_lock(main) as mine:
             if not mine:
@@ -136,6 +147,11 @@ class SafetyJournal:
         if applied:
             log.warning("%d journalled text(s) applied now that the database is back", applied)
         return applied
+
+
+def _replaying(main: Path) -> Path:
+    """Where a replay moves the journal while it applies it."""
+    return main.with_name(main.name + REPLAYING)
 
 
 def _entry(line: str) -> JournalEntry:

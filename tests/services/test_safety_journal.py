@@ -93,3 +93,19 @@ def test_an_older_release_file_goes_first_as_entries_without_reasons(tmp_path: P
     assert journal.replay(seen.append, retry_on=(StillDown,)) == 2
     assert [(e.sid, e.reasons) for e in seen] == [("SM0", ()), ("SM1", ("stop",))]
     assert not legacy.exists()
+
+
+def test_pending_sees_the_journal_an_unfinished_replay_and_an_older_file(tmp_path: Path) -> None:
+    legacy = tmp_path / "pending_stops.jsonl"
+    journal = SafetyJournal(tmp_path / "j.jsonl", legacy=legacy)
+    assert not journal.pending()
+    journal.record("+14045550123", "SM1", "STOP", AT, reasons=["stop"])
+    assert journal.pending()
+    assert journal.replay(lambda entry: None, retry_on=(StillDown,)) == 1
+    assert not journal.pending()
+    # A replay that stopped partway leaves its file under another name.
+    (tmp_path / "j.jsonl.replaying").write_text('{"phone": "+14045550123"}\n')
+    assert journal.pending()
+    (tmp_path / "j.jsonl.replaying").unlink()
+    legacy.write_text('{"phone": "+14045550123", "sid": "SM0", "body": "STOP", "at": "x"}\n')
+    assert journal.pending()
