@@ -1,11 +1,14 @@
 """`nudges messages export`: an HTML catalogue a clinician can read before inviting
 clients. An index page, and a page per track: what a default parent receives week
 by week, then every nudge in programme order with its claim beside its evidence
-(the nudge's own source, or its kind's basis)."""
+(the nudge's own source, or its kind's basis). Where a track is written in both
+languages, a page shows English and Spanish side by side, unit by unit, with the
+sources of each; the system texts are shown the same way."""
 
 from __future__ import annotations
 
 from html import escape
+from itertools import zip_longest
 from pathlib import Path
 
 from messages.gsm import gsm7_length, segments
@@ -133,6 +136,15 @@ def export_catalogue(out_dir: Path, root: Path = ROOT) -> list[Path]:
             links.append(
                 f'<li><a href="{name}">{escape(title)}</a> ({lang}, {len(nudges)} texts)</li>'
             )
+    for track in [*library.tracks, "checkin"]:
+        pair = _side_by_side_page(library, track, out_dir)
+        if pair is not None:
+            written.append(pair)
+            title = library.track_titles.get(track, track)
+            links.append(
+                f'<li><a href="{pair.name}">{escape(title)}</a> (English and Spanish '
+                "side by side)</li>"
+            )
     system_path = _system_page(library, out_dir)
     written.append(system_path)
     links.append(
@@ -157,6 +169,59 @@ def _track_or_empty(library: Library, track: str, lang: str) -> list[Nudge]:
         return []
 
 
+def _in_language(library: Library, track: str, lang: str) -> list[Nudge]:
+    if track == "checkin":
+        return library.checkins(lang)
+    return _track_or_empty(library, track, lang)
+
+
+def _side_by_side_page(library: Library, track: str, out_dir: Path) -> Path | None:
+    """English and Spanish beside each other, unit by unit, each with its kind
+    and sources: a bilingual reviewer checks that both say the same thing on the
+    same evidence. None when the track is not written in both languages."""
+    english, spanish = _in_language(library, track, "en"), _in_language(library, track, "es")
+    if not english or not spanish:
+        return None
+    units = sorted({n.week for n in english} | {n.week for n in spanish})
+    rows = []
+    for unit in units:
+        pairs = zip_longest(
+            [n for n in english if n.week == unit], [n for n in spanish if n.week == unit]
+        )
+        label = f"Unit {unit}" if unit else "Check-ins"
+        rows.append(f'<tr><th colspan="3">{label}</th></tr>')
+        for position, (en, es) in enumerate(pairs, 1):
+            rows.append(
+                f"<tr><td>{position}</td>{_pair_cell(library, track, en)}"
+                f"{_pair_cell(library, track, es)}</tr>"
+            )
+    title = library.track_titles.get(track, track)
+    body = (
+        f'<p><a href="index.html">All tracks</a></p><h1>{escape(title)}: English and '
+        "Spanish</h1><p class=meta>The Spanish texts are written in Spanish on the same "
+        "evidence, not translated word for word, in GSM-7 Spanish (messages/SPANISH.md). "
+        "Each column is in the order that language's parents receive it.</p>"
+        "<table><tr><th>#</th><th>English</th><th>Español</th></tr>"
+        f"{''.join(rows)}</table>"
+    )
+    path = out_dir / f"{track}.en-es.html"
+    path.write_text(_page(f"{title}: English and Spanish", body), encoding="utf-8")
+    return path
+
+
+def _pair_cell(library: Library, track: str, nudge: Nudge | None) -> str:
+    if nudge is None:
+        return "<td>-</td>"
+    _whose, keys = library.evidence(nudge)
+    theme = f"<em>{escape(nudge.theme)}</em><br>" if nudge.theme else ""
+    link = f'<a href="{escape(track)}.{escape(nudge.lang)}.html#{escape(nudge.id)}">'
+    return (
+        f'<td class=text lang="{escape(nudge.lang)}">{theme}{escape(nudge.text)}'
+        f"<br><span class=meta>{escape(nudge.kind)}; {_cite(library, keys) or '-'}; "
+        f"{link}{escape(nudge.id)}</a></span></td>"
+    )
+
+
 EXAMPLE_FIELDS = {
     "program": "GoodEnough",
     "support": "help@goodenough.example",
@@ -170,18 +235,46 @@ EXAMPLE_FIELDS = {
 }
 
 
+# The same example as a Spanish reply says it (the service fills Spanish fields
+# with their article: nudges/domain/language.py).
+EXAMPLE_FIELDS_ES = {
+    **EXAMPLE_FIELDS,
+    "time": "las 7:30pm (hora del Este)",
+    "until": "el lunes 7 de diciembre",
+    "zone": "la hora del Este",
+    "frequency": "3 veces por semana",
+    "focus": "la culpa de madres y padres",
+}
+
+
 def _system_page(library: Library, out_dir: Path) -> Path:
-    """Every system text in every language, with the default settings filled in."""
+    """Every system text, one row a key, each language beside the other, with the
+    default settings filled in."""
+    langs = sorted(library.system, key=lambda lang: (lang != "en", lang))  # English first
+    keys = list(dict.fromkeys(key for lang in langs for key in library.system[lang]))
     rows = []
-    for lang in sorted(library.system):
-        for key, template in library.system[lang].items():
-            text = template.format(**EXAMPLE_FIELDS)
-            rows.append(
-                f'<tr id="{escape(lang)}-{escape(key)}"><td>{escape(key)}</td>'
-                f"<td>{escape(lang)}</td><td class=text>{escape(text)}</td>"
-                f"<td>{gsm7_length(text)}</td><td>{segments(text)}</td></tr>"
+    for key in keys:
+        cells = []
+        for lang in langs:
+            template = library.system[lang].get(key)
+            if template is None:
+                cells.append(f'<td class=text id="{escape(lang)}-{escape(key)}">-</td><td></td>')
+                continue
+            fields = EXAMPLE_FIELDS_ES if lang == "es" else EXAMPLE_FIELDS
+            text = template.format_map(_Example(fields))
+            cells.append(
+                f'<td class=text lang="{escape(lang)}" id="{escape(lang)}-{escape(key)}">'
+                f"{escape(text)}</td><td>{gsm7_length(text)} / {segments(text)}</td>"
             )
-    head = "<tr><th>Key</th><th>Lang</th><th>Text</th><th>Length</th><th>Segments</th></tr>"
+        rows.append(f"<tr><td>{escape(key)}</td>{''.join(cells)}</tr>")
+    names = {"en": "English", "es": "Español"}
+    head = (
+        "<tr><th>Key</th>"
+        + "".join(
+            f"<th>{escape(names.get(lang, lang))}</th><th>Length / segments</th>" for lang in langs
+        )
+        + "</tr>"
+    )
     body = (
         '<p><a href="index.html">All tracks</a></p><h1>System texts</h1>'
         "<p class=meta>The service's replies, shown with the default PROGRAM_NAME and "
@@ -192,3 +285,10 @@ def _system_page(library: Library, out_dir: Path) -> Path:
     path = out_dir / "system.html"
     path.write_text(_page("System texts", body), encoding="utf-8")
     return path
+
+
+class _Example(dict[str, str]):
+    """Example fields; a field added later shows as its own name."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"

@@ -142,7 +142,7 @@ def clinician_add(email: str, name: str, phone: str) -> None:
 @main.command(
     "enroll",
     help="Invite a client (one invitation text), or a list with --csv "
-    "(columns phone, alias, track; nothing is imported if any row is invalid).",
+    "(columns phone, alias, track, language; nothing is imported if any row is invalid).",
 )
 @click.argument("phone", required=False)
 @click.option("--clinician", "email", required=True, help="The inviting clinician's email.")
@@ -151,6 +151,13 @@ def clinician_add(email: str, name: str, phone: str) -> None:
     "--track",
     type=click.Choice(TRACKS),
     help="Focus of the texts; by default the parent chooses after YES.",
+)
+@click.option(
+    "--language",
+    type=click.Choice(["en", "es"]),
+    default="en",
+    show_default=True,
+    help="The parent's language: every text, the invitation too (es: Spanish).",
 )
 @click.option(
     "--csv",
@@ -164,6 +171,7 @@ def enroll(
     email: str,
     alias: str,
     track: str | None,
+    language: str,
     csv_file: TextIO | None,
     skip_invalid: bool,
 ) -> None:
@@ -181,7 +189,7 @@ def enroll(
             )
             sys.exit(2)
         if phone:
-            invitation = enrolment.Invitation(phone=phone, alias=alias, track=track)
+            invitation = enrolment.Invitation(phone=phone, alias=alias, track=track, lang=language)
             try:
                 enrolment.invite(runtime, clinician_view.id, invitation)
             except enrolment.InviteError as exc:

@@ -99,10 +99,12 @@ def invitation(
     timezone: str | None,
     send_minute: int | None,
     track: str | None,
+    lang: str = "en",
 ) -> SubscriberChange:
     """A clinician's invitation: the client's settings, and the consent event.
 
-    Without a track the parent chooses one after their YES."""
+    Without a track the parent chooses one after their YES. The language is the
+    one the clinician chose: the invitation itself is written in it."""
     return SubscriberChange(
         event=Event.INVITE,
         clinician_id=clinician_id,
@@ -112,4 +114,5 @@ def invitation(
         send_minute=KEEP if send_minute is None else clamp_to_window(send_minute, window),
         track=track or KEEP,
         track_choice_until=None if track else now + CHOICE_OPEN_AFTER_JOIN,
+        lang=lang,
     )

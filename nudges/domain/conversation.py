@@ -16,6 +16,7 @@ from datetime import datetime, time, timedelta
 from nudges.domain.consent import Event, State
 from nudges.domain.crisis import CrisisSignal
 from nudges.domain.keywords import TRACK_CHOICES, Intent, Kind
+from nudges.domain.language import FREQUENCY_ES, date_es, time_es, zone_label_es
 from nudges.domain.phone import lifeline_reaches
 from nudges.domain.preferences import (
     clamp_to_window,
@@ -49,7 +50,7 @@ class Say:
 
     key: str
     fields: Mapping[str, str] = field(default_factory=dict)
-    lang: str = "en"
+    lang: str | None = None  # None: the parent's language, filled in by `decide`
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,11 @@ TRACK_LABELS = {
     "guilt": "parent guilt",
     "role_strain": "juggling work and family",
 }
+TRACK_LABELS_ES = {
+    "perfectionism": "la presion de ser perfectos",
+    "guilt": "la culpa de madres y padres",
+    "role_strain": "el trabajo y la familia a la vez",
+}
 
 
 def decide(
@@ -105,10 +111,89 @@ def decide(
     STOP/START/HELP already: record the change, say nothing. The change carries
     the next send time it implies: the slot the reply promised.
     """
-    decision = _decide(sub, phone, intent, rules, now, advanced_opt_out)
+    lang = reply_language(sub, intent)
+    state = sub.state if sub else State.NONE
+    if intent.kind is Kind.SPANISH and state not in SUBSCRIBED:
+        intent = replace(intent, kind=Kind.JOIN)  # ESPAÑOL from a newcomer: join in Spanish
+    safety = replace(intent, lang=safety_language(sub, intent))
+    decision = in_language(_decide(sub, phone, safety, rules, now, advanced_opt_out), lang)
+    chosen = language_choice(sub, intent)
+    if (chosen is not None and chosen != (sub.lang if sub else None)) or decision.create:
+        decision = replace(decision, change=decision.change.plus(SubscriberChange(lang=lang)))
     if sub is None:
         return decision  # a new record has no slot until its YES
     return replace(decision, change=scheduled(decision.change, sub, phone, rules.window, now))
+
+
+# --- The parent's language --------------------------------------------------------
+#
+# Every text the service sends a number is in that parent's language (DESIGN.md).
+# It is chosen by the first message (a Spanish join word or sentence), by a yes
+# in Spanish before the programme starts (a parent who answers an English
+# invitation with SI reads Spanish), by ESPAÑOL / ENGLISH at any time, or by the
+# clinician at invitation. Crisis, concern, help and stop replies are in Spanish
+# when either the parent or the message is.
+
+
+def language_choice(sub: Subscription | None, intent: Intent) -> str | None:
+    """The language this text chooses for the parent, or None when it keeps theirs."""
+    if intent.kind is Kind.SPANISH:
+        return "es"
+    if intent.kind is Kind.ENGLISH:
+        return "en"
+    started = sub is not None and sub.state in (State.ACTIVE, State.PAUSED)
+    if intent.lang == "es" and intent.kind in (Kind.JOIN, Kind.CONFIRM) and not started:
+        return "es"
+    return None
+
+
+def reply_language(sub: Subscription | None, intent: Intent) -> str:
+    """The language of the replies to this text, and the parent's from now on."""
+    chosen = language_choice(sub, intent)
+    if chosen is not None:
+        return chosen
+    if sub is None:
+        return intent.lang  # a newcomer is answered in the language they wrote
+    if sub.state in SUBSCRIBED or intent.lang != "es":
+        return sub.lang
+    return "es"  # a stopped or expired number writing Spanish is answered in Spanish
+
+
+def safety_language(sub: Subscription | None, intent: Intent) -> str:
+    if intent.lang == "es" or (sub is not None and sub.lang == "es"):
+        return "es"
+    return "en"
+
+
+def in_language(decision: Decision, lang: str) -> Decision:
+    """Every reply without a language of its own goes in `lang`, its fields too."""
+    replies = tuple(
+        say if say.lang is not None else replace(say, lang=lang, fields=_fields(say.fields, lang))
+        for say in decision.replies
+    )
+    return replace(decision, replies=replies)
+
+
+_FOCUS_ES = {TRACK_LABELS[track]: label for track, label in TRACK_LABELS_ES.items()}
+
+
+def _fields(fields: Mapping[str, str], lang: str) -> Mapping[str, str]:
+    """The rules write fields one way ("7:30pm Eastern", "Mon Dec 7"); a Spanish
+    reply says them in Spanish, each with its article."""
+    if lang != "es" or not fields:
+        return fields
+    spanish = dict(fields)
+    if "time" in spanish:
+        spanish["time"] = time_es(spanish["time"])
+    if "zone" in spanish:
+        spanish["zone"] = "la " + zone_label_es(spanish["zone"])
+    if "until" in spanish:
+        spanish["until"] = date_es(spanish["until"])
+    if "frequency" in spanish:
+        spanish["frequency"] = FREQUENCY_ES.get(spanish["frequency"], spanish["frequency"])
+    if "focus" in spanish:
+        spanish["focus"] = _FOCUS_ES.get(spanish["focus"], spanish["focus"])
+    return spanish
 
 
 def _decide(
@@ -303,6 +388,14 @@ def _preference_change(
         )
     if kind is Kind.MENU:
         return Decision(replies=(Say("menu"),))
+    if kind in (Kind.SPANISH, Kind.ENGLISH):
+        # The reply is in the new language; a sign-up still waiting for YES is
+        # asked again, now in words they read.
+        switched = "es" if kind is Kind.SPANISH else "en"
+        return Decision(
+            replies=(Say("consent_prompt" if pending else "language_set"),),
+            audit=(("language_changed", switched),),
+        )
     if kind in (Kind.TRACK, Kind.CHOICE):
         return _track(sub, intent, now)
     if kind is Kind.UNCLEAR_OPT_OUT:

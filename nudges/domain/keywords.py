@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from nudges.domain.crisis import CrisisSignal, detect_crisis
-from nudges.domain.language import looks_spanish
+from nudges.domain.language import ZONE_NAMES_ES, asks_to_join_in_spanish, looks_spanish
 from nudges.domain.opt_out import (
     MAYBE_OPT_OUT,
     OTHER_STOP,
@@ -53,6 +53,8 @@ class Kind(StrEnum):
     MENU = "menu"
     TRACK = "track"  # TRACK, or TRACK 2 / TRACK guilt: what the texts are about
     CHOICE = "choice"  # a bare 1, 2 or 3: a track choice only when one was offered
+    SPANISH = "spanish"  # ESPAÑOL: texts in Spanish from now on (a join word for a newcomer)
+    ENGLISH = "english"  # ENGLISH, INGLÉS: texts in English from now on
     OTHER = "other"
 
 
@@ -138,8 +140,12 @@ def interpret(body: str) -> Intent:
         zone=intent.zone,
         zone_text=intent.zone_text,
         track=intent.track,
-        lang="es" if looks_spanish(body) or _spanish_keyword(plain) else "en",
+        lang="es" if _reads_spanish(intent, body, plain) else "en",
     )
+
+
+def _reads_spanish(intent: Intent, body: str, plain: str) -> bool:
+    return intent.lang == "es" or looks_spanish(body) or _spanish_keyword(plain)
 
 
 def _spanish_keyword(plain: str) -> bool:
@@ -157,6 +163,9 @@ def _keyword(text: str, plain: str, raw: str) -> Intent:
         return Intent(Kind.HELP_ES)
     if is_opt_out(plain, raw):
         return Intent(Kind.OPT_OUT)
+    spanish = spanish_keyword(words, plain, raw)
+    if spanish is not None:
+        return spanish
     if is_only(words, CONFIRM_WORDS) or (
         words and words[0] in _YES_HEADS and all(w in _YES_FILLER for w in words[1:])
     ):
@@ -306,3 +315,137 @@ def _pause_days(rest: str) -> int | None:
     else:
         days = amount
     return max(1, min(days, MAX_PAUSE_DAYS))
+
+
+# --- Spanish keywords ----------------------------------------------------------
+#
+# Beside the English ones, for parents who text in Spanish (DESIGN.md, Domain
+# rules). Matched on the accent-free text, so SÍ and SI, MENÚ and MENU, ESPAÑOL
+# and ESPANOL are one word. An intent read from a Spanish word carries lang "es":
+# a newcomer or a parent saying yes in Spanish is answered, and kept, in Spanish.
+SPANISH_JOIN_WORDS = {"hola", "unirme", "unirse", "me uno", "inscribirme", "suscribirme"}
+SPANISH_SWITCH_WORDS = {"espanol", "en espanol", "spanish", "castellano"}
+ENGLISH_SWITCH_WORDS = {"english", "ingles", "en ingles"}
+SPANISH_CONFIRM_WORDS = {
+    "si", "sip", "si quiero", "si acepto", "acepto", "claro", "claro que si", "de acuerdo",
+    "si claro", "dale", "va", "empezar", "comenzar",
+}  # fmt: skip
+SPANISH_DECLINE_WORDS = {"no gracias", "no quiero", "ahora no", "no por ahora"}
+SPANISH_RESUME_WORDS = {"reanudar", "reanuda", "reanudar mensajes", "continuar", "seguir"}
+SPANISH_MENU_WORDS = {"opciones", "comandos"}
+SPANISH_DAILY_WORDS = {"diario", "diariamente", "todos los dias", "cada dia", "mas mensajes"}
+SPANISH_WEEKLY_WORDS = {"semanal", "menos", "menos mensajes", "3 por semana", "tres por semana"}
+SPANISH_TRACK_NAMES = {
+    "perfeccionismo": "perfectionism",
+    "perfeccion": "perfectionism",
+    "ser perfecto": "perfectionism",
+    "ser perfecta": "perfectionism",
+    "culpa": "guilt",
+    "trabajo": "role_strain",
+    "trabajo y familia": "role_strain",
+    "familia y trabajo": "role_strain",
+}
+_SPANISH_FILLER = {"por", "favor", "gracias", "porfa", "los", "mis", "mensajes", "textos"}
+_HORA_COMMAND = re.compile(r"(?:hora|cambiar hora|cambiar la hora)\b[\s:]*(.*)")
+_ZONA_COMMAND = re.compile(r"(?:zona|zona horaria)\b[\s:]*(.*)")
+_TEMA_COMMAND = re.compile(r"(?:tema|enfoque|cambiar tema|cambiar de tema)\b\s*(.*)")
+_PAUSA_HEADS = ("pausa", "pausar", "pausen", "descanso")
+_SPANISH_UNITS = {"d": 1, "dia": 1, "dias": 1, "semana": 7, "semanas": 7, "mes": 30, "meses": 30}
+_SPANISH_NUMBERS = {"un": 1, "una": 1, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5}
+# "7 de la tarde", "10 de la mañana", "a las 7": said the Spanish way, read the English way.
+_SPANISH_TIME_WORDS = (
+    (re.compile(r"^(?:a las|a la|las|la)\s+"), ""),
+    (re.compile(r"\s*(?:de la|en la|por la)\s+(?:tarde|noche)$"), "pm"),
+    (re.compile(r"\s*(?:de la|en la|por la)\s+manana$"), "am"),
+    (re.compile(r"^mediodia$"), "noon"),
+    (re.compile(r"\s*(?:hrs|hr|h|horas)$"), ""),
+)
+
+
+def spanish_keyword(words: list[str], plain: str, raw: str) -> Intent | None:
+    """A Spanish keyword or a Spanish request to join, as an intent in Spanish."""
+    joined = " ".join(words)
+    if is_only(words, SPANISH_SWITCH_WORDS):
+        return Intent(Kind.SPANISH, lang="es")
+    if is_only(words, ENGLISH_SWITCH_WORDS):
+        return Intent(Kind.ENGLISH, lang="en")
+    if is_only(words, SPANISH_CONFIRM_WORDS):
+        return Intent(Kind.CONFIRM, lang="es")
+    if is_only(words, SPANISH_DECLINE_WORDS):
+        return Intent(Kind.DECLINE, lang="es")
+    if is_only(words, SPANISH_JOIN_WORDS) or asks_to_join_in_spanish(raw):
+        return Intent(Kind.JOIN, lang="es")
+    for command in (_pausa, _hora, _zona, _tema):
+        intent = command(joined)
+        if intent is not None:
+            return replace(intent, lang="es")
+    for table, kind in (
+        (SPANISH_RESUME_WORDS, Kind.RESUME),
+        (SPANISH_MENU_WORDS, Kind.MENU),
+        (SPANISH_DAILY_WORDS, Kind.DAILY),
+        (SPANISH_WEEKLY_WORDS, Kind.WEEKLY),
+    ):
+        core = [w for w in words if w not in _SPANISH_FILLER]
+        if is_only(words, table) or (core and is_only(core, table)):
+            return Intent(kind, lang="es")
+    return None
+
+
+def _pausa(joined: str) -> Intent | None:
+    """`PAUSA`, `PAUSA 7`, `pausa 2 semanas`, `pausa por una semana`."""
+    head, _, rest = joined.partition(" ")
+    if head not in _PAUSA_HEADS:
+        return None
+    rest_words = [w for w in rest.split() if w not in _SPANISH_FILLER]
+    if not rest_words:
+        return Intent(Kind.PAUSE)
+    amount = rest_words[0]
+    number = int(amount) if amount.isdigit() and len(amount) <= 4 else _SPANISH_NUMBERS.get(amount)
+    unit = rest_words[1] if len(rest_words) > 1 else "d"
+    if number is None or unit not in _SPANISH_UNITS or len(rest_words) > 2:
+        # "pausa hasta el lunes": a pause we cannot time lasts until REANUDAR,
+        # like its English twin; a longer sentence is not a command.
+        return Intent(Kind.PAUSE) if len(rest_words) <= 3 else None
+    if amount in _SPANISH_NUMBERS and len(rest_words) == 1:
+        return Intent(Kind.PAUSE)  # "pausa una": no unit, no number we can trust
+    return Intent(Kind.PAUSE, days=max(1, min(number * _SPANISH_UNITS[unit], MAX_PAUSE_DAYS)))
+
+
+def _hora(joined: str) -> Intent | None:
+    """`HORA 7pm`, `HORA 19:00`, `hora 7 de la tarde`; "hora de dormir" is not one."""
+    command = _HORA_COMMAND.fullmatch(joined)
+    if command is None:
+        return None
+    said = command.group(1).strip()
+    for pattern, english in _SPANISH_TIME_WORDS:
+        said = pattern.sub(english, said).strip()
+    minute = parse_local_time(said)
+    if minute is None and said and not any(ch.isdigit() for ch in said):
+        return None  # words after HORA with no time in them: talk, not a command
+    return Intent(Kind.TIME, minute=minute)
+
+
+def _zona(joined: str) -> Intent | None:
+    """`ZONA Pacifico`, `zona del este`, `ZONA America/Chicago`."""
+    command = _ZONA_COMMAND.fullmatch(joined)
+    if command is None:
+        return None
+    typed = command.group(1).strip()
+    if len(typed.split()) > 3:
+        return None
+    zone = ZONE_NAMES_ES.get(typed) or parse_zone(typed)
+    return Intent(Kind.ZONE, zone=zone, zone_text=typed[:40])
+
+
+def _tema(joined: str) -> Intent | None:
+    """`TEMA`, `TEMA 2`, `tema culpa`."""
+    command = _TEMA_COMMAND.fullmatch(joined)
+    if command is None:
+        return None
+    rest = command.group(1).strip()
+    if not rest:
+        return Intent(Kind.TRACK)
+    named = SPANISH_TRACK_NAMES.get(rest) or track_named(rest)
+    if named is None and len(rest.split()) > 3:
+        return None
+    return Intent(Kind.TRACK, track=named)

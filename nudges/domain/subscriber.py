@@ -47,6 +47,7 @@ class Subscription:
     paused_until: datetime | None = None
     programme_started_at: datetime | None = None
     unusable: bool = False  # the provider said the number cannot take texts
+    lang: str = "en"  # "en" or "es": every text to this number is in this language
 
     def choosing_track(self, now: datetime) -> bool:
         return self.track_choice_until is not None and self.track_choice_until > now
@@ -73,6 +74,7 @@ class SubscriberChange:
     next_send_at: datetime | None | Keep = KEEP
     clinician_id: int | Keep = KEEP
     alias: str | Keep = KEEP
+    lang: str | Keep = KEEP
     # Active, but no slot inside the send window in every candidate zone: the
     # subscriber is parked (recorded and logged) instead of failing every tick.
     parked: bool = False
@@ -104,6 +106,7 @@ class SubscriberChange:
             paused_until=_or(self.paused_until, sub.paused_until),
             programme_started_at=_or(self.programme_started_at, sub.programme_started_at),
             unusable=sub.unusable,
+            lang=sub.lang if self.lang is KEEP else self.lang,
         )
 
 

@@ -28,6 +28,12 @@ from nudges.services.audit import record
 from nudges.services.subscriptions import apply, new_subscriber
 
 FREQUENCIES = ("3w", "daily")
+LANGUAGES = ("en", "es")
+# What a clinician's spreadsheet may say in its language column.
+_LANGUAGE_NAMES = {
+    "en": "en", "english": "en", "ingles": "en", "inglés": "en", "eng": "en",
+    "es": "es", "spanish": "es", "espanol": "es", "español": "es", "spa": "es",
+}  # fmt: skip
 
 
 class InviteError(ValueError):
@@ -42,6 +48,7 @@ class Invitation:
     timezone: str | None = None  # None: from the number
     send_minute: int | None = None  # None: noon
     frequency: str = "3w"
+    lang: str = "en"  # the parent's language: "en" or "es"
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,7 @@ class CheckedInvitation:
     timezone: str | None
     send_minute: int | None
     frequency: str
+    lang: str = "en"
 
 
 def check(invitation: Invitation) -> CheckedInvitation:
@@ -75,11 +83,21 @@ def check(invitation: Invitation) -> CheckedInvitation:
         raise InviteError("Choose a US or Canadian time zone.")
     if invitation.frequency not in FREQUENCIES:
         raise InviteError("Choose 3 a week or daily.")
+    if invitation.lang not in LANGUAGES:
+        raise InviteError(
+            f"unknown language {invitation.lang[:20]!r}: use en (English) or es (Spanish)"
+        )
     minute = invitation.send_minute
     if minute is not None and not 0 <= minute < 24 * 60:
         raise InviteError("Choose a time of day.")
     return CheckedInvitation(
-        phone, alias, invitation.track, invitation.timezone, minute, invitation.frequency
+        phone,
+        alias,
+        invitation.track,
+        invitation.timezone,
+        minute,
+        invitation.frequency,
+        invitation.lang,
     )
 
 
@@ -120,12 +138,13 @@ def _invite(
         timezone=inv.timezone,
         send_minute=inv.send_minute,
         track=inv.track,
+        lang=inv.lang,
     )
     episodes.start(session, sub, now, "invite", clinician_id)  # history stays with the last one
     apply(session, sub, change, now, by=actor)
     zones = candidate_zones(sub.phone, sub.timezone)
     send_at = window_opening(zones, settings.send_window, now) or now
-    body = system_text("invitation", program=settings.program_name)
+    body = system_text("invitation", lang=inv.lang, program=settings.program_name)
     session.add(
         Outbox(
             dedupe_key=f"invite:{sub.id}:{sub.episode_id}:{now.isoformat()}",
@@ -163,6 +182,7 @@ _COLUMNS = {
     "cell": "phone", "telephone": "phone", "tel": "phone",
     "alias": "alias", "name": "alias", "client": "alias", "initials": "alias",
     "track": "track", "focus": "track", "topic": "track",
+    "language": "language", "lang": "language", "idioma": "language",
 }  # fmt: skip
 
 
@@ -171,13 +191,14 @@ class CsvError(ValueError):
 
 
 def read_csv(text: str) -> list[tuple[int, Invitation]]:
-    """Rows of `phone[,alias[,track]]`, or any order under a header row naming
-    them (phone/number, alias/name, track/focus). Commas, semicolons (a European
-    spreadsheet) or tabs; a byte-order mark is ignored. Row numbers are the
+    """Rows of `phone[,alias[,track[,language]]]`, or any order under a header
+    row naming them (phone/number, alias/name, track/focus, language: en or es).
+    Commas, semicolons (a European spreadsheet) or tabs; a byte-order mark is
+    ignored. Row numbers are the
     file's lines, so a clinician can find the row we name."""
     text = text.removeprefix("\ufeff")
     reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
-    order: tuple[str, ...] = ("phone", "alias", "track")
+    order: tuple[str, ...] = ("phone", "alias", "track", "language")
     seen_row = False
     rows: list[tuple[int, Invitation]] = []
     for number, fields in enumerate(reader, start=1):
@@ -193,8 +214,17 @@ def read_csv(text: str) -> list[tuple[int, Invitation]]:
         # An unknown track is kept as typed, so the check names the row.
         track = (track_named(track_cell) or track_cell) if track_cell else None
         alias = values.get("alias") or ""
-        rows.append((number, Invitation(phone=values.get("phone", ""), alias=alias, track=track)))
+        lang = _language(values.get("language") or "")
+        invitation = Invitation(phone=values.get("phone", ""), alias=alias, track=track, lang=lang)
+        rows.append((number, invitation))
     return rows
+
+
+def _language(cell: str) -> str:
+    """`es`, `Spanish`, `español` -> "es"; empty -> "en"; anything else is kept as
+    typed, so the check names the row."""
+    typed = cell.strip().lower()
+    return _LANGUAGE_NAMES.get(typed, typed) if typed else "en"
 
 
 def _delimiter(text: str) -> str:

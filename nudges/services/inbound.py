@@ -22,8 +22,17 @@ from nudges import metrics
 from nudges.config import Settings
 from nudges.crisis_model import SemanticScreen
 from nudges.db.models import InboundMessage, Subscriber
-from nudges.domain.consent import Event
-from nudges.domain.conversation import Decision, Rules, Say, crisis_hold, decide, help_reply
+from nudges.domain.consent import Event, State
+from nudges.domain.conversation import (
+    Decision,
+    Rules,
+    Say,
+    Subscription,
+    crisis_hold,
+    decide,
+    help_reply,
+    safety_language,
+)
 from nudges.domain.crisis import CrisisSignal, reassures
 from nudges.domain.keywords import Intent, Kind, interpret
 from nudges.domain.phone import E164
@@ -90,7 +99,7 @@ def render(settings: Settings, say: Say) -> str:
     try:
         return system_text(
             say.key,
-            lang=say.lang,
+            lang=say.lang or "en",
             program=settings.program_name,
             support=settings.support_contact,
             **dict(say.fields),
@@ -129,8 +138,8 @@ def _respond(runtime: Runtime, sms: InboundSms) -> Reply:
 
     intent = screen(runtime, sms.body)  # in memory: needs no database
     if _needs_no_database(intent) and not journal_of(runtime).pending():
-        # HELP changes nothing and reads nothing, so nothing can hang: answered
-        # here, without the hand-off to a worker thread (most of HELP's cost on
+        # AYUDA changes nothing and reads nothing, so nothing can hang: answered
+        # here, without the hand-off to a worker thread (most of its cost on
         # a busy machine). Texts that touch the database stay on the pool: on
         # this thread a hung database would hold the reply for the database's
         # own deadlines (seconds past the 3 we promise), not the reply deadline.
@@ -154,13 +163,17 @@ def _respond(runtime: Runtime, sms: InboundSms) -> Reply:
 
 
 def _needs_no_database(intent: Intent) -> bool:
-    """HELP that is not also a crisis: `handle_inbound` answers it from memory.
+    """AYUDA that is not also a crisis: `handle_inbound` answers it from memory,
+    in Spanish whoever sends it.
 
     `_respond` answers these on the request thread, outside the reply deadline,
     so this must stay true only of texts answered without any database call:
     a HELP that reads the parent's row (their language, their frequency) must
-    go through the pool, or a hung database holds its reply."""
-    return intent.crisis is None and intent.kind in (Kind.HELP, Kind.HELP_ES)
+    go through the pool, or a hung database holds its reply. English HELP reads
+    the parent's language (a Spanish parent's HELP is answered in Spanish), so
+    it goes through the pool; if the database does not answer in time,
+    `_outage_reply` still answers it, in the message's language."""
+    return intent.crisis is None and intent.kind is Kind.HELP_ES
 
 
 def _apply_now(runtime: Runtime, sms: InboundSms, intent: Intent) -> Reply:
@@ -272,7 +285,8 @@ def screen_with(model: SemanticScreen, body: str) -> Intent:
 def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = None) -> Reply:
     """Process one inbound text exactly once per MessageSid and return the replies.
 
-    1. HELP needs no database: it changes nothing and its answer never varies.
+    1. HELP changes nothing: it is answered before the conversation, in the
+       parent's language (one read; AYUDA needs none: it is Spanish).
     2. The conversation rules decide, and the decision is applied and the
        replies stored with the MessageSid, in one transaction.
     3. A MessageSid we have seen before (Twilio retrying a webhook): the unique
@@ -284,7 +298,10 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
     if _needs_no_database(intent):
         quiet = sms.opt_out_type is not None
         say = help_reply(intent, sms.from_number)
-        return Reply(() if quiet else (render(runtime.settings, say),), intent.kind.value)
+        if quiet:
+            return Reply((), intent.kind.value)  # Twilio's Advanced Opt-Out answered it
+        say = replace(say, lang=say.lang or _help_language(runtime, sms.from_number, intent))
+        return Reply((render(runtime.settings, say),), intent.kind.value)
     now = runtime.clock.now()
     try:
         with runtime.db.session() as session:
@@ -326,6 +343,17 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
         signal.tier if signal else 0,
         signal.level if signal else None,
     )
+
+
+def _help_language(runtime: Runtime, phone: str, intent: Intent) -> str:
+    """AYUDA: Spanish, read from nothing. HELP: the parent's language, or the
+    message's for a number we do not know."""
+    if intent.kind is Kind.HELP_ES:
+        return "es"
+    with runtime.db.session() as session:
+        stored = session.scalar(select(Subscriber.lang).where(Subscriber.phone == phone))
+    snap = Subscription(State.NONE, "UTC", lang=stored) if stored else None
+    return safety_language(snap, intent) if stored else intent.lang
 
 
 def screen_level(intent: Intent) -> str | None:

@@ -15,6 +15,7 @@ from messages import system_text
 from nudges.config import Settings
 from nudges.db.models import Outbox, Subscriber
 from nudges.domain.consent import State
+from nudges.domain.conversation import Decision, Say, in_language
 from nudges.domain.outbox import OutboxState
 from nudges.domain.preferences import candidate_zones
 from nudges.domain.schedule import window_opening
@@ -53,7 +54,9 @@ def queue(
         key, fields = "clinician_changed_time", {"time": time}
     else:
         return
-    body = system_text(key, lang=sub.lang or "en", program=settings.program_name, **fields)
+    # The fields as the parent's language says them ("las 9:00am (hora del Este)").
+    [say] = in_language(Decision(replies=(Say(key, fields, lang=None),)), sub.lang or "en").replies
+    body = system_text(key, lang=say.lang or "en", program=settings.program_name, **say.fields)
     zones = candidate_zones(sub.phone, sub.timezone)
     send_at = window_opening(zones, settings.send_window, now) or now
     session.add(

@@ -41,6 +41,7 @@ def snapshot(sub: Subscriber) -> Subscription:
         sub.paused_until,
         sub.programme_started_at,
         unusable=bool(sub.unusable_reason),
+        lang=sub.lang,
     )
 
 
@@ -112,6 +113,8 @@ def _write_fields(sub: Subscriber, change: SubscriberChange) -> None:
         sub.clinician_id = change.clinician_id
     if change.alias is not KEEP:
         sub.alias = change.alias
+    if change.lang is not KEEP:
+        sub.lang = change.lang
 
 
 def new_subscriber(session: Session, settings: Settings, phone: str, now: datetime) -> Subscriber:

@@ -162,6 +162,7 @@ def new_client() -> ResponseReturnValue:
                 timezone=form.timezone.data or None,
                 send_minute=minute,
                 frequency=form.frequency.data or "3w",
+                lang=form.language.data or "en",
             )
             try:
                 client_id = enrolment.invite(get_runtime(current_app), _me(), invitation)

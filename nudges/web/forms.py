@@ -24,6 +24,10 @@ ZONE_OPTIONS = [
     SelectChoice("America/Anchorage", "Alaska"),
     SelectChoice("Pacific/Honolulu", "Hawaii"),
 ]
+LANGUAGE_OPTIONS = [
+    SelectChoice("en", "English"),
+    SelectChoice("es", "Spanish (español): every text, the invitation too"),
+]
 FREQUENCY_OPTIONS = [
     SelectChoice("3w", "3 a week (recommended)"),
     SelectChoice("daily", "Every day"),
@@ -51,6 +55,7 @@ class InviteForm(FlaskForm):
     timezone = SelectField("Time zone", choices=ZONE_OPTIONS, default="")
     send_time = StringField("Time of day (e.g. 7:30pm)", validators=[Optional(), Length(max=20)])
     frequency = SelectField("How often", choices=FREQUENCY_OPTIONS, default="3w")
+    language = SelectField("Language of the texts", choices=LANGUAGE_OPTIONS, default="en")
 
 
 class ActionForm(FlaskForm):

@@ -1,7 +1,8 @@
-"""respond: HELP (which reads and writes nothing) is answered on the caller's
-thread when nothing waits in the safety journal; every other text, and HELP
-while the journal holds texts to apply first, goes through the reply-deadline
-pool (so a hung database cannot hold the reply: tests/web/test_reply_deadline.py)."""
+"""respond: AYUDA (which reads and writes nothing) is answered on the caller's
+thread when nothing waits in the safety journal; every other text, English HELP
+(which reads the parent's language), and AYUDA while the journal holds texts to
+apply first, goes through the reply-deadline pool (so a hung database cannot
+hold the reply: tests/web/test_reply_deadline.py)."""
 
 from __future__ import annotations
 
@@ -38,18 +39,20 @@ def sms(phone: str, body: str, n: int) -> InboundSms:
     return InboundSms(phone, body, f"SM{n:032x}")
 
 
-def test_help_is_answered_on_the_callers_thread_other_texts_go_through_the_pool(
+def test_ayuda_is_answered_on_the_callers_thread_other_texts_go_through_the_pool(
     runtime: Runtime, pooled: list[str]
 ) -> None:
-    [help_reply] = respond(runtime, sms(PAT_PORTLAND, "HELP", 1)).messages
+    [help_reply] = respond(runtime, sms(PAT_PORTLAND, "AYUDA", 1)).messages
     assert "988" in help_reply
-    assert respond(runtime, sms(PAT_PORTLAND, "AYUDA", 2)).messages
     assert pooled == []
-    respond(runtime, sms(PAT_PORTLAND, "JOIN", 3))
+    # English HELP is answered in the parent's language, read from their row: the pool.
+    assert respond(runtime, sms(PAT_PORTLAND, "HELP", 2)).messages
     assert pooled == ["_apply_now"]
+    respond(runtime, sms(PAT_PORTLAND, "JOIN", 3))
+    assert pooled == ["_apply_now"] * 2
     # HELP together with crisis words writes (pause, alert): the pool.
     crisis = respond(runtime, sms(PAT_PORTLAND, "HELP I want to end my life", 4))
-    assert crisis.level == "crisis" and pooled == ["_apply_now", "_apply_now"]
+    assert crisis.level == "crisis" and pooled == ["_apply_now"] * 3
 
 
 def test_help_goes_through_the_pool_when_the_journal_holds_texts_to_apply_first(
@@ -70,8 +73,8 @@ def test_help_goes_through_the_pool_when_the_journal_holds_texts_to_apply_first(
     assert not journal.pending()
 
 
-def test_help_on_the_callers_thread_makes_no_database_call(runtime: Runtime) -> None:
-    """Nothing bounds a database call on the caller's thread within 3 s: if HELP
+def test_ayuda_on_the_callers_thread_makes_no_database_call(runtime: Runtime) -> None:
+    """Nothing bounds a database call on the caller's thread within 3 s: if AYUDA
     ever reads the database, it must go through the pool instead."""
     statements: list[str] = []
 
@@ -82,7 +85,7 @@ def test_help_on_the_callers_thread_makes_no_database_call(runtime: Runtime) -> 
     assert engine is not None
     event.listen(engine, "before_cursor_execute", seen)
     try:
-        assert respond(runtime, sms(PAT_PORTLAND, "HELP", 6)).messages
+        assert respond(runtime, sms(PAT_PORTLAND, "AYUDA", 6)).messages
         assert respond(runtime, sms(ANNA_ATLANTA, "ayuda", 7)).messages
         during_help = list(statements)
         text(runtime, PAT_PORTLAND, "JOIN")

@@ -184,6 +184,7 @@ def test_a_focus_change_is_texted_in_the_parents_language(
     assert said == "Focus is now parent guilt. They will get one text saying so."
     [notice] = rows(runtime, Outbox, Outbox.kind == "notice")
     assert "ha cambiado el tema" in (notice.body or "") and "TEMA" in (notice.body or "")
+    assert "parent guilt" not in (notice.body or "")  # the focus said in Spanish too
     # Both at once: still one text.
     lee.post(f"{client_page}/change", client_page, track="role_strain", send_time="7pm")
     assert len(rows(runtime, Outbox, Outbox.kind == "notice")) == 2
