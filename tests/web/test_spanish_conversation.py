@@ -189,6 +189,8 @@ def test_every_reply_to_a_spanish_parent_is_spanish(twilio: SignedClient, app: A
         "crisis_outside", "help_outside",  # numbers outside the US and Canada
         "expired",  # kept for a pending sign-up that expired; not sent today
         "no_window",  # needs a narrow SEND_WINDOW: tests/domain/test_spanish_conversation.py
+        # A clinician's change, texted through the outbox: tests/web/test_clinician_states.py
+        "clinician_changed_time", "clinician_changed_focus", "clinician_changed_both",
     }  # fmt: skip
     assert set(load_library().system["es"]) - seen == elsewhere
 
