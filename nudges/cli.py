@@ -80,6 +80,34 @@ def clinician() -> None:
 
 
 @clinician.command(
+    "password",
+    help="Set a clinician's password (from a prompt, or standard input when it is "
+    "not a terminal); every session logged in with the old one ends.",
+)
+@click.argument("email")
+def clinician_password(email: str) -> None:
+    from nudges.services.clinicians import MIN_PASSWORD, AccountError, set_password
+
+    if sys.stdin.isatty():
+        password = click.prompt(
+            f"New password (at least {MIN_PASSWORD} characters)",
+            hide_input=True,
+            confirmation_prompt=True,
+        )
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    runtime = runtime_or_exit()
+    try:
+        view = set_password(runtime, email, password)
+    except AccountError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    finally:
+        runtime.db.dispose()
+    click.echo(f"password changed for {view.email}; their sessions are logged out")
+
+
+@clinician.command(
     "add",
     help="Create a clinician account; the password comes from a prompt "
     "(or standard input when it is not a terminal).",

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash
 
 from nudges.cli import main
 from nudges.config import load_settings
@@ -184,3 +185,31 @@ def test_clinician_add_takes_the_name_invitations_give(env: dict[str, str]) -> N
         env=env,
     )
     assert refused.exit_code == 2 and "health conditions" in refused.output
+
+
+def test_clinician_password_sets_a_new_one_and_refuses_plainly(env: dict[str, str]) -> None:
+    add_lee(env)
+    runner = CliRunner()
+    changed = runner.invoke(
+        main,
+        ["clinician", "password", "dr.lee@example.org"],
+        input="a new long passphrase\n",
+        env=env,
+    )
+    assert changed.exit_code == 0 and "sessions are logged out" in changed.output
+    db = Database(load_settings(env).database_url)
+    try:
+        with db.session() as session:
+            lee = session.scalar(select(Clinician))
+            assert lee is not None and lee.session_version == 1
+            assert check_password_hash(lee.password_hash, "a new long passphrase")
+    finally:
+        db.dispose()
+    short = runner.invoke(
+        main, ["clinician", "password", "dr.lee@example.org"], input="short\n", env=env
+    )
+    assert short.exit_code == 2 and "at least 12 characters" in short.output
+    nobody = runner.invoke(
+        main, ["clinician", "password", "nobody@example.org"], input=PASSWORD, env=env
+    )
+    assert nobody.exit_code == 2 and "no clinician with that email" in nobody.output

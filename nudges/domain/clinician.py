@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from nudges.domain.consent import Event
+from nudges.domain.consent import Event, State
 from nudges.domain.conversation import CHOICE_OPEN_AFTER_JOIN, TRACK_LABELS
 from nudges.domain.preferences import clamp_to_window, format_minute
 from nudges.domain.subscriber import KEEP, SubscriberChange, Subscription, scheduled
@@ -25,17 +25,41 @@ ACTIONS: dict[str, tuple[Event, str]] = {
     "resume": (Event.RESUME, "resumed"),
     "end": (Event.OPT_OUT, "ended"),
 }
+# Ending an invitation nobody has answered cancels it: the number has not opted
+# out of anything, so it lapses (as an unanswered one does after 7 days) and may
+# be invited again. It is not counted as an opt-out.
+CANCEL: tuple[Event, str] = (Event.EXPIRE, "invitation_cancelled")
+
+
+def actions_for(sub: Subscription) -> tuple[str, ...]:
+    """The actions that really do something for a client in this state, so the
+    page offers no Resume to a stopped client and no Pause to an invitee.
+
+    A paused client can be paused again only to turn a parent's `PAUSE 7` into a
+    pause with no end date. A stopped or lapsed number has none: only the parent
+    can restart texts after STOP, and a lapsed invitation is invited again."""
+    if sub.state is State.PENDING:
+        return ("end",)
+    if sub.unusable and sub.state in (State.ACTIVE, State.PAUSED):
+        return ("end",)
+    if sub.state is State.ACTIVE:
+        return ("pause", "end")
+    if sub.state is State.PAUSED:
+        return ("pause", "resume", "end") if sub.paused_until else ("resume", "end")
+    return ()
 
 
 def clinician_action(
     sub: Subscription, phone: str, action: str, window: tuple[time, time], now: datetime
 ) -> Edit | None:
-    """Pause, resume or end a client's texts; None for an action we do not know.
+    """Pause, resume or end a client's texts; None for an action that does not
+    apply to the client as they are now (or that we do not know).
 
-    A clinician's pause has no end date (a parent's PAUSE 7 becomes open-ended)."""
-    if action not in ACTIONS:
+    A clinician's pause has no end date (a parent's PAUSE 7 becomes open-ended).
+    Ending a pending invitation cancels it (see CANCEL)."""
+    if action not in ACTIONS or action not in actions_for(sub):
         return None
-    event, audited = ACTIONS[action]
+    event, audited = CANCEL if sub.state is State.PENDING else ACTIONS[action]
     change = SubscriberChange(event=event, paused_until=None if action == "pause" else KEEP)
     return Edit(scheduled(change, sub, phone, window, now), ((audited, None),))
 

@@ -6,7 +6,7 @@ answer 404), and every view of a client is audited."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -19,16 +19,20 @@ from nudges.db.models import (
     Outbox,
     Subscriber,
 )
-from nudges.domain.clinician import Edit, clinician_action, clinician_change
-from nudges.domain.consent import State, client_status
+from nudges.domain.clinician import ACTIONS, Edit, clinician_action, clinician_change
+from nudges.domain.consent import State
 from nudges.domain.conversation import TRACK_LABELS
 from nudges.domain.phone import last_four
 from nudges.domain.preferences import format_minute, zone_label
+from nudges.domain.schedule import local_minute
+from nudges.domain.subscriber import KEEP, next_send
 from nudges.runtime import Runtime
+from nudges.services import notice
 from nudges.services.audit import record
 from nudges.services.conversation import Line, conversation
 from nudges.services.episodes import mine, same
 from nudges.services.outcomes import LastCheckin, OutcomeWeek, for_client, last_checkin
+from nudges.services.standing import Standing, standing
 from nudges.services.subscriptions import apply, snapshot
 
 
@@ -43,6 +47,9 @@ class ClientRow:
     last_nudge_status: str | None
     open_alerts: int
     last_checkin: LastCheckin | None = None  # "last check-in 2/5", flagged when low
+    note: str = ""  # what the status means for the parent
+    actions: tuple[str, ...] = ()  # only the actions that do something now
+    reinvite: bool = False  # a lapsed invitation: "Invite again"
 
 
 @dataclass(frozen=True)
@@ -98,17 +105,34 @@ def _row(session: Session, sub: Subscriber) -> ClientRow:
             CrisisAlert.acknowledged_at.is_(None),
         )
     )
+    now_standing = standing(session, sub)
     return ClientRow(
         id=sub.id,
         alias=sub.alias or f"client ending {last_four(sub.phone)}",
         masked=f"***-{last_four(sub.phone)}",
-        track=TRACK_LABELS.get(sub.track, sub.track),
-        status=client_status(State(sub.state), bool(sub.unusable_reason)),
+        track=_track_label(sub),
+        status=now_standing.status,
         last_nudge_at=last.slot_at if last else None,
         last_nudge_status=last.state if last else None,
         open_alerts=int(open_alerts or 0),
         last_checkin=last_checkin(session, sub),
+        note=now_standing.note,
+        actions=now_standing.actions,
+        reinvite=now_standing.reinvite,
     )
+
+
+def _track_label(sub: Subscriber) -> str:
+    """The focus, or that the parent is to choose it: an invitee who was let
+    choose has the default track stored, but has chosen nothing yet."""
+    if sub.track_choice_until is not None and sub.state in (
+        State.PENDING.value,
+        State.EXPIRED.value,
+    ):
+        return "the parent chooses (after YES)"
+    if sub.track_choice_until is not None and sub.nudges_sent == 0:
+        return "the parent chooses (not chosen yet)"
+    return TRACK_LABELS.get(sub.track, sub.track)
 
 
 def clients(runtime: Runtime, clinician_id: int) -> list[ClientRow]:
@@ -227,19 +251,74 @@ def _source_name(source: str, names: dict[int, str]) -> str:
     return source.replace("_", " ")
 
 
-def act(runtime: Runtime, clinician_id: int, client_id: int, action: str) -> bool:
-    """Pause, resume or end a client's texts; False if the client is not theirs."""
+@dataclass(frozen=True)
+class ActResult:
+    """What an action really did, for the page to say so."""
+
+    done: bool  # False: it did not apply to the client as they are now
+    action: str
+    standing: Standing  # where the client stands after it
+    cancelled: bool = False  # an End that cancelled an unanswered invitation
+    next_time: str | None = None  # after a resume: when the next text really comes
+
+
+def act(runtime: Runtime, clinician_id: int, client_id: int, action: str) -> ActResult | None:
+    """Pause, resume or end a client's texts, if that applies to them now;
+    None if the client is not theirs (or the action is unknown)."""
+    if action not in ACTIONS:
+        return None
     now = runtime.clock.now()
     with runtime.db.session() as session:
         sub = _own(session, clinician_id, client_id)
         if sub is None:
-            return False
+            return None
+        was_pending = sub.state == State.PENDING.value
         window = runtime.settings.send_window
         edit = clinician_action(snapshot(sub), sub.phone, action, window, now)
-        if edit is None:
-            return False
-        _write(session, sub, edit, clinician_id, now)
-        return True
+        if edit is not None:
+            _write(session, sub, edit, clinician_id, now)
+        cancelled = edit is not None and action == "end" and was_pending
+        slot = sub.next_send_at
+        next_time = _local(slot, sub.timezone) if slot is not None else None
+        return ActResult(edit is not None, action, standing(session, sub), cancelled, next_time)
+
+
+def end_preview(runtime: Runtime, clinician_id: int, client_id: int) -> ClientRow | None:
+    """The client as the End confirmation page describes them (not audited as a view)."""
+    with runtime.db.session() as session:
+        sub = _own(session, clinician_id, client_id)
+        return _row(session, sub) if sub is not None else None
+
+
+def queued_invitation(
+    runtime: Runtime, clinician_id: int, client_id: int
+) -> tuple[datetime, str] | None:
+    """When the client's invitation is due to go, in their own time, if it is
+    still waiting (outside the send window it waits for it to open)."""
+    with runtime.db.session() as session:
+        sub = _own(session, clinician_id, client_id)
+        if sub is None:
+            return None
+        due = session.scalar(
+            select(Outbox.slot_at).where(
+                Outbox.subscriber_id == sub.id,
+                same(Outbox.episode_id, sub.episode_id),
+                Outbox.kind == "invitation",
+                Outbox.state == "queued",
+            )
+        )
+        return (due, sub.timezone) if due is not None else None
+
+
+@dataclass(frozen=True)
+class ChangeResult:
+    """What a change of focus or time really did."""
+
+    focus: str | None  # the new focus, in words, when it changed
+    asked_time: str | None  # the time the clinician typed, when one was given
+    time: str | None  # when texts will really come ("9:00am Eastern"), after the window
+    texted: bool  # the parent was sent one text saying so
+    why_not_texted: str | None  # when something changed but they were not texted
 
 
 def change(
@@ -249,19 +328,42 @@ def change(
     *,
     track: str | None = None,
     send_minute: int | None = None,
-) -> bool:
-    """Change a client's track (keeping their place) or send time."""
+) -> ChangeResult | None:
+    """Change a client's track (keeping their place) or send time, and confirm
+    it to an active parent with one short text; None if the client is not theirs."""
     now = runtime.clock.now()
+    settings = runtime.settings
     with runtime.db.session() as session:
         sub = _own(session, clinician_id, client_id)
         if sub is None:
-            return False
-        window = runtime.settings.send_window
+            return None
+        window = settings.send_window
         edit = clinician_change(
             snapshot(sub), sub.phone, window, now, track=track, send_minute=send_minute
         )
         _write(session, sub, edit, clinician_id, now)
-        return True
+        focus = TRACK_LABELS[sub.track] if edit.change.track is not KEEP else None
+        time_text = None
+        if send_minute is not None:
+            time_text = promised(sub, window, now)
+        if focus is None and time_text is None:
+            return ChangeResult(None, None, None, False, None)
+        asked = format_minute(send_minute) if send_minute is not None else None
+        why = notice.why_not(sub)
+        if why is None:
+            notice.queue(session, settings, sub, now, focus=focus, time=time_text)
+        return ChangeResult(focus, asked, time_text, why is None, why)
+
+
+def promised(sub: Subscriber, window: tuple[time, time], now: datetime) -> str | None:
+    """The local time the client's texts will really come at, after every window
+    rule (the stored zone and the number's own); None if no time fits."""
+    slot = next_send(snapshot(sub), sub.phone, window, now)
+    return _local(slot, sub.timezone) if slot is not None else None
+
+
+def _local(slot: datetime, zone: str) -> str:
+    return f"{format_minute(local_minute(slot, zone))} {zone_label(zone)}"
 
 
 def _write(session: Session, sub: Subscriber, edit: Edit, clinician_id: int, now: datetime) -> None:

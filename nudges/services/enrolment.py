@@ -15,14 +15,15 @@ from sqlalchemy.orm import Session
 from messages import system_text
 from nudges.db.models import Clinician, Outbox, Subscriber
 from nudges.domain.clinician import invitation
-from nudges.domain.consent import State, invitation_refusal
+from nudges.domain.consent import Event, State, invitation_refusal
 from nudges.domain.keywords import TRACK_CHOICES, track_named
 from nudges.domain.outbox import OutboxState
 from nudges.domain.phone import InvalidPhone, lifeline_reaches, parse_phone
 from nudges.domain.preferences import candidate_zones, lifeline_zone
 from nudges.domain.schedule import window_opening
+from nudges.domain.subscriber import SubscriberChange
 from nudges.runtime import Runtime
-from nudges.services import episodes
+from nudges.services import episodes, standing
 from nudges.services.audit import record
 from nudges.services.subscriptions import apply, new_subscriber
 
@@ -116,10 +117,16 @@ def _invite(
 ) -> int:
     settings = runtime.settings
     sub = session.scalar(select(Subscriber).where(Subscriber.phone == inv.phone).with_for_update())
+    actor = f"clinician:{clinician_id}"
     if sub is not None:
-        refusal = invitation_refusal(State(sub.state), sub.clinician_id == clinician_id)
+        refusal = refusal_for(session, sub, clinician_id)
         if refusal:
             raise InviteError(refusal)
+        if standing.invitation_unsent(session, sub):
+            # The first invitation never went out: it lapses (in its own episode)
+            # and this one starts afresh, with a full 7 days to answer.
+            lapse = SubscriberChange(event=Event.EXPIRE)
+            apply(session, sub, lapse, now, by=actor, audit=(("invitation_not_sent", None),))
     else:
         sub = new_subscriber(session, settings, inv.phone, now)
     change = invitation(
@@ -133,7 +140,6 @@ def _invite(
         track=inv.track,
         lang=inv.lang,
     )
-    actor = f"clinician:{clinician_id}"
     episodes.start(session, sub, now, "invite", clinician_id)  # history stays with the last one
     apply(session, sub, change, now, by=actor)
     zones = candidate_zones(sub.phone, sub.timezone)
@@ -141,7 +147,7 @@ def _invite(
     body = invitation_text(session, runtime, clinician_id, inv.lang)
     session.add(
         Outbox(
-            dedupe_key=f"invite:{sub.id}:{now.isoformat()}",
+            dedupe_key=f"invite:{sub.id}:{sub.episode_id}:{now.isoformat()}",
             kind="invitation",
             subscriber_id=sub.id,
             clinician_id=clinician_id,
@@ -293,6 +299,57 @@ def import_csv(
 def _refusal(session: Session, clinician_id: int, phone: str) -> None:
     sub = session.scalar(select(Subscriber).where(Subscriber.phone == phone))
     if sub is not None:
-        refusal = invitation_refusal(State(sub.state), sub.clinician_id == clinician_id)
+        refusal = refusal_for(session, sub, clinician_id)
         if refusal:
             raise InviteError(refusal)
+
+
+def refusal_for(session: Session, sub: Subscriber, clinician_id: int) -> str | None:
+    """Why this number may not be invited now, truthfully; None when it may.
+
+    An invitation of the clinician's own that never went out may be sent again;
+    a stopped number is refused saying who stopped it (the parent's STOP, the
+    carrier, or an End on the clinician page), never more than what happened."""
+    mine = sub.clinician_id == clinician_id
+    state = State(sub.state)
+    if state is State.PENDING and mine and standing.invitation_unsent(session, sub):
+        return None
+    if state is State.STOPPED:
+        source = standing.stop_source_anywhere(session, sub) or "sms"
+        if source.startswith("clinician:"):
+            who = "You" if source == f"clinician:{clinician_id}" else "A clinician"
+            return (
+                f"{who} ended the texts to this number, so it was not invited: once ended,"
+                " only the parent can restart them, by texting START."
+            )
+        if source == "twilio_error":
+            return (
+                "The carrier reports that this number opted out of our texts, so it was not"
+                " invited. Only the parent can rejoin, by texting START."
+            )
+        return (
+            "This number texted STOP to opt out, so it was not invited."
+            " Only the parent can rejoin, by texting START."
+        )
+    return invitation_refusal(state, mine)
+
+
+def invite_again(runtime: Runtime, clinician_id: int, client_id: int) -> int | None:
+    """Invite a client of the clinician's whose invitation lapsed (expired,
+    cancelled or never sent) with the settings it had; None if the number is
+    not theirs. Raises InviteError when it may not be invited."""
+    with runtime.db.session() as session:
+        sub = session.get(Subscriber, client_id) if 0 < client_id < 2**31 else None
+        if sub is None or sub.clinician_id != clinician_id:
+            return None
+        now = runtime.clock.now()
+        choosing = sub.track_choice_until is not None
+        checked = CheckedInvitation(
+            sub.phone,
+            sub.alias or "",
+            None if choosing else sub.track,  # the parent still chooses, as first asked
+            sub.timezone,
+            sub.send_minute,
+            sub.frequency,
+        )
+        return _invite(session, runtime, clinician_id, checked, now)

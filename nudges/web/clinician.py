@@ -6,6 +6,7 @@ call services and never query rows themselves."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -87,6 +88,7 @@ def _me() -> int:
 @limiter.limit(ADDRESS_LIMIT, methods=["POST"], deduct_when=failed_login)
 def login() -> ResponseReturnValue:
     form = LoginForm()
+    next_page = _next_page(request.args.get("next", ""))
     if form.validate_on_submit():
         view = clinicians.authenticate(
             get_runtime(current_app), form.email.data or "", form.password.data or ""
@@ -95,12 +97,27 @@ def login() -> ResponseReturnValue:
             session.clear()
             session.permanent = True
             login_user(ClinicianUser(view))
-            return redirect(url_for("clinician.dashboard_page"))
+            # The page they were sent to log in for (the alert link in a text).
+            return redirect(next_page or url_for("clinician.dashboard_page"))
         return render_template(
-            "login.html", form=form, error="That email and password do not match."
+            "login.html",
+            form=form,
+            error="That email and password do not match.",
+            next_page=next_page,
         ), 401
     status = 400 if request.method == "POST" else 200
-    return render_template("login.html", form=form, error=None), status
+    return render_template("login.html", form=form, error=None, next_page=next_page), status
+
+
+SAFE_NEXT = re.compile(r"/clinician/[A-Za-z0-9_./-]{0,200}")
+
+
+def _next_page(target: str) -> str | None:
+    """A `next` that stays on the clinician pages of this site: a path only, never
+    another host (`//evil.example`) or a scheme (an open redirect)."""
+    if SAFE_NEXT.fullmatch(target) and "//" not in target and ".." not in target:
+        return target
+    return None
 
 
 @bp.post("/logout")
@@ -152,7 +169,7 @@ def new_client() -> ResponseReturnValue:
             except enrolment.InviteError as exc:
                 error = str(exc)
             else:
-                flash("Invitation sent. Nothing more is sent until they reply YES.")
+                flash(_invitation_said(client_id))
                 return redirect(url_for("clinician.client_page", client_id=client_id))
     elif request.method == "POST":
         error = "Please check the form: " + "; ".join(
@@ -161,6 +178,19 @@ def new_client() -> ResponseReturnValue:
         )
     status = 400 if error else 200
     return render_template("new_client.html", form=form, error=error), status
+
+
+def _invitation_said(client_id: int, *, again: bool = False) -> str:
+    """ "Sent" only when it goes now: outside the send window it waits, and says until when."""
+    runtime = get_runtime(current_app)
+    due = dashboard.queued_invitation(runtime, _me(), client_id)
+    done = "queued again" if again else "queued"
+    if due is not None and due[0] > runtime.clock.now():
+        return (
+            f"Invitation {done}: it goes out {local_time_label(*due)}, when texting is"
+            " allowed where they are. Nothing more is sent until they reply YES."
+        )
+    return f"Invitation sent{' again' if again else ''}. Nothing more is sent until they reply YES."
 
 
 @bp.get(f"/clients/{CLIENT}")
@@ -195,15 +225,73 @@ def client_export(client_id: int) -> ResponseReturnValue:
     )
 
 
+@bp.get(f"/clients/{CLIENT}/end")
+@login_required
+def confirm_end(client_id: int) -> ResponseReturnValue:
+    """End asks first: it says what ending does to this client before it is done."""
+    row = dashboard.end_preview(get_runtime(current_app), _me(), client_id)
+    if row is None:
+        abort(404)
+    if "end" not in row.actions:
+        flash(f"There is nothing to end: {row.note}")
+        return redirect(url_for("clinician.client_page", client_id=client_id))
+    return render_template("confirm_end.html", c=row, action=ActionForm())
+
+
 @bp.post(f"/clients/{CLIENT}/<any(pause, resume, end):action>")
 @login_required
 def client_action(client_id: int, action: str) -> ResponseReturnValue:
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
-    if not dashboard.act(get_runtime(current_app), _me(), client_id, action):
+    runtime = get_runtime(current_app)
+    if action == "end" and request.form.get("confirm") != "yes":
+        # Only the confirmation page's form ends texts: a bare POST asks first.
+        if not dashboard.owns(runtime, _me(), client_id):
+            abort(404)
+        return redirect(url_for("clinician.confirm_end", client_id=client_id))
+    result = dashboard.act(runtime, _me(), client_id, action)
+    if result is None:
         abort(404)
-    flash({"pause": "Texts paused.", "resume": "Texts resumed.", "end": "Texts ended."}[action])
+    flash(said(result))
+    return redirect(url_for("clinician.client_page", client_id=client_id))
+
+
+def said(result: dashboard.ActResult) -> str:
+    """What the action really did, or why it did nothing."""
+    if not result.done:
+        verb = {"pause": "paused", "resume": "resumed", "end": "ended"}[result.action]
+        return f"Nothing was {verb}: {result.standing.note}"
+    if result.cancelled:
+        return (
+            "Invitation cancelled: if they reply YES now, they are not signed up."
+            " You can invite them again from this page."
+        )
+    if result.action == "resume":
+        when = f"around {result.next_time}" if result.next_time else "when a time fits"
+        return f"Texts resumed: the next one comes {when}."
+    return {
+        "pause": "Texts paused: none are sent until you or they resume them.",
+        "end": (
+            "Texts ended: nothing more is sent. Only the parent can restart them, by texting START."
+        ),
+    }[result.action]
+
+
+@bp.post(f"/clients/{CLIENT}/invite-again")
+@login_required
+def invite_again(client_id: int) -> ResponseReturnValue:
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        invited = enrolment.invite_again(get_runtime(current_app), _me(), client_id)
+    except enrolment.InviteError as exc:
+        flash(f"Not invited: {exc}")
+        return redirect(url_for("clinician.client_page", client_id=client_id))
+    if invited is None:
+        abort(404)
+    flash(_invitation_said(client_id, again=True))
     return redirect(url_for("clinician.client_page", client_id=client_id))
 
 
@@ -215,15 +303,45 @@ def client_change(client_id: int) -> ResponseReturnValue:
         abort(400)
     minute = parse_local_time(form.send_time.data) if form.send_time.data else None
     if form.send_time.data and minute is None:
-        flash("We could not read that time. Try 7:30pm or 19:30.")
+        flash("Nothing changed: we could not read that time. Try 7:30pm or 19:30.")
         return redirect(url_for("clinician.client_page", client_id=client_id))
     track = form.track.data if form.track.data in TRACK_CHOICES else None
-    if not dashboard.change(
+    result = dashboard.change(
         get_runtime(current_app), _me(), client_id, track=track, send_minute=minute
-    ):
+    )
+    if result is None:
         abort(404)
-    flash("Saved.")
+    flash(changed(result))
     return redirect(url_for("clinician.client_page", client_id=client_id))
+
+
+def changed(result: dashboard.ChangeResult) -> str:
+    """The change as it really is: the time the window allows, and whether the
+    parent was told."""
+    if result.focus is None and result.asked_time is None:
+        return "Nothing changed."
+    parts = []
+    if result.focus:
+        parts.append(f"Focus is now {result.focus}.")
+    if result.asked_time:
+        if result.time is None:
+            parts.append(
+                "Time saved, but no time fits the sending window where they live and where"
+                " their number is from, so texts are on hold."
+            )
+        elif not result.time.startswith(result.asked_time + " "):
+            parts.append(
+                f"We only text inside the sending window where they live and where their"
+                f" number is from, so texts will come around {result.time}"
+                f" (not {result.asked_time})."
+            )
+        else:
+            parts.append(f"Texts will come around {result.time}.")
+    if result.texted:
+        parts.append("They will get one text saying so.")
+    elif result.why_not_texted:
+        parts.append(f"They were not texted: {result.why_not_texted}.")
+    return " ".join(parts)
 
 
 @bp.post("/alerts/<int(max=2147483647):alert_id>/acknowledge")

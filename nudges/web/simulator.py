@@ -13,6 +13,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask.typing import ResponseReturnValue
 
 from nudges.domain.phone import InvalidPhone, parse_phone
+from nudges.domain.preferences import zone_on_join
 from nudges.services.inbound import InboundSms, Unavailable, respond
 from nudges.services.simulator import Bubble, record_exchange, thread
 from nudges.web import get_runtime
@@ -36,14 +37,24 @@ def _page(
     except Exception:  # noqa: BLE001 - the page still works during an outage
         bubbles = []
     bubbles += extra or []
+    # Times as the phone's owner reads them: in their number's own zone.
+    zone = zone_on_join(number, runtime.settings.default_timezone) if number else ""
     html = render_template(
-        "simulator.html", number=number, thread=bubbles, typed=typed, error=error
+        "simulator.html", number=number, thread=bubbles, typed=typed, error=error, zone=zone
     )
     return html, status
 
 
 @bp.get("/dev/phone")
 def phone() -> ResponseReturnValue:
+    """The thread of the last number used; `?phone=` shows another number's (a
+    clinician's own, say, to read the alert text and its link)."""
+    asked = request.args.get("phone", "")
+    if asked:
+        try:
+            session["sim_phone"] = parse_phone(asked[:40])
+        except InvalidPhone as exc:
+            return _page(asked.strip()[:40], error=str(exc), status=400)
     return _page(session.get("sim_phone", DEFAULT_NUMBER))
 
 

@@ -193,6 +193,8 @@ def test_every_reply_to_a_spanish_parent_is_spanish(twilio: SignedClient, app: A
         # tests/services/test_replies.py and tests/web/test_replies_pages.py.
         "answer_thanks", "answer_thanks_2", "answer_thanks_3",
         "concern_child", "concern_violence", "invitation_from",
+        # A clinician's change, texted through the outbox: tests/web/test_clinician_states.py
+        "clinician_changed_time", "clinician_changed_focus", "clinician_changed_both",
     }  # fmt: skip
     assert set(load_library().system["es"]) - seen == elsewhere
 

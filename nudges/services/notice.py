@@ -1,0 +1,78 @@
+"""Telling the parent about a clinician's change: one short text through the
+outbox, in the parent's language, so nothing about their texts changes behind
+their back. Only an active parent is texted: an invitee has been asked nothing
+yet (the welcome names the time), and a paused or stopped parent asked for no
+texts."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from messages import system_text
+from nudges.config import Settings
+from nudges.db.models import Outbox, Subscriber
+from nudges.domain.consent import State
+from nudges.domain.conversation import Decision, Say, in_language
+from nudges.domain.outbox import OutboxState
+from nudges.domain.preferences import candidate_zones
+from nudges.domain.schedule import window_opening
+
+KIND = "notice"  # an outbox kind: sent under the nudges' rules (active, in the window)
+
+
+def why_not(sub: Subscriber) -> str | None:
+    """Why the parent is not texted about a change, in the clinician's words."""
+    if sub.unusable_reason:
+        return "their number cannot receive texts"
+    if sub.state == State.PENDING.value:
+        return "they have not replied YES yet (their welcome text will give the time)"
+    if sub.state == State.PAUSED.value:
+        return "their texts are paused"
+    if sub.state != State.ACTIVE.value:
+        return "they get no texts now"
+    return None
+
+
+def queue(
+    session: Session,
+    settings: Settings,
+    sub: Subscriber,
+    now: datetime,
+    *,
+    focus: str | None,
+    time: str | None,
+) -> None:
+    """Queue the one text for this change (focus, time, or both at once)."""
+    if focus and time:
+        key, fields = "clinician_changed_both", {"focus": focus, "time": time}
+    elif focus:
+        key, fields = "clinician_changed_focus", {"focus": focus}
+    elif time:
+        key, fields = "clinician_changed_time", {"time": time}
+    else:
+        return
+    # The fields as the parent's language says them ("las 9:00am (hora del Este)").
+    [say] = in_language(Decision(replies=(Say(key, fields, lang=None),)), sub.lang or "en").replies
+    body = system_text(key, lang=say.lang or "en", program=settings.program_name, **say.fields)
+    zones = candidate_zones(sub.phone, sub.timezone)
+    send_at = window_opening(zones, settings.send_window, now) or now
+    session.add(
+        Outbox(
+            # Each change is its own text: two saves in the same instant are two texts.
+            dedupe_key=f"{KIND}:{sub.id}:{now.isoformat()}:{secrets.token_hex(6)}",
+            kind=KIND,
+            subscriber_id=sub.id,
+            clinician_id=sub.clinician_id,
+            slot_at=send_at,
+            next_attempt_at=send_at,
+            body=body,
+            state=OutboxState.QUEUED.value,
+            attempts=0,
+            verify_before_send=False,
+            created_at=now,
+            updated_at=now,
+        )
+    )
