@@ -193,6 +193,9 @@ def test_every_reply_to_a_spanish_parent_is_spanish(twilio: SignedClient, app: A
         # tests/services/test_replies.py and tests/web/test_replies_pages.py.
         "answer_thanks", "answer_thanks_2", "answer_thanks_3",
         "concern_child", "concern_violence", "invitation_from",
+        # The weekly check-in: tests/domain/test_checkin.py, tests/scheduler/test_weekly_checkin.py.
+        "checkin_question", "checkin_thanks", "checkin_thanks_glad", "checkin_low",
+        "checkins_off", "checkins_on",
         # A clinician's change, texted through the outbox: tests/web/test_clinician_states.py
         "clinician_changed_time", "clinician_changed_focus", "clinician_changed_both",
     }  # fmt: skip
