@@ -157,7 +157,7 @@ def test_the_readme_walk_from_invitation_to_alert_conversation_and_export(
     page.wait_for_load_state()
     client_url = page.url
     conversation = page.locator("table.conversation").inner_text()
-    for words in ("someone who supports you", "Welcome", nudge.body, REPLY, CRISIS):
+    for words in ("you are invited", "Welcome", nudge.body, REPLY, CRISIS):
         assert words in conversation, words
     assert conversation.index(REPLY) < conversation.index(CRISIS)
     # Paused by the crisis: Resume and End are offered, Pause is not.
