@@ -25,6 +25,9 @@ from nudges.config import Settings, load_settings
 from nudges.db.migrate import upgrade
 from nudges.db.models import Base
 from nudges.db.session import make_engine
+from nudges.runtime import Runtime
+from scheduler import sender
+from scheduler.throttle import SharedThrottle
 
 PUBLIC_BASE_URL = "https://nudges.example.org"
 SECRET_KEY = "test-secret-key"
@@ -45,6 +48,28 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("postgres") or item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.slow)
+
+
+class _UnpacedThrottle(SharedThrottle):
+    """The real shared throttle (reservations, slots, the send_pace row), minus the
+    sleep before each slot."""
+
+    def __init__(self, runtime: Runtime, per_second: float, **kwargs: Any) -> None:
+        kwargs.setdefault("sleep", lambda seconds: None)
+        super().__init__(runtime, per_second, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _unpaced_sends(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sends in a test are not spaced out in real time.
+
+    A pass reserves about 0.1 s of slots at 1,000 sends a second and leaves the
+    rest unused, so back-to-back ticks (a frozen clock walking weeks of slots)
+    each slept out the last one's reservation: 48 s of the quick tier's 150. No
+    test reads the real time between sends; the pacing itself is tested with
+    fake host clocks (tests/scheduler/test_shared_throttle.py), and a test that
+    means to wait passes its own `throttle=` to send_queued."""
+    monkeypatch.setattr(sender, "SharedThrottle", _UnpacedThrottle)
 
 
 @pytest.fixture(autouse=True)
