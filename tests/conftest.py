@@ -8,6 +8,7 @@ tests skip with the reason, except under CI, where they fail.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import werkzeug.security
 from sqlalchemy import text
 from twilio.request_validator import RequestValidator
 
@@ -26,6 +28,7 @@ from nudges.db.migrate import upgrade
 from nudges.db.models import Base
 from nudges.db.session import make_engine
 from nudges.runtime import Runtime
+from nudges.services import clinicians
 from scheduler import sender
 from scheduler.throttle import SharedThrottle
 
@@ -70,6 +73,30 @@ def _unpaced_sends(monkeypatch: pytest.MonkeyPatch) -> None:
     fake host clocks (tests/scheduler/test_shared_throttle.py), and a test that
     means to wait passes its own `throttle=` to send_queued."""
     monkeypatch.setattr(sender, "SharedThrottle", _UnpacedThrottle)
+
+
+@functools.cache
+def _password_hash(password: str) -> str:
+    return str(werkzeug.security.generate_password_hash(password))
+
+
+@functools.cache
+def _password_matches(pwhash: str, password: str) -> bool:
+    return bool(werkzeug.security.check_password_hash(pwhash, password))
+
+
+@pytest.fixture(autouse=True)
+def _password_hashes_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each password is hashed with real scrypt once a session, and each check of
+    a password against a hash made once.
+
+    scrypt is slow on purpose (about 90 ms a call here): tests made ~80 clinicians
+    with a handful of passwords and logged them in ~50 times, 11 s of the quick
+    tier. The hashes are real and a wrong password is checked for real; only a
+    repeat of the same work is skipped (two accounts with one password share a
+    salt, which no test reads)."""
+    monkeypatch.setattr(clinicians, "generate_password_hash", _password_hash)
+    monkeypatch.setattr(clinicians, "check_password_hash", _password_matches)
 
 
 @pytest.fixture(autouse=True)
