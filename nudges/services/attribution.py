@@ -13,8 +13,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, bindparam, func, or_, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import ScalarSelect, and_, bindparam, func, or_, select
 
 from messages import load_library, system_text
 from nudges.db.models import ConsentEvent, InboundMessage, Outbox, Subscriber
@@ -30,13 +29,15 @@ ATTRIBUTED_KINDS = ("nudge", CHECKIN_ID)
 WENT_OUT = tuple(sorted(state.value for state in AT_PROVIDER))
 
 
-def _followed(
-    subscriber_id: ColumnElement[int] | InstrumentedAttribute[int],
-) -> Select[tuple[int]]:
+def followed_column() -> ScalarSelect[int]:
+    """The outbox id of the last nudge or check-in that went out to the
+    subscriber in the WITHIN before `now`, or NULL: a column of a query of
+    Subscriber rows (the inbound text reads both in one round trip). Its
+    parameters are `followed_params(now)`."""
     return (
         select(Outbox.id)
         .where(
-            Outbox.subscriber_id == subscriber_id,
+            Outbox.subscriber_id == Subscriber.id,
             # OR of plain equalities, not IN: an IN list is an "expanding"
             # parameter, re-rendered into the SQL at every execution.
             or_(*(Outbox.kind == kind for kind in ATTRIBUTED_KINDS)),
@@ -46,25 +47,8 @@ def _followed(
         )
         .order_by(Outbox.slot_at.desc(), Outbox.id.desc())
         .limit(1)
+        .scalar_subquery()
     )
-
-
-# Composed once: on SQLite, building the query costs more than running it.
-_FOLLOWED = _followed(bindparam("subscriber_id"))
-
-
-def followed_nudge(session: Session, subscriber_id: int | None, now: datetime) -> int | None:
-    """The outbox id of the last nudge or check-in that went out to this
-    subscriber in the WITHIN before `now`; None when there was none."""
-    if subscriber_id is None:
-        return None
-    return session.scalar(_FOLLOWED, followed_params(now) | {"subscriber_id": subscriber_id})
-
-
-def followed_column() -> ScalarSelect[int]:
-    """`followed_nudge` as a column of a query of Subscriber rows (the inbound
-    text reads both in one round trip); its parameters are `followed_params`."""
-    return _followed(Subscriber.id).scalar_subquery()
 
 
 def followed_params(now: datetime) -> dict[str, datetime]:
