@@ -43,13 +43,15 @@ S = OutboxState
 _OUTBOX = cast(Table, Outbox.__table__)
 
 
-def _may_become(target: OutboxState, among: Iterable[OutboxState] | None = None) -> list[str]:
+def _may_become(
+    target: OutboxState, among: Iterable[OutboxState] | None = None
+) -> list[OutboxState]:
     """The states the table lets move to `target`, narrowed to `among` when a
     writer only ever moves rows it holds (an empty list matches no row)."""
     allowed = states_that_may_become(target)
     if among is None:
         return list(allowed)
-    narrowed = {s.value for s in among}
+    narrowed = set(among)
     return [s for s in allowed if s in narrowed]
 
 
@@ -61,12 +63,13 @@ def _from_each(
     target: OutboxState, among: Iterable[OutboxState] | None = None
 ) -> ColumnElement[bool]:
     """`_from` for an executemany, which cannot expand an IN list: one bound value each."""
-    return _OUTBOX.c.state.in_([literal(s) for s in _may_become(target, among)])
+    state = _OUTBOX.c.state
+    return state.in_([literal(s, state.type) for s in _may_become(target, among)])
 
 
 def _held(token: str) -> tuple[ColumnElement[bool], ...]:
     """Rows this sender still holds: claimed with its token and not moved on."""
-    return (_OUTBOX.c.claim_token == token, _OUTBOX.c.state == S.SENDING.value)
+    return (_OUTBOX.c.claim_token == token, _OUTBOX.c.state == S.SENDING)
 
 
 def _due(now: datetime) -> ColumnElement[bool]:
@@ -97,7 +100,7 @@ def claim(
         session.scalars(
             update(_OUTBOX)
             .where(_OUTBOX.c.id.in_(ids), _from(S.SENDING))
-            .values(state=S.SENDING.value, claimed_at=now, claim_token=token, updated_at=now)
+            .values(state=S.SENDING, claimed_at=now, claim_token=token, updated_at=now)
             .returning(_OUTBOX.c.id)
         )
     )
@@ -123,7 +126,7 @@ def release(session: Session, *, token: str, ids: Sequence[int], now: datetime) 
         session.execute(
             update(_OUTBOX)
             .where(_OUTBOX.c.id.in_(ids), *_held(token), _from(S.QUEUED, among={S.SENDING}))
-            .values(state=S.QUEUED.value, claim_token=None, updated_at=now)
+            .values(state=S.QUEUED, claim_token=None, updated_at=now)
         )
     )
 
@@ -136,7 +139,7 @@ def skip(session: Session, *, token: str, ids: Sequence[int], now: datetime) -> 
         session.execute(
             update(_OUTBOX)
             .where(_OUTBOX.c.id.in_(ids), *_held(token), _from(S.SKIPPED, among={S.SENDING}))
-            .values(state=S.SKIPPED.value, updated_at=now)
+            .values(state=S.SKIPPED, updated_at=now)
         )
     )
 
@@ -154,7 +157,7 @@ _MARK_SENT = (
             (_STILL_SENDING, func.coalesce(_OUTBOX.c.provider_status, bindparam("status"))),
             else_=_OUTBOX.c.provider_status,
         ),
-        state=case((_STILL_SENDING, S.SENT.value), else_=_OUTBOX.c.state),
+        state=case((_STILL_SENDING, S.SENT), else_=_OUTBOX.c.state),
         verify_before_send=False,
         updated_at=bindparam("now"),
     )
@@ -211,7 +214,7 @@ def retry_later(
             update(_OUTBOX)
             .where(_OUTBOX.c.id == outbox_id, *_held(token), _from(S.QUEUED, among={S.SENDING}))
             .values(
-                state=S.QUEUED.value,
+                state=S.QUEUED,
                 claim_token=None,
                 attempts=attempts,
                 error_code=error_code,
@@ -237,7 +240,7 @@ def fail(
         session.execute(
             update(_OUTBOX)
             .where(_OUTBOX.c.id == outbox_id, *_held(token), _from(S.FAILED, among={S.SENDING}))
-            .values(state=S.FAILED.value, attempts=attempts, error_code=error_code, updated_at=now)
+            .values(state=S.FAILED, attempts=attempts, error_code=error_code, updated_at=now)
         )
     )
 
@@ -248,7 +251,7 @@ def fail(
 
 
 def _abandoned(claimed_before: datetime) -> tuple[ColumnElement[bool], ...]:
-    return (_OUTBOX.c.state == S.SENDING.value, _OUTBOX.c.claimed_at < claimed_before)
+    return (_OUTBOX.c.state == S.SENDING, _OUTBOX.c.claimed_at < claimed_before)
 
 
 def sent_abandoned(session: Session, *, claimed_before: datetime, now: datetime) -> int:
@@ -261,7 +264,7 @@ def sent_abandoned(session: Session, *, claimed_before: datetime, now: datetime)
                 _from(S.SENT, among={S.SENDING}),
                 _OUTBOX.c.provider_sid.is_not(None),
             )
-            .values(state=S.SENT.value, claim_token=None, updated_at=now)
+            .values(state=S.SENT, claim_token=None, updated_at=now)
         )
     )
 
@@ -278,7 +281,7 @@ def give_up_abandoned(
                 _from(S.UNKNOWN, among={S.SENDING}),
                 _OUTBOX.c.attempts >= max_attempts,
             )
-            .values(state=S.UNKNOWN.value, claim_token=None, updated_at=now)
+            .values(state=S.UNKNOWN, claim_token=None, updated_at=now)
         )
     )
 
@@ -290,7 +293,7 @@ def requeue_abandoned(session: Session, *, claimed_before: datetime, now: dateti
             update(_OUTBOX)
             .where(*_abandoned(claimed_before), _from(S.QUEUED, among={S.SENDING}))
             .values(
-                state=S.QUEUED.value,
+                state=S.QUEUED,
                 claim_token=None,
                 verify_before_send=True,
                 next_attempt_at=now,
@@ -339,14 +342,14 @@ def settle(session: Session, *, outbox_id: int, target: OutboxState, now: dateti
         session.execute(
             update(_OUTBOX)
             .where(_OUTBOX.c.id == outbox_id, _from(target))
-            .values(state=target.value, verify_before_send=False, updated_at=now)
+            .values(state=target, verify_before_send=False, updated_at=now)
         )
     )
 
 
 # --- retention ------------------------------------------------------------------
 # A body is forgotten only once nothing will send it again.
-PURGEABLE = tuple(sorted(s.value for s in FINAL | {S.SENT, S.UNKNOWN}))
+PURGEABLE = tuple(sorted(FINAL | {S.SENT, S.UNKNOWN}))
 
 
 def forget_bodies(session: Session, *, created_before: datetime) -> int:

@@ -24,11 +24,11 @@ def apply_consent_event(
 ) -> State:
     """Move `sub` per the consent table and append the change, with its proof, to
     the consent history. An event that changes nothing records nothing."""
-    before = State(sub.state)
+    before = sub.state
     after = next_state(before, event)
     if after is before and before is not State.NONE:
         return after
-    sub.state = after.value
+    sub.state = after
     sub.state_changed_at = now
     if after is not State.ACTIVE:
         sub.next_send_at = None
@@ -38,8 +38,8 @@ def apply_consent_event(
         ConsentEvent(
             subscriber_id=sub.id,
             at=now,
-            from_state=before.value,
-            to_state=after.value,
+            from_state=before,
+            to_state=after,
             source=source,
             message_sid=message_sid,
             consent_text=consent_text[:160] if consent_text else None,

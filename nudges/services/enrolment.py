@@ -154,7 +154,7 @@ def _invite(
             slot_at=send_at,
             next_attempt_at=send_at,
             body=body,
-            state=OutboxState.QUEUED.value,
+            state=OutboxState.QUEUED,
             attempts=0,
             verify_before_send=False,
             created_at=now,
@@ -311,7 +311,7 @@ def refusal_for(session: Session, sub: Subscriber, clinician_id: int) -> str | N
     a stopped number is refused saying who stopped it (the parent's STOP, the
     carrier, or an End on the clinician page), never more than what happened."""
     mine = sub.clinician_id == clinician_id
-    state = State(sub.state)
+    state = sub.state
     if state is State.PENDING and mine and standing.invitation_unsent(session, sub):
         return None
     if state is State.STOPPED:

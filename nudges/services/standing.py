@@ -41,7 +41,7 @@ def last_stop_source(session: Session, sub: Subscriber) -> str | None:
         .where(
             ConsentEvent.subscriber_id == sub.id,
             same(ConsentEvent.episode_id, sub.episode_id),
-            ConsentEvent.to_state == State.STOPPED.value,
+            ConsentEvent.to_state == State.STOPPED,
         )
         .order_by(ConsentEvent.id.desc())
         .limit(1)
@@ -55,7 +55,7 @@ def stop_source_anywhere(session: Session, sub: Subscriber) -> str | None:
         select(ConsentEvent.source)
         .where(
             ConsentEvent.subscriber_id == sub.id,
-            ConsentEvent.to_state == State.STOPPED.value,
+            ConsentEvent.to_state == State.STOPPED,
         )
         .order_by(ConsentEvent.id.desc())
         .limit(1)
@@ -65,7 +65,7 @@ def stop_source_anywhere(session: Session, sub: Subscriber) -> str | None:
 def invitation_unsent(session: Session, sub: Subscriber) -> bool:
     """A pending invitation whose one text was never sent: it was skipped (not
     sent within its stale limit, e.g. while the scheduler was down)."""
-    if sub.state != State.PENDING.value:
+    if sub.state is not State.PENDING:
         return False
     latest = session.scalar(
         select(Outbox.state)
@@ -77,7 +77,7 @@ def invitation_unsent(session: Session, sub: Subscriber) -> bool:
         .order_by(Outbox.id.desc())
         .limit(1)
     )
-    return latest == OutboxState.SKIPPED.value
+    return latest is OutboxState.SKIPPED
 
 
 def _lapse_source(session: Session, sub: Subscriber) -> str | None:
@@ -86,7 +86,7 @@ def _lapse_source(session: Session, sub: Subscriber) -> str | None:
         .where(
             ConsentEvent.subscriber_id == sub.id,
             same(ConsentEvent.episode_id, sub.episode_id),
-            ConsentEvent.to_state == State.EXPIRED.value,
+            ConsentEvent.to_state == State.EXPIRED,
         )
         .order_by(ConsentEvent.id.desc())
         .limit(1)
@@ -94,7 +94,7 @@ def _lapse_source(session: Session, sub: Subscriber) -> str | None:
 
 
 def standing(session: Session, sub: Subscriber) -> Standing:
-    state = State(sub.state)
+    state = sub.state
     unusable = bool(sub.unusable_reason)
     actions = actions_for(snapshot(sub))
     if state is State.STOPPED:
