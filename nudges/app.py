@@ -101,8 +101,11 @@ def _request_ids(app: Flask) -> None:
 
     @app.before_request
     def _assign() -> None:
-        offered = request.headers.get("X-Request-Id") or request.headers.get(
-            "I-Twilio-Idempotency-Token", ""
+        # From the WSGI environ: a missing header costs Werkzeug's Headers an
+        # exception object per lookup, on every webhook.
+        environ = request.environ
+        offered = environ.get("HTTP_X_REQUEST_ID") or environ.get(
+            "HTTP_I_TWILIO_IDEMPOTENCY_TOKEN", ""
         )
         g.request_id = offered if _REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
 

@@ -36,6 +36,8 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,16 +82,18 @@ def connect_args(url: str, limits: Limits) -> dict[str, Any]:
     return {name: value for name, value in defaults.items() if name not in given}
 
 
-def bound(engine: Engine, limits: Limits) -> None:
-    """Put the engine's PostgreSQL connections under the watchdog."""
-    _listen(engine, limits, _WATCHDOG)
+def bound(engine: Engine, limits: Limits, *, ping: bool = True) -> None:
+    """Put the engine's PostgreSQL connections under the watchdog. Without
+    `ping`, a pooled connection is not pinged on checkout: its first statement,
+    under the same watchdog, finds out instead (Database.quick_reader)."""
+    _listen(engine, limits, _WATCHDOG, ping=ping)
 
 
 _IDENTITY = "nudges_socket"  # connection record info: (fd, inode) of the socket
 _FRESH = "nudges_fresh"  # connection record info: just connected, no ping needed
 
 
-def _listen(engine: Engine, limits: Limits, dog: _Watchdog) -> None:
+def _listen(engine: Engine, limits: Limits, dog: _Watchdog, *, ping: bool = True) -> None:
     dialect = engine.dialect
 
     @event.listens_for(engine, "connect")
@@ -98,7 +102,6 @@ def _listen(engine: Engine, limits: Limits, dog: _Watchdog) -> None:
         record.info[_IDENTITY] = (fd, os.fstat(fd).st_ino)
         record.info[_FRESH] = True
 
-    @event.listens_for(engine, "checkout")
     def _ping(dbapi_conn: Any, record: Any, connection_proxy: Any) -> None:
         if record.info.pop(_FRESH, False):
             return  # it answered the login a moment ago
@@ -111,6 +114,9 @@ def _listen(engine: Engine, limits: Limits, dog: _Watchdog) -> None:
             raise DisconnectionError("ping failed or timed out") from exc
         finally:
             dog.disarm(dbapi_conn)
+
+    if ping:
+        event.listen(engine, "checkout", _ping)
 
     @event.listens_for(engine, "before_cursor_execute")
     def _statement(
@@ -173,6 +179,13 @@ def _dbapi_connection(conn: Any) -> Any:
         return None
 
 
+# The watchdog's poll while connections are in use (seconds), and how many
+# empty polls in a row send it to sleep. Deadlines are all longer than the poll,
+# so one is noticed at most POLL late.
+POLL = 0.25
+IDLE_POLLS = 40
+
+
 class _Watchdog:
     """One thread per process that shuts down the sockets of overdue connections.
 
@@ -211,6 +224,7 @@ class _Watchdog:
             self._armed.pop(id(dbapi_conn), None)
 
     def _run(self) -> None:
+        idle = 0  # polls in a row that found nothing armed
         while True:
             overdue: list[tuple[int, int]] = []
             with self._lock:
@@ -221,7 +235,13 @@ class _Watchdog:
                         if _shut_down(fd, inode):
                             overdue.append((fd, inode))
                 self.fired += len(overdue)
-                self._next = min((d for d, _, _ in self._armed.values()), default=math.inf)
+                idle = 0 if self._armed else idle + 1
+                earliest = min((d for d, _, _ in self._armed.values()), default=math.inf)
+                # While the database is in use, wake every POLL whatever is armed:
+                # then `arm` (every statement) need not wake this thread, which
+                # would cost the caller a thread switch each time. Idle a while,
+                # sleep until the next arm.
+                self._next = earliest if idle > IDLE_POLLS else min(earliest, now + POLL)
                 if not overdue:
                     self._wake.wait(None if self._next == math.inf else self._next - now)
             if overdue:
@@ -253,6 +273,17 @@ def _shut_down(fd: int, inode: int) -> bool:
 
 
 _WATCHDOG = _Watchdog()
+
+
+@contextmanager
+def guarded(dbapi_conn: Any, info: Any, seconds: float) -> Iterator[None]:
+    """Bound a call made on the DBAPI connection itself (Database.read_row), which
+    the engine's statement events do not see: overdue, its socket is shut down."""
+    _WATCHDOG.arm(dbapi_conn, info, seconds)
+    try:
+        yield
+    finally:
+        _WATCHDOG.disarm(dbapi_conn)
 
 
 def watchdog_fired() -> int:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from contextlib import AbstractContextManager
 from typing import Any
 
-from sqlalchemy import CursorResult, Engine, Result, create_engine, event
+from sqlalchemy import CursorResult, Engine, Result, Select, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from nudges.db import deadlines
@@ -18,13 +19,14 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         # Web and scheduler threads share one file: wait for locks instead of failing.
         kwargs.setdefault("connect_args", {"timeout": 15, "check_same_thread": False})
+        busy_ms = int(kwargs["connect_args"].get("timeout", 15) * 1000)
         engine = create_engine(url, **kwargs)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=15000")
+            cur.execute(f"PRAGMA busy_timeout={busy_ms}")
             if ":memory:" not in url:
                 cur.execute("PRAGMA journal_mode=WAL")
             cur.close()
@@ -33,6 +35,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("connect_args", {"connect_timeout": 5})
     return create_engine(url, **kwargs)
+
+
+# A quick read's bounds: its statement (checkout included, there is no ping)
+# fails within about a second of a database that stopped answering, leaving the
+# rest of the reply deadline for the pool to try again.
+QUICK_LIMITS = Limits(connect=2, ping=0.5, statement=0.75, grace=0.25)
+QUICK_SQLITE_BUSY = 0.5  # seconds a quick SQLite read waits for a lock
 
 
 class Database:
@@ -45,11 +54,14 @@ class Database:
     def __init__(self, url: str | None = None, *, limits: Limits | None = None) -> None:
         self.engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
+        self._quick: Engine | None = None
+        self._quick_lock = threading.Lock()
         self.limits = limits or Limits()
         if url:
             self.connect(url)
 
     def connect(self, url: str, **kwargs: Any) -> None:
+        self.url = url
         postgres = url.startswith("postgresql")
         if postgres:
             kwargs.setdefault("connect_args", deadlines.connect_args(url, self.limits))
@@ -74,9 +86,95 @@ class Database:
             raise RuntimeError("Database is not connected")
         return self._sessions.begin()
 
+    def quick_reader(self) -> Engine | None:
+        """An engine for one short read on the caller's own thread (HELP's facts),
+        or None when it has no idle connection ready: the caller then reads
+        through the reply-deadline pool instead (see services/inbound.py).
+
+        Its own small pool, whose every call is bounded tightly (QUICK_LIMITS)
+        and which never opens a connection on this path, so a stalled or
+        vanished database fails the read within about a second rather than
+        holding the reply. A SQLite reader waits at most QUICK_SQLITE_BUSY for a
+        lock (WAL readers do not wait for writers at all)."""
+        engine = self.quick_engine()
+        if engine.pool.checkedin() == 0:  # type: ignore[attr-defined]
+            return None
+        return engine
+
+    def quick_engine(self) -> Engine:
+        """The quick reader's engine, made on first use (only HELP needs it)."""
+        with self._quick_lock:
+            if self._quick is None:
+                self._quick = self._make_quick_engine()
+            return self._quick
+
+    def _make_quick_engine(self) -> Engine:
+        assert self.engine is not None
+        url = self.url
+        if url.startswith("sqlite"):
+            if ":memory:" in url:
+                return self.engine  # another engine would open another database
+            return make_engine(
+                url,
+                connect_args={"timeout": QUICK_SQLITE_BUSY, "check_same_thread": False},
+                pool_size=2,
+                max_overflow=2,
+            )
+        engine = make_engine(
+            url,
+            connect_args=deadlines.connect_args(url, QUICK_LIMITS),
+            pool_pre_ping=False,
+            pool_size=2,
+            max_overflow=2,
+            pool_timeout=QUICK_LIMITS.client_statement,
+        )
+        deadlines.bound(engine, QUICK_LIMITS, ping=False)
+        return engine
+
     def dispose(self) -> None:
         if self.engine is not None:
             self.engine.dispose()
+        if self._quick is not None and self._quick is not self.engine:
+            self._quick.dispose()
+
+
+class PointRead:
+    """A one-row read through the DBAPI cursor, for the hottest path (HELP's
+    facts), where SQLAlchemy's Connection costs more than the query itself.
+    The statement is compiled once per dialect; on PostgreSQL the call runs
+    under the watchdog like any other (deadlines.guarded)."""
+
+    def __init__(self, statement: Select[Any]) -> None:
+        self.statement = statement
+        self._compiled: dict[str, tuple[str, tuple[str, ...] | None]] = {}
+
+    def first(self, engine: Engine, **params: Any) -> tuple[Any, ...] | None:
+        sql, order = self._compile(engine)
+        args: Any = tuple(params[name] for name in order) if order is not None else params
+        conn = engine.raw_connection()
+        try:
+            dbapi_conn = conn.dbapi_connection
+            with deadlines.guarded(dbapi_conn, conn.info, QUICK_LIMITS.client_statement):
+                cursor = dbapi_conn.cursor()  # type: ignore[union-attr]
+                try:
+                    cursor.execute(sql, args)
+                    row = cursor.fetchone()
+                finally:
+                    cursor.close()
+        except BaseException:
+            conn.invalidate()  # its state is unknown: never back to the pool
+            raise
+        finally:
+            conn.close()
+        return tuple(row) if row is not None else None
+
+    def _compile(self, engine: Engine) -> tuple[str, tuple[str, ...] | None]:
+        name = engine.dialect.name
+        if name not in self._compiled:
+            compiled = self.statement.compile(dialect=engine.dialect)
+            order = compiled.positiontup  # type: ignore[attr-defined]
+            self._compiled[name] = (str(compiled), tuple(order) if order else None)
+        return self._compiled[name]
 
 
 def affected(result: Result[Any]) -> int:

@@ -20,6 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import lru_cache
 
 from nudges.domain.crisis import CrisisSignal, detect_crisis
 from nudges.domain.language import ZONE_NAMES_ES, asks_to_join_in_spanish, looks_spanish
@@ -137,7 +138,24 @@ def normalise(body: str) -> str:
     return text.strip(" .!?,;:")
 
 
+# Short texts repeat (STOP, HELP, YES, PAUSE...): their reading is remembered.
+# Pure, so a remembered reading is the reading; long free text is read afresh.
+_REMEMBERED_UP_TO = 40  # characters
+
+
 def interpret(body: str) -> Intent:
+    """What a text asks for, with the phrase rules' crisis verdict."""
+    if len(body) <= _REMEMBERED_UP_TO:
+        return _interpret_short(body)
+    return _interpret(body)
+
+
+@lru_cache(maxsize=2048)
+def _interpret_short(body: str) -> Intent:
+    return _interpret(body)
+
+
+def _interpret(body: str) -> Intent:
     crisis = detect_crisis(body)
     text = normalise(body)
     plain = fold(text)

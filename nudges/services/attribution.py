@@ -13,11 +13,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ScalarSelect, and_, bindparam, func, or_, select
 
 from messages import load_library, system_text
-from nudges.db.models import ConsentEvent, InboundMessage, Outbox
+from nudges.db.models import ConsentEvent, InboundMessage, Outbox, Subscriber
 from nudges.domain.checkin import CHECKIN_ID
 from nudges.domain.consent import State
 from nudges.domain.outbox import AT_PROVIDER
@@ -30,23 +29,30 @@ ATTRIBUTED_KINDS = ("nudge", CHECKIN_ID)
 WENT_OUT = tuple(sorted(AT_PROVIDER))
 
 
-def followed_nudge(session: Session, subscriber_id: int | None, now: datetime) -> int | None:
-    """The outbox id of the last nudge or check-in that went out to this
-    subscriber in the WITHIN before `now`; None when there was none."""
-    if subscriber_id is None:
-        return None
-    return session.scalar(
+def followed_column() -> ScalarSelect[int]:
+    """The outbox id of the last nudge or check-in that went out to the
+    subscriber in the WITHIN before `now`, or NULL: a column of a query of
+    Subscriber rows (the inbound text reads both in one round trip). Its
+    parameters are `followed_params(now)`."""
+    return (
         select(Outbox.id)
         .where(
-            Outbox.subscriber_id == subscriber_id,
-            Outbox.kind.in_(ATTRIBUTED_KINDS),
-            Outbox.state.in_(WENT_OUT),
-            Outbox.slot_at <= now,
-            Outbox.slot_at > now - WITHIN,
+            Outbox.subscriber_id == Subscriber.id,
+            # OR of plain equalities, not IN: an IN list is an "expanding"
+            # parameter, re-rendered into the SQL at every execution.
+            or_(*(Outbox.kind == kind for kind in ATTRIBUTED_KINDS)),
+            or_(*(Outbox.state == state for state in WENT_OUT)),
+            Outbox.slot_at <= bindparam("now"),
+            Outbox.slot_at > bindparam("since"),
         )
         .order_by(Outbox.slot_at.desc(), Outbox.id.desc())
         .limit(1)
+        .scalar_subquery()
     )
+
+
+def followed_params(now: datetime) -> dict[str, datetime]:
+    return {"now": now, "since": now - WITHIN}
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Engine, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -22,6 +23,7 @@ from nudges import metrics
 from nudges.config import Settings
 from nudges.crisis_model import SemanticScreen
 from nudges.db.models import InboundMessage, Outbox, Subscriber
+from nudges.db.session import PointRead
 from nudges.domain.consent import Event, State
 from nudges.domain.conversation import (
     MOMENT_KEY,
@@ -42,7 +44,7 @@ from nudges.domain.preferences import DEFAULT_FREQUENCY
 from nudges.runtime import Runtime
 from nudges.services import episodes
 from nudges.services.alerts import raise_alert
-from nudges.services.attribution import followed_nudge
+from nudges.services.attribution import followed_column, followed_params
 from nudges.services.audit import record
 from nudges.services.safety_journal import JournalEntry, SafetyJournal
 from nudges.services.subscriptions import apply, new_subscriber, snapshot
@@ -53,7 +55,25 @@ MESSAGE_SID = re.compile(r"[A-Z]{2}[0-9a-fA-F]{32}")
 ADVANCED_OPT_OUT_TYPES = {"STOP", "START", "HELP"}
 MAX_KEPT_BODY = 1600  # ten segments; a webhook body longer than that is not a text
 # Composed once: building the query costs more than SQLite takes to run it.
-SUBSCRIBER_BY_PHONE = select(Subscriber).where(Subscriber.phone == bindparam("phone"))
+# With the nudge a reply follows (attribution): both in one round trip.
+SUBSCRIBER_BY_PHONE = select(Subscriber, followed_column()).where(
+    Subscriber.phone == bindparam("phone")
+)
+# Every column named, so one compiled statement serves every text. The row is
+# stamped with the subscriber's episode here (the ORM's stamp, models.py, sees
+# only rows added to the session).
+RECORD_INBOUND = insert(InboundMessage.__table__).values(  # type: ignore[arg-type]
+    {
+        name: bindparam(name)
+        for name in (
+            "message_sid", "subscriber_id", "episode_id", "received_at", "intent", "reply",
+            "level", "body", "answers_outbox_id", "checkin", "follows_outbox_id",
+        )
+    }
+)  # fmt: skip
+HELP_FACTS = PointRead(
+    select(Subscriber.lang, Subscriber.frequency).where(Subscriber.phone == bindparam("phone"))
+)
 
 
 class InvalidInbound(ValueError):
@@ -143,18 +163,27 @@ def _respond(runtime: Runtime, sms: InboundSms) -> Reply:
     from nudges.services import reply_deadline
 
     intent = screen(runtime, sms.body)  # in memory: needs no database
-    if _needs_no_database(intent, sms) and not journal_of(runtime).pending():
-        # Twilio's own HELP reply went out: nothing to read, nothing can hang: answered
-        # here, without the hand-off to a worker thread (most of HELP's cost on
-        # a busy machine). Texts that touch the database stay on the pool: on
-        # this thread a hung database would hold the reply for the database's
-        # own deadlines (seconds past the 3 we promise), not the reply deadline.
-        return handle_inbound(runtime, sms, intent)
+    deadline = reply_deadline.INBOUND
+    if _is_help(intent) and not journal_of(runtime).pending():
+        # HELP changes nothing, so it is answered here, without the hand-off to
+        # a worker thread (most of HELP's cost on a busy machine): with nothing
+        # to read when Twilio answered it, else with one quick read whose
+        # every step is bounded to about a second (Database.quick_reader). Other
+        # texts stay on the pool: on this thread a hung database would hold
+        # their reply for the database's own deadlines, not the reply deadline.
+        started = time.monotonic()
+        try:
+            return _help_here(runtime, sms, intent)
+        except _NotReady:
+            pass
+        except Exception as exc:  # noqa: BLE001 - any failure: the pool tries again
+            log.warning("quick HELP read failed (%s); trying the pool", type(exc).__name__)
+        deadline -= time.monotonic() - started
     try:
         # A stalled database must not hold the reply past Twilio's patience (or
         # the parent's): after the deadline this text is answered as in an
         # outage, and the work, if it finishes later, is a duplicate MessageSid.
-        return reply_deadline.run_within(reply_deadline.INBOUND, _apply_now, runtime, sms, intent)
+        return reply_deadline.run_within(max(deadline, 0.0), _apply_now, runtime, sms, intent)
     except reply_deadline.Late:
         log.error("inbound processing missed its reply deadline: database not answering")
     except Exception as exc:
@@ -173,16 +202,27 @@ def _is_help(intent: Intent) -> bool:
     return intent.crisis is None and intent.kind in (Kind.HELP, Kind.HELP_ES)
 
 
-def _needs_no_database(intent: Intent, sms: InboundSms) -> bool:
-    """A HELP that Twilio's Advanced Opt-Out already answered: nothing to say,
-    nothing to read.
+class _NotReady(Exception):
+    """No idle quick-read connection: HELP goes through the pool instead."""
 
-    `_respond` answers these on the request thread, outside the reply deadline,
-    so this must stay true only of texts answered without any database call.
-    Our own HELP reply names the parent's frequency (issue 16), read from their
-    row, so it goes through the pool: a hung database then gets the default
-    frequency in time, from the outage reply."""
-    return _is_help(intent) and sms.opt_out_type is not None
+
+def _help_here(runtime: Runtime, sms: InboundSms, intent: Intent) -> Reply:
+    """HELP on the request thread: Twilio's own reply needs nothing read; ours
+    names the parent's language and frequency, read through the quick reader.
+    Raises _NotReady (no idle connection) or the database's error: the caller
+    then goes through the pool, within what is left of the reply deadline."""
+    if sms.opt_out_type is not None:
+        return Reply((), intent.kind.value)  # Twilio answered it already
+    engine = runtime.db.quick_reader()
+    if engine is None:
+        raise _NotReady
+    return _help(runtime, sms, intent, engine)
+
+
+def _help(runtime: Runtime, sms: InboundSms, intent: Intent, engine: Engine) -> Reply:
+    lang, frequency = _help_facts(engine, sms.from_number, intent)
+    say = help_reply(intent, sms.from_number, frequency, lang)
+    return Reply((render(runtime.settings, say),), intent.kind.value)
 
 
 def _apply_now(runtime: Runtime, sms: InboundSms, intent: Intent) -> Reply:
@@ -307,13 +347,16 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
     if _is_help(intent):
         if sms.opt_out_type is not None:
             return Reply((), intent.kind.value)  # Twilio answered it already
-        lang, frequency = _help_facts(runtime, sms.from_number, intent)
-        say = help_reply(intent, sms.from_number, frequency, lang)
-        return Reply((render(runtime.settings, say),), intent.kind.value)
+        # Through the quick reader's engine, so a connection it opens here (on
+        # a worker thread, within the reply deadline) serves the next HELP.
+        return _help(runtime, sms, intent, runtime.db.quick_engine())
     now = runtime.clock.now()
     try:
         with runtime.db.session() as session:
-            sub = session.scalar(SUBSCRIBER_BY_PHONE, {"phone": sms.from_number})
+            found = session.execute(
+                SUBSCRIBER_BY_PHONE, {"phone": sms.from_number} | followed_params(now)
+            ).first()
+            sub, follows = found if found else (None, None)
             decision = decide(
                 snapshot(sub) if sub else None,
                 sms.from_number,
@@ -325,19 +368,24 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
             )
             sub = _apply(session, runtime.settings, sub, sms, intent, decision, now)
             messages = [render(runtime.settings, say) for say in decision.replies]
-            session.add(
-                InboundMessage(
-                    message_sid=sms.message_sid,
-                    subscriber_id=sub.id if sub else None,
-                    received_at=now,
-                    intent=(f"{intent.crisis.level}+" if intent.crisis else "") + intent.kind.value,
-                    reply=json.dumps(messages),
-                    level=screen_level(intent),
-                    body=_kept_body(sub, intent, sms.body, answer=decision.answers is not None),
-                    answers_outbox_id=decision.answers,
-                    checkin=decision.checkin,
-                    follows_outbox_id=followed_nudge(session, sub.id if sub else None, now),
-                )
+            # A Core insert: the row is written, never read back here, so it
+            # skips the unit of work (the most of a text's cost after the commit).
+            session.execute(
+                RECORD_INBOUND,
+                {
+                    "message_sid": sms.message_sid,
+                    "subscriber_id": sub.id if sub else None,
+                    "episode_id": sub.episode_id if sub else None,
+                    "received_at": now,
+                    "intent": (f"{intent.crisis.level}+" if intent.crisis else "")
+                    + intent.kind.value,
+                    "reply": json.dumps(messages),
+                    "level": screen_level(intent),
+                    "body": _kept_body(sub, intent, sms.body, answer=decision.answers is not None),
+                    "answers_outbox_id": decision.answers,
+                    "checkin": decision.checkin,
+                    "follows_outbox_id": follows,
+                },
             )
     except IntegrityError:
         with runtime.db.session() as session:
@@ -357,22 +405,19 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
     )
 
 
-def _help_facts(runtime: Runtime, phone: str, intent: Intent) -> tuple[str, str]:
+def _help_facts(engine: Engine, phone: str, intent: Intent) -> tuple[str, str]:
     """HELP's language and the frequency it names, in one read: AYUDA is Spanish;
     HELP is in the parent's language (or the message's, for a number we do not
     know); an unknown number hears the default frequency. A database that fails
     or stalls here is an outage: the caller answers HELP without it, in time."""
-    with runtime.db.session() as session:
-        row = session.execute(
-            select(Subscriber.lang, Subscriber.frequency).where(Subscriber.phone == phone)
-        ).first()
+    row = HELP_FACTS.first(engine, phone=phone)
     if intent.kind is Kind.HELP_ES:
         lang = "es"
     elif row is None:
         lang = intent.lang
     else:
-        lang = safety_language(Subscription(State.NONE, "UTC", lang=row.lang), intent)
-    return lang, (row.frequency if row is not None and row.frequency else DEFAULT_FREQUENCY)
+        lang = safety_language(Subscription(State.NONE, "UTC", lang=row[0]), intent)
+    return lang, (row[1] if row is not None and row[1] else DEFAULT_FREQUENCY)
 
 
 def screen_level(intent: Intent) -> str | None:

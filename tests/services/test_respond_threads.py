@@ -1,20 +1,24 @@
-"""respond: a HELP that Twilio's Advanced Opt-Out already answered (nothing to
-say, nothing to read) is handled on the caller's thread when nothing waits in the
-safety journal; every other text, our own HELP reply included (it names the
-parent's frequency, read from their row: issue 16), goes through the
-reply-deadline pool (so a hung database cannot hold the reply:
+"""respond: HELP changes nothing, so it is answered on the caller's thread when
+nothing waits in the safety journal: with nothing read when Twilio's Advanced
+Opt-Out answered it already, else with one quick read of the parent's language
+and frequency through an idle connection of the quick reader (every step bounded
+to about a second; Database.quick_reader). With no idle connection, or when the
+quick read fails, HELP goes through the reply-deadline pool, as every other
+text does (so a hung database cannot hold the reply:
 tests/web/test_reply_deadline.py)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 
 from nudges.runtime import Runtime
-from nudges.services import reply_deadline
+from nudges.services import inbound, reply_deadline
 from nudges.services.inbound import InboundSms, journal_of, respond
 from tests.conftest import ANNA_ATLANTA, PAT_PORTLAND
 from tests.services.conftest import subscriber, text
@@ -46,7 +50,8 @@ def test_a_help_twilio_answered_stays_on_the_callers_thread_the_rest_use_the_poo
     quiet = InboundSms(PAT_PORTLAND, "HELP", f"SM{1:032x}", opt_out_type="HELP")
     assert respond(runtime, quiet).messages == ()
     assert pooled == []
-    # Our own HELP names the parent's frequency, read from their row: the pool.
+    # Our own HELP names the parent's frequency, read from their row. The first
+    # finds no idle quick-read connection yet: the pool, which opens one.
     [help_reply] = respond(runtime, sms(PAT_PORTLAND, "HELP", 2)).messages
     assert "988" in help_reply and "up to 3 msgs/wk" in help_reply
     assert pooled == ["_apply_now"]
@@ -96,3 +101,42 @@ def test_help_on_the_callers_thread_makes_no_database_call(runtime: Runtime) -> 
         event.remove(engine, "before_cursor_execute", seen)
     assert during_help == []
     assert len(statements) > 0  # the listener does see this engine's statements
+
+
+def test_help_reads_the_parents_row_on_the_callers_thread_once_a_connection_is_idle(
+    runtime: Runtime, pooled: list[str]
+) -> None:
+    text(runtime, ANNA_ATLANTA, "HOLA")
+    text(runtime, ANNA_ATLANTA, "SI")
+    text(runtime, ANNA_ATLANTA, "DIARIO")
+    pooled.clear()
+    first = respond(runtime, sms(ANNA_ATLANTA, "HELP", 20)).messages
+    assert pooled == ["_apply_now"]  # opened the quick reader's first connection
+    [spanish] = respond(runtime, sms(ANNA_ATLANTA, "HELP", 21)).messages
+    assert pooled == ["_apply_now"]  # answered here: no hand-off
+    assert (spanish,) == first
+    # The parent's language and real frequency, read from the row just now.
+    assert "mensajes para padres" in spanish and "1 al dia" in spanish and "988" in spanish
+    [english] = respond(runtime, sms(PAT_PORTLAND, "HELP", 22)).messages
+    assert pooled == ["_apply_now"] and "Reply STOP" in english
+
+
+def test_a_quick_help_read_that_fails_is_answered_through_the_pool(
+    runtime: Runtime, pooled: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    respond(runtime, sms(PAT_PORTLAND, "HELP", 30))  # the quick reader has a connection
+    pooled.clear()
+    calls: list[str] = []
+    real = inbound.HELP_FACTS.first
+
+    def fails_on_this_thread(engine: Any, **params: Any) -> Any:
+        calls.append(threading.current_thread().name)
+        if threading.current_thread() is threading.main_thread():
+            raise OperationalError("SELECT", {}, Exception("connection lost"))
+        return real(engine, **params)
+
+    monkeypatch.setattr(inbound.HELP_FACTS, "first", fails_on_this_thread)
+    [help_reply] = respond(runtime, sms(PAT_PORTLAND, "HELP", 31)).messages
+    assert "988" in help_reply and "up to 3 msgs/wk" in help_reply
+    assert pooled == ["_apply_now"]
+    assert len(calls) == 2 and calls[1].startswith("inbound")  # then on a pool thread

@@ -136,3 +136,22 @@ def test_a_crisis_whose_stalled_work_finishes_after_the_reply_is_applied_once(
     assert state(app, ANNA_ATLANTA) == "paused"
     assert count(app, CrisisAlert) == 1
     assert count(app, AuditEvent, AuditEvent.action == "crisis_detected") == 1
+
+
+@pytest.mark.parametrize("failure", ["stall", "cut"])
+def test_help_through_an_idle_quick_read_connection_is_answered_in_time(
+    proxied_app: tuple[Any, Any], failure: str
+) -> None:
+    """HELP reads the parent's row on the request thread once the quick reader
+    holds an idle connection; a database that stalls or is cut under it fails
+    that read within its own bound, and the reply still goes in time."""
+    app, proxy = proxied_app
+    phone = SignedClient(app.test_client(), SECRET_KEY)
+    phone.text(ANNA_ATLANTA, "HOLA")
+    phone.text(ANNA_ATLANTA, "SI")
+    for _ in range(2):  # the first opens the quick reader's connection
+        assert "mensajes para padres" in phone.text(ANNA_ATLANTA, "HELP").data.decode()
+    assert get_runtime(app).db.quick_reader() is not None
+    getattr(proxy, failure)()
+    reply = timed(phone, ANNA_ATLANTA, "HELP").data.decode()
+    assert "988" in reply and "741741" in reply
