@@ -91,37 +91,74 @@ def _rows(
     return f"<table>{head}{''.join(rows)}</table>"
 
 
-# A default parent gets 3 texts a week: the weekly check-in question (a system text
-# that names 988) in place of one nudge, so 2 track nudges a week.
-DEFAULT_NUDGES_PER_WEEK = 2
-DAILY_NUDGES_PER_WEEK = 6
+# What a default parent receives, as the scheduler sends it: texts on Monday,
+# Wednesday and Friday, and the weekly check-in question (a system text that names
+# 988) in place of a nudge, first in the first slot at least 6 local days after the
+# YES, then every 7 days while the track lasts (nudges/domain/checkin.py). Shown
+# for a parent who says YES on a Sunday: 3 nudges in the first week, then the
+# check-in on Monday and 2 nudges each week. Elsewhere in the week the first
+# check-in can come sooner (the 3rd text, not the 4th): see RECEIVED_NOTE.
+# tests/scheduler/test_weeks_received.py holds all of this to the scheduler.
+FIRST_WEEK_NUDGES = 3
+NUDGES_PER_WEEK = 2  # beside the check-in
+DAILY_NUDGES_PER_WEEK = 6  # beside the check-in
+CHECKIN_LABEL = "the weekly check-in"
+RECEIVED_NOTE = (
+    "The first check-in comes in the first slot at least 6 days after the parent's "
+    "YES, then every 7 days (local days), while the track lasts: the table is for a "
+    "parent who says YES on a Sunday. One who says YES on a Tuesday, Thursday or "
+    "Saturday, or on a Monday, Wednesday or Friday after their send time, gets it "
+    "as their 3rd text, not their 4th. It takes that slot's nudge, which comes next "
+    "time, so never an extra text and never two on a day."
+)
 
 
-def weeks_received(
-    nudges: list[Nudge], per_week: int = DEFAULT_NUDGES_PER_WEEK
-) -> list[list[Nudge]]:
-    """The track cut into the calendar weeks a parent receives it in."""
-    return [nudges[i : i + per_week] for i in range(0, len(nudges), per_week)]
+@dataclass(frozen=True)
+class Week:
+    """One calendar week of a default parent's texts, from their first Monday."""
+
+    checkin: bool  # the week opens with the check-in question (Monday's slot)
+    nudges: list[Nudge]
+
+
+def weeks_received(nudges: list[Nudge]) -> list[Week]:
+    """The track cut into the calendar weeks a default parent receives it in."""
+    weeks = [Week(False, nudges[:FIRST_WEEK_NUDGES])]
+    for i in range(FIRST_WEEK_NUDGES, len(nudges), NUDGES_PER_WEEK):
+        weeks.append(Week(True, nudges[i : i + NUDGES_PER_WEEK]))
+    return weeks
+
+
+def received_table(nudges: list[Nudge], weeks: int) -> str:
+    """The first `weeks` of `weeks_received` as the Markdown table in README.md."""
+    lines = ["| week | texts |", "|---|---|"]
+    for number, week in enumerate(weeks_received(nudges)[:weeks], 1):
+        cells = [CHECKIN_LABEL] if week.checkin else []
+        cells += [f'"{n.text}" ({n.kind}{", asks" if n.asks else ""})' for n in week.nudges]
+        for i, cell in enumerate(cells):
+            lines.append(f"| {number if i == 0 else ' '} | {cell} |")
+    return "\n".join(lines) + "\n"
 
 
 def _received(nudges: list[Nudge]) -> str:
+    checkin = "<li><em>The weekly check-in: how has the week been, 1 to 5 (names 988).</em></li>"
     rows = []
-    for week, chunk in enumerate(weeks_received(nudges), 1):
+    for number, week in enumerate(weeks_received(nudges), 1):
         texts = "".join(
             f"<li>{escape(n.text)} <span class=meta>({escape(n.id)}, {escape(n.kind)})</span></li>"
-            for n in chunk
+            for n in week.nudges
         )
         rows.append(
-            f"<tr><td>{week}</td><td><ol>{texts}<li><em>The weekly check-in: how has the "
-            "week been, 1 to 5 (names 988).</em></li></ol></td></tr>"
+            f"<tr><td>{number}</td><td><ol>{checkin if week.checkin else ''}{texts}</ol></td></tr>"
         )
-    daily_weeks = len(weeks_received(nudges, DAILY_NUDGES_PER_WEEK))
+    daily_weeks = -(-len(nudges) // DAILY_NUDGES_PER_WEEK)
     return (
         "<h2>What a default parent receives, week by week</h2>"
-        f"<p class=meta>At 3 texts a week: two nudges of the track, in order, and the weekly "
-        f"check-in question in place of the third. The track lasts {len(weeks_received(nudges))} "
+        f"<p class=meta>At 3 texts a week: {FIRST_WEEK_NUDGES} nudges of the track in the "
+        f"first week, then each week the weekly check-in question in place of one and "
+        f"{NUDGES_PER_WEEK} nudges, in order. The track lasts {len(weeks_received(nudges))} "
         f"weeks this way ({daily_weeks} weeks for a daily parent: six nudges and the check-in). "
-        "Then the caring check-ins, about once a month.</p>"
+        f"Then the caring check-ins, about once a month. {escape(RECEIVED_NOTE)}</p>"
         f"<table><tr><th>Week</th><th>Texts</th></tr>{''.join(rows)}</table>"
     )
 

@@ -256,7 +256,23 @@ def _text_rules(
     if bad:
         names = ", ".join(f"U+{ord(ch):04X}" for ch in bad)
         found.append(Problem(file, key, "gsm7", f"characters outside GSM-7: {names}"))
-    elif segments(text) > max_segments:
+    found += _length_and_wording(file, key, text, max_segments, lang)
+    level = grade(text)
+    if level > ceiling:
+        found.append(Problem(file, key, "readability", f"grade {level:.1f} is above {ceiling}"))
+    if lang == "en":
+        found += _english_wording(file, key, text)
+    return found
+
+
+def _length_and_wording(
+    file: str, key: str, text: str, max_segments: int, lang: str
+) -> list[Problem]:
+    """The checks both languages share: segments (counted only for a text that is
+    all GSM-7, since the encoding problem is reported on its own) and the banned
+    wording of `lang` (BANNED, or BANNED_ES for Spanish)."""
+    found: list[Problem] = []
+    if not non_gsm7(text) and segments(text) > max_segments:
         found.append(
             Problem(
                 file,
@@ -266,15 +282,10 @@ def _text_rules(
                 f"(at most {max_segments})",
             )
         )
-    for rule, pattern in BANNED:
+    for rule, pattern in BANNED_ES if lang == "es" else BANNED:
         match = pattern.search(text)
         if match:
             found.append(Problem(file, key, rule, f"banned wording: {match.group(0)!r}"))
-    level = grade(text)
-    if level > ceiling:
-        found.append(Problem(file, key, "readability", f"grade {level:.1f} is above {ceiling}"))
-    if lang == "en":
-        found += _english_wording(file, key, text)
     return found
 
 
@@ -507,20 +518,7 @@ def spanish_text_problems(
     if others:
         names = ", ".join(f"U+{ord(ch):04X} {ch!r}" for ch in others)
         found.append(Problem(file, key, "gsm7 es", f"characters outside GSM-7: {names}"))
-    if not non_gsm7(text) and segments(text) > max_segments:
-        found.append(
-            Problem(
-                file,
-                key,
-                "segments",
-                f"{gsm7_length(text)} GSM-7 characters is {segments(text)} segments "
-                f"(at most {max_segments})",
-            )
-        )
-    for rule, pattern in BANNED_ES:
-        match = pattern.search(text)
-        if match:
-            found.append(Problem(file, key, rule, f"banned wording: {match.group(0)!r}"))
+    found += _length_and_wording(file, key, text, max_segments, "es")
     ease = fernandez_huerta(text)
     if ease < ES_EASE_TEXT_FLOOR:
         found.append(

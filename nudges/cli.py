@@ -86,16 +86,9 @@ def clinician() -> None:
 )
 @click.argument("email")
 def clinician_password(email: str) -> None:
-    from nudges.services.clinicians import MIN_PASSWORD, AccountError, set_password
+    from nudges.services.clinicians import AccountError, set_password
 
-    if sys.stdin.isatty():
-        password = click.prompt(
-            f"New password (at least {MIN_PASSWORD} characters)",
-            hide_input=True,
-            confirmation_prompt=True,
-        )
-    else:
-        password = sys.stdin.readline().rstrip("\r\n")
+    password = _read_password("New password")
     runtime = runtime_or_exit()
     try:
         view = set_password(runtime, email, password)
@@ -122,16 +115,9 @@ def clinician_password(email: str) -> None:
     "(never a condition); by default a neutral invitation naming no one.",
 )
 def clinician_add(email: str, name: str, phone: str, invite_name: str) -> None:
-    from nudges.services.clinicians import MIN_PASSWORD, AccountError, create_clinician
+    from nudges.services.clinicians import AccountError, create_clinician
 
-    if sys.stdin.isatty():
-        password = click.prompt(
-            f"Password (at least {MIN_PASSWORD} characters)",
-            hide_input=True,
-            confirmation_prompt=True,
-        )
-    else:
-        password = sys.stdin.readline().rstrip("\r\n")
+    password = _read_password("Password")
     runtime = runtime_or_exit()
     try:
         view = create_clinician(
@@ -152,6 +138,21 @@ def clinician_add(email: str, name: str, phone: str, invite_name: str) -> None:
         f"clinician {view.email} created; they log in at /clinician/login; {alerts}; "
         f"invitations name {inviter}"
     )
+
+
+def _read_password(label: str) -> str:
+    """From a hidden prompt typed twice, or one line of standard input when it is
+    not a terminal (so a script can pipe it in)."""
+    from nudges.services.clinicians import MIN_PASSWORD
+
+    if sys.stdin.isatty():
+        password: str = click.prompt(
+            f"{label} (at least {MIN_PASSWORD} characters)",
+            hide_input=True,
+            confirmation_prompt=True,
+        )
+        return password
+    return sys.stdin.readline().rstrip("\r\n")
 
 
 @main.command(

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from messages import load_library
+from messages.export import RECEIVED_NOTE, received_table
 from nudges.cli import main
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -45,3 +47,12 @@ def test_every_readme_example_runs_as_shown(
         assert result.exit_code == 0, (args, result.output)
         if expected:
             assert expected in result.output, (args, result.output)
+
+
+def test_the_programme_table_is_what_the_catalogue_shows() -> None:
+    """The README's first weeks and their note come from messages/export.py, which
+    tests/scheduler/test_weeks_received.py holds to what the scheduler sends."""
+    text = README.read_text("utf-8")
+    table = received_table(load_library().track("perfectionism", "en"), 2)
+    assert table in text, "README's programme table should read:\n" + table
+    assert " ".join(RECEIVED_NOTE.split()) in " ".join(text.split())

@@ -76,6 +76,23 @@ def _due(now: datetime) -> ColumnElement[bool]:
     return or_(_OUTBOX.c.next_attempt_at.is_(None), _OUTBOX.c.next_attempt_at <= now)
 
 
+def _move(
+    session: Session,
+    target: OutboxState,
+    *where: ColumnElement[bool],
+    among: Iterable[OutboxState] | None = None,
+    **values: object,
+) -> int:
+    """`UPDATE outbox SET state=:target, ... WHERE ... AND state IN (...)`: the one
+    shape of every conditional state write (bar the claim, which returns ids), so
+    the state written and the states it may come from are always the same target's."""
+    return affected(
+        session.execute(
+            update(_OUTBOX).where(*where, _from(target, among)).values(state=target, **values)
+        )
+    )
+
+
 # --- the sender's claim -------------------------------------------------------
 
 
@@ -122,12 +139,14 @@ def release(session: Session, *, token: str, ids: Sequence[int], now: datetime) 
     """Give held rows back to the queue as they were (the attempt did not happen)."""
     if not ids:
         return 0
-    return affected(
-        session.execute(
-            update(_OUTBOX)
-            .where(_OUTBOX.c.id.in_(ids), *_held(token), _from(S.QUEUED, among={S.SENDING}))
-            .values(state=S.QUEUED, claim_token=None, updated_at=now)
-        )
+    return _move(
+        session,
+        S.QUEUED,
+        _OUTBOX.c.id.in_(ids),
+        *_held(token),
+        among={S.SENDING},
+        claim_token=None,
+        updated_at=now,
     )
 
 
@@ -135,12 +154,8 @@ def skip(session: Session, *, token: str, ids: Sequence[int], now: datetime) -> 
     """Held rows that may not go out now (consent or the window changed) become `skipped`."""
     if not ids:
         return 0
-    return affected(
-        session.execute(
-            update(_OUTBOX)
-            .where(_OUTBOX.c.id.in_(ids), *_held(token), _from(S.SKIPPED, among={S.SENDING}))
-            .values(state=S.SKIPPED, updated_at=now)
-        )
+    return _move(
+        session, S.SKIPPED, _OUTBOX.c.id.in_(ids), *_held(token), among={S.SENDING}, updated_at=now
     )
 
 
@@ -209,20 +224,18 @@ def retry_later(
     verify_before_send: bool,
 ) -> int:
     """A held row whose attempt failed goes back to the queue until `next_attempt_at`."""
-    return affected(
-        session.execute(
-            update(_OUTBOX)
-            .where(_OUTBOX.c.id == outbox_id, *_held(token), _from(S.QUEUED, among={S.SENDING}))
-            .values(
-                state=S.QUEUED,
-                claim_token=None,
-                attempts=attempts,
-                error_code=error_code,
-                next_attempt_at=next_attempt_at,
-                verify_before_send=verify_before_send,
-                updated_at=now,
-            )
-        )
+    return _move(
+        session,
+        S.QUEUED,
+        _OUTBOX.c.id == outbox_id,
+        *_held(token),
+        among={S.SENDING},
+        claim_token=None,
+        attempts=attempts,
+        error_code=error_code,
+        next_attempt_at=next_attempt_at,
+        verify_before_send=verify_before_send,
+        updated_at=now,
     )
 
 
@@ -236,12 +249,15 @@ def fail(
     error_code: int | None,
 ) -> int:
     """A held row the provider refused, or that ran out of attempts, is `failed`."""
-    return affected(
-        session.execute(
-            update(_OUTBOX)
-            .where(_OUTBOX.c.id == outbox_id, *_held(token), _from(S.FAILED, among={S.SENDING}))
-            .values(state=S.FAILED, attempts=attempts, error_code=error_code, updated_at=now)
-        )
+    return _move(
+        session,
+        S.FAILED,
+        _OUTBOX.c.id == outbox_id,
+        *_held(token),
+        among={S.SENDING},
+        attempts=attempts,
+        error_code=error_code,
+        updated_at=now,
     )
 
 
@@ -256,16 +272,14 @@ def _abandoned(claimed_before: datetime) -> tuple[ColumnElement[bool], ...]:
 
 def sent_abandoned(session: Session, *, claimed_before: datetime, now: datetime) -> int:
     """Abandoned rows with a SID are at the provider: `sent`."""
-    return affected(
-        session.execute(
-            update(_OUTBOX)
-            .where(
-                *_abandoned(claimed_before),
-                _from(S.SENT, among={S.SENDING}),
-                _OUTBOX.c.provider_sid.is_not(None),
-            )
-            .values(state=S.SENT, claim_token=None, updated_at=now)
-        )
+    return _move(
+        session,
+        S.SENT,
+        *_abandoned(claimed_before),
+        _OUTBOX.c.provider_sid.is_not(None),
+        among={S.SENDING},
+        claim_token=None,
+        updated_at=now,
     )
 
 
@@ -273,33 +287,28 @@ def give_up_abandoned(
     session: Session, *, claimed_before: datetime, max_attempts: int, now: datetime
 ) -> int:
     """Abandoned rows out of attempts are `unknown`, for a person to look at."""
-    return affected(
-        session.execute(
-            update(_OUTBOX)
-            .where(
-                *_abandoned(claimed_before),
-                _from(S.UNKNOWN, among={S.SENDING}),
-                _OUTBOX.c.attempts >= max_attempts,
-            )
-            .values(state=S.UNKNOWN, claim_token=None, updated_at=now)
-        )
+    return _move(
+        session,
+        S.UNKNOWN,
+        *_abandoned(claimed_before),
+        _OUTBOX.c.attempts >= max_attempts,
+        among={S.SENDING},
+        claim_token=None,
+        updated_at=now,
     )
 
 
 def requeue_abandoned(session: Session, *, claimed_before: datetime, now: datetime) -> int:
     """Other abandoned rows go back to the queue, to be looked up at the provider first."""
-    return affected(
-        session.execute(
-            update(_OUTBOX)
-            .where(*_abandoned(claimed_before), _from(S.QUEUED, among={S.SENDING}))
-            .values(
-                state=S.QUEUED,
-                claim_token=None,
-                verify_before_send=True,
-                next_attempt_at=now,
-                updated_at=now,
-            )
-        )
+    return _move(
+        session,
+        S.QUEUED,
+        *_abandoned(claimed_before),
+        among={S.SENDING},
+        claim_token=None,
+        verify_before_send=True,
+        next_attempt_at=now,
+        updated_at=now,
     )
 
 
@@ -338,12 +347,8 @@ def record_status(
 def settle(session: Session, *, outbox_id: int, target: OutboxState, now: datetime) -> int:
     """Move a row to what a provider status implies, if the table allows it from
     wherever the row is; then it is never sent again (`verify_before_send` off)."""
-    return affected(
-        session.execute(
-            update(_OUTBOX)
-            .where(_OUTBOX.c.id == outbox_id, _from(target))
-            .values(state=target, verify_before_send=False, updated_at=now)
-        )
+    return _move(
+        session, target, _OUTBOX.c.id == outbox_id, verify_before_send=False, updated_at=now
     )
 
 

@@ -5,11 +5,65 @@ automatic resume, and later the clinician pages all come through here)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import bindparam, insert
 from sqlalchemy.orm import Session
 
 from nudges.db.models import ConsentEvent, Subscriber
+from nudges.db.rows import write_subscriber
 from nudges.domain.consent import Event, State, next_state
+
+# Every column named, so one compiled statement serves every event. Stamped
+# with the subscriber's episode here: the ORM's stamp (models.py) sees only
+# rows added to the session.
+_RECORD = insert(ConsentEvent.__table__).values(  # type: ignore[arg-type]
+    {
+        name: bindparam(name)
+        for name in (
+            "subscriber_id", "at", "from_state", "to_state", "source", "message_sid",
+            "consent_text", "episode_id",
+        )
+    }
+)  # fmt: skip
+
+
+def consent_fields(
+    session: Session,
+    sub: Subscriber,
+    event: Event,
+    now: datetime,
+    *,
+    source: str,
+    message_sid: str | None = None,
+    consent_text: str | None = None,
+) -> dict[str, Any]:
+    """Append the change `event` makes, with its proof, to the consent history,
+    and return the subscriber's fields it changes, for the caller to write with
+    its own (one UPDATE). An event that changes nothing records nothing."""
+    before = sub.state
+    after = next_state(before, event)
+    if after is before and before is not State.NONE:
+        return {}
+    fields: dict[str, Any] = {"state": after, "state_changed_at": now}
+    if after is not State.ACTIVE:
+        fields["next_send_at"] = None
+    if after is not State.PAUSED:
+        fields["paused_until"] = None
+    session.execute(
+        _RECORD,
+        {
+            "subscriber_id": sub.id,
+            "at": now,
+            "from_state": before,
+            "to_state": after,
+            "source": source,
+            "message_sid": message_sid,
+            "consent_text": consent_text[:160] if consent_text else None,
+            "episode_id": sub.episode_id,
+        },
+    )
+    return fields
 
 
 def apply_consent_event(
@@ -23,26 +77,9 @@ def apply_consent_event(
     consent_text: str | None = None,
 ) -> State:
     """Move `sub` per the consent table and append the change, with its proof, to
-    the consent history. An event that changes nothing records nothing."""
-    before = sub.state
-    after = next_state(before, event)
-    if after is before and before is not State.NONE:
-        return after
-    sub.state = after
-    sub.state_changed_at = now
-    if after is not State.ACTIVE:
-        sub.next_send_at = None
-    if after is not State.PAUSED:
-        sub.paused_until = None
-    session.add(
-        ConsentEvent(
-            subscriber_id=sub.id,
-            at=now,
-            from_state=before,
-            to_state=after,
-            source=source,
-            message_sid=message_sid,
-            consent_text=consent_text[:160] if consent_text else None,
-        )
+    the consent history (an event with nothing else to write: provider errors)."""
+    fields = consent_fields(
+        session, sub, event, now, source=source, message_sid=message_sid, consent_text=consent_text
     )
-    return after
+    write_subscriber(session, sub, fields)
+    return sub.state

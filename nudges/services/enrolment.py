@@ -13,17 +13,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from messages import system_text
-from nudges.db.models import Clinician, Outbox, Subscriber
+from nudges.db.models import Clinician, Subscriber
 from nudges.domain.clinician import invitation
 from nudges.domain.consent import Event, State, invitation_refusal
 from nudges.domain.keywords import TRACK_CHOICES, track_named
-from nudges.domain.outbox import OutboxState
 from nudges.domain.phone import InvalidPhone, lifeline_reaches, parse_phone
-from nudges.domain.preferences import candidate_zones, lifeline_zone
-from nudges.domain.schedule import window_opening
+from nudges.domain.preferences import lifeline_zone
 from nudges.domain.subscriber import SubscriberChange
 from nudges.runtime import Runtime
-from nudges.services import episodes, standing
+from nudges.services import episodes, notice, standing
 from nudges.services.audit import record
 from nudges.services.subscriptions import apply, new_subscriber
 
@@ -142,24 +140,16 @@ def _invite(
     )
     episodes.start(session, sub, now, "invite", clinician_id)  # history stays with the last one
     apply(session, sub, change, now, by=actor)
-    zones = candidate_zones(sub.phone, sub.timezone)
-    send_at = window_opening(zones, settings.send_window, now) or now
     body = invitation_text(session, runtime, clinician_id, inv.lang)
-    session.add(
-        Outbox(
-            dedupe_key=f"invite:{sub.id}:{sub.episode_id}:{now.isoformat()}",
-            kind="invitation",
-            subscriber_id=sub.id,
-            clinician_id=clinician_id,
-            slot_at=send_at,
-            next_attempt_at=send_at,
-            body=body,
-            state=OutboxState.QUEUED,
-            attempts=0,
-            verify_before_send=False,
-            created_at=now,
-            updated_at=now,
-        )
+    notice.queue_in_window(
+        session,
+        settings,
+        sub,
+        now,
+        kind="invitation",
+        dedupe_key=f"invite:{sub.id}:{sub.episode_id}:{now.isoformat()}",
+        body=body,
+        clinician_id=clinician_id,
     )
     record(session, now, "invited", actor=actor, subscriber_id=sub.id, clinician_id=clinician_id)
     return sub.id

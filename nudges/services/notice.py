@@ -57,15 +57,41 @@ def queue(
     # The fields as the parent's language says them ("las 9:00am (hora del Este)").
     [say] = in_language(Decision(replies=(Say(key, fields, lang=None),)), sub.lang or "en").replies
     body = system_text(key, lang=say.lang or "en", program=settings.program_name, **say.fields)
+    # Each change is its own text: two saves in the same instant are two texts.
+    dedupe_key = f"{KIND}:{sub.id}:{now.isoformat()}:{secrets.token_hex(6)}"
+    queue_in_window(
+        session,
+        settings,
+        sub,
+        now,
+        kind=KIND,
+        dedupe_key=dedupe_key,
+        body=body,
+        clinician_id=sub.clinician_id,
+    )
+
+
+def queue_in_window(
+    session: Session,
+    settings: Settings,
+    sub: Subscriber,
+    now: datetime,
+    *,
+    kind: str,
+    dedupe_key: str,
+    body: str,
+    clinician_id: int | None,
+) -> None:
+    """Queue one text to the parent for when the send window next opens in every
+    zone their number may be in (now, if it is open): an invitation or a notice."""
     zones = candidate_zones(sub.phone, sub.timezone)
     send_at = window_opening(zones, settings.send_window, now) or now
     session.add(
         Outbox(
-            # Each change is its own text: two saves in the same instant are two texts.
-            dedupe_key=f"{KIND}:{sub.id}:{now.isoformat()}:{secrets.token_hex(6)}",
-            kind=KIND,
+            dedupe_key=dedupe_key,
+            kind=kind,
             subscriber_id=sub.id,
-            clinician_id=sub.clinician_id,
+            clinician_id=clinician_id,
             slot_at=send_at,
             next_attempt_at=send_at,
             body=body,

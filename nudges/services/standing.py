@@ -34,32 +34,28 @@ class Standing:
     stopped_by: str | None = None  # sms, clinician:<id>, twilio_error: who stopped the texts
 
 
+def _latest_source(
+    session: Session, sub: Subscriber, to_state: State, *, this_episode: bool
+) -> str | None:
+    """Who made the latest consent move of `sub` into `to_state`, in the current
+    episode or in any."""
+    where = [ConsentEvent.subscriber_id == sub.id, ConsentEvent.to_state == to_state]
+    if this_episode:
+        where.append(same(ConsentEvent.episode_id, sub.episode_id))
+    return session.scalar(
+        select(ConsentEvent.source).where(*where).order_by(ConsentEvent.id.desc()).limit(1)
+    )
+
+
 def last_stop_source(session: Session, sub: Subscriber) -> str | None:
     """Who stopped the texts of the current episode (the latest stop), if anyone."""
-    return session.scalar(
-        select(ConsentEvent.source)
-        .where(
-            ConsentEvent.subscriber_id == sub.id,
-            same(ConsentEvent.episode_id, sub.episode_id),
-            ConsentEvent.to_state == State.STOPPED,
-        )
-        .order_by(ConsentEvent.id.desc())
-        .limit(1)
-    )
+    return _latest_source(session, sub, State.STOPPED, this_episode=True)
 
 
 def stop_source_anywhere(session: Session, sub: Subscriber) -> str | None:
     """Who stopped the number most recently, in any episode: an invitation is
     refused on the number's history, not only the inviting clinician's."""
-    return session.scalar(
-        select(ConsentEvent.source)
-        .where(
-            ConsentEvent.subscriber_id == sub.id,
-            ConsentEvent.to_state == State.STOPPED,
-        )
-        .order_by(ConsentEvent.id.desc())
-        .limit(1)
-    )
+    return _latest_source(session, sub, State.STOPPED, this_episode=False)
 
 
 def invitation_unsent(session: Session, sub: Subscriber) -> bool:
@@ -81,16 +77,7 @@ def invitation_unsent(session: Session, sub: Subscriber) -> bool:
 
 
 def _lapse_source(session: Session, sub: Subscriber) -> str | None:
-    return session.scalar(
-        select(ConsentEvent.source)
-        .where(
-            ConsentEvent.subscriber_id == sub.id,
-            same(ConsentEvent.episode_id, sub.episode_id),
-            ConsentEvent.to_state == State.EXPIRED,
-        )
-        .order_by(ConsentEvent.id.desc())
-        .limit(1)
-    )
+    return _latest_source(session, sub, State.EXPIRED, this_episode=True)
 
 
 def standing(session: Session, sub: Subscriber) -> Standing:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nudges.config import Settings
 from nudges.db.models import Subscriber
+from nudges.db.rows import write_subscriber
 from nudges.domain.consent import State
 from nudges.domain.preferences import (
     DEFAULT_FREQUENCY,
@@ -22,7 +24,7 @@ from nudges.domain.preferences import (
 from nudges.domain.subscriber import KEEP, SubscriberChange, Subscription
 from nudges.runtime import Runtime
 from nudges.services.audit import record
-from nudges.services.consent import apply_consent_event
+from nudges.services.consent import consent_fields
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +70,9 @@ def apply(
     The fields go on the loaded row, so the flush sends one UPDATE for the
     consent state and the fields together: no statement beyond what the row
     needs. Parking (active with no slot) is recorded here, by the system."""
+    fields: dict[str, Any] = {}
     if change.event is not None:
-        apply_consent_event(
+        fields = consent_fields(
             session,
             sub,
             change.event,
@@ -78,7 +81,8 @@ def apply(
             message_sid=message_sid,
             consent_text=consent_text,
         )
-    _write_fields(sub, change)
+    fields.update(_changed_fields(change))
+    write_subscriber(session, sub, fields)
     if change.parked:
         record(session, now, "parked_no_window", subscriber_id=sub.id, detail=PARKED_DETAIL)
         log.warning("subscriber %s parked: no slot inside the send window", sub.id)
@@ -96,41 +100,19 @@ def apply(
         )
 
 
-def _write_fields(sub: Subscriber, change: SubscriberChange) -> None:
-    if change.timezone is not KEEP:
-        sub.timezone = change.timezone
-    if change.send_minute is not KEEP:
-        sub.send_minute = change.send_minute
-    if change.frequency is not KEEP:
-        sub.frequency = change.frequency
-    if change.track is not KEEP:
-        sub.track = change.track
-    if change.track_choice_until is not KEEP:
-        sub.track_choice_until = change.track_choice_until
-    if change.paused_until is not KEEP:
-        sub.paused_until = change.paused_until
-    if change.programme_started_at is not KEEP:
-        sub.programme_started_at = change.programme_started_at
-    if change.next_send_at is not KEEP:
-        sub.next_send_at = change.next_send_at
-    if change.clinician_id is not KEEP:
-        sub.clinician_id = change.clinician_id
-    if change.alias is not KEEP:
-        sub.alias = change.alias
-    if change.lang is not KEEP:
-        sub.lang = change.lang
+# The SubscriberChange fields written as they are (recent_moments is joined).
+_PLAIN_FIELDS = (
+    "timezone", "send_minute", "frequency", "track", "track_choice_until", "paused_until",
+    "programme_started_at", "next_send_at", "clinician_id", "alias", "lang",
+    "checkins_enabled", "question", "question_at",
+)  # fmt: skip
+
+
+def _changed_fields(change: SubscriberChange) -> dict[str, Any]:
+    fields = {name: value for name in _PLAIN_FIELDS if (value := getattr(change, name)) is not KEEP}
     if change.recent_moments is not KEEP:
-        sub.recent_moments = ",".join(change.recent_moments)
-    _write_checkin_fields(sub, change)
-
-
-def _write_checkin_fields(sub: Subscriber, change: SubscriberChange) -> None:
-    if change.checkins_enabled is not KEEP:
-        sub.checkins_enabled = change.checkins_enabled
-    if change.question is not KEEP:
-        sub.question = change.question
-    if change.question_at is not KEEP:
-        sub.question_at = change.question_at
+        fields["recent_moments"] = ",".join(change.recent_moments)
+    return fields
 
 
 def new_subscriber(session: Session, settings: Settings, phone: str, now: datetime) -> Subscriber:

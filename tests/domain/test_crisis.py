@@ -105,3 +105,13 @@ def test_odd_or_huge_input_never_raises_and_is_quick(message: str) -> None:
 
 def test_a_crisis_at_the_end_of_a_long_message_is_still_found() -> None:
     assert is_crisis("so much going on today. " * 300 + "i want to die")
+
+
+def test_the_end_of_a_very_long_message_is_read() -> None:
+    """Past MAX_SCAN characters the beginning and the end are read: a parent's
+    last sentence is where a crisis is often said."""
+    filler = "We had a long day at the park and then dinner was late again. " * 500
+    assert len(filler) > 25_000
+    assert detect_crisis(filler + "I am going to end my life tonight.") is not None
+    assert detect_crisis("I am going to end my life tonight. " + filler) is not None
+    assert detect_crisis(filler) is None

@@ -16,7 +16,7 @@ from messages import (
     segments,
     system_text,
 )
-from messages.export import export_catalogue
+from messages.export import RECEIVED_NOTE, export_catalogue, weeks_received
 from messages.library import ROOT, Library
 from messages.validate import check_library
 
@@ -248,6 +248,24 @@ def test_the_export_shows_evidence_for_every_nudge(tmp_path: Path) -> None:
         source_cell = re.findall(r"<td class=meta>(.*?)</td>", row.group(1))[0]
         assert source_cell not in ("", "-"), nudge.id
     assert "Basis for a small win" in html
+
+
+def test_the_export_shows_the_weeks_a_default_parent_receives(tmp_path: Path) -> None:
+    """Each track page's week-by-week table is weeks_received (the README's table
+    too), with its note: no check-in in the first week, then one opening each week."""
+    import re
+    from html import escape
+
+    pages = export_catalogue(tmp_path / "catalogue")
+    page = next(p for p in pages if p.name == "perfectionism.en.html").read_text("utf-8")
+    assert escape(RECEIVED_NOTE) in page
+    weeks = re.findall(r"<tr><td>(\d+)</td><td><ol>(.*?)</ol></td></tr>", page)
+    expected = weeks_received(load_library().track("perfectionism", "en"))
+    assert [int(number) for number, _ in weeks] == list(range(1, len(expected) + 1))
+    for (_, items), week in zip(weeks, expected, strict=True):
+        assert items.startswith("<li><em>The weekly check-in") is week.checkin
+        assert re.findall(r"\((perf-[\w-]+), ", items) == [n.id for n in week.nudges]
+    assert not expected[0].checkin and all(week.checkin for week in expected[1:])
 
 
 def test_the_export_includes_every_system_text(tmp_path: Path) -> None:

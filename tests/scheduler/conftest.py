@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from nudges.clock import FrozenClock
 from nudges.config import Settings
+from nudges.db.models import Outbox, Subscriber
 from nudges.runtime import Runtime, build_runtime
 from nudges.services.inbound import InboundSms, handle_inbound
 from nudges.sms.transports import OutgoingSms, SendResult, TwilioTransport
+from scheduler.runner import tick
 from tests.fakes.fake_twilio import FakeTwilio
 
 
@@ -77,3 +80,33 @@ def text(runtime: Runtime, phone: str, *bodies: str) -> list[Any]:
         sms = InboundSms(phone, body, "SM" + secrets.token_hex(16))
         replies.append(handle_inbound(runtime, sms).messages)
     return replies
+
+
+def sent(runtime: Runtime, phone: str) -> list[Outbox]:
+    """What went out to `phone` on schedule, oldest first."""
+    with runtime.db.session() as session:
+        sub_id = session.scalar(select(Subscriber.id).where(Subscriber.phone == phone))
+        return list(
+            session.scalars(
+                select(Outbox)
+                .where(Outbox.subscriber_id == sub_id, Outbox.state == "sent")
+                .order_by(Outbox.slot_at)
+            )
+        )
+
+
+def run_due(runtime: Runtime, clock: FrozenClock, days: float) -> None:
+    """Tick at each moment a text is due (as `nudges tick --now next` does)."""
+    end = clock.now() + timedelta(days=days)
+    while True:
+        tick(runtime)
+        with runtime.db.session() as session:
+            due = session.scalar(
+                select(Subscriber.next_send_at)
+                .where(Subscriber.next_send_at.is_not(None))
+                .order_by(Subscriber.next_send_at)
+            )
+        if due is None or due >= end:
+            clock.set(end)
+            return
+        clock.set(max(due, clock.now()))

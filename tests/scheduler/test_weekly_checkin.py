@@ -22,6 +22,7 @@ from nudges.sms.transports import ConsoleTransport
 from scheduler.dispatch import pick_text
 from scheduler.runner import tick
 from tests.conftest import ANNA_ATLANTA, CARLOS_CHICAGO
+from tests.scheduler.conftest import run_due, sent
 
 # Slow tier: two weeks of ticks every 30 minutes.
 pytestmark = pytest.mark.slow
@@ -43,19 +44,6 @@ def text(runtime: Runtime, phone: str, *bodies: str) -> list[str]:
         sms = InboundSms(phone, body, "SM" + secrets.token_hex(16))
         replies += handle_inbound(runtime, sms).messages
     return replies
-
-
-def sent(runtime: Runtime, phone: str) -> list[Outbox]:
-    """What went out to `phone` on schedule, oldest first."""
-    with runtime.db.session() as session:
-        sub_id = session.scalar(select(Subscriber.id).where(Subscriber.phone == phone))
-        return list(
-            session.scalars(
-                select(Outbox)
-                .where(Outbox.subscriber_id == sub_id, Outbox.state == "sent")
-                .order_by(Outbox.slot_at)
-            )
-        )
 
 
 def run(runtime: Runtime, clock: FrozenClock, days: float) -> None:
@@ -106,23 +94,6 @@ def test_one_checkin_a_week_in_place_of_a_nudge_on_both_cadences(
 
 def checkins_start(rows: list[Outbox]) -> datetime:
     return next(r.slot_at for r in rows if r.kind == "checkin")
-
-
-def run_due(runtime: Runtime, clock: FrozenClock, days: float) -> None:
-    """Tick at each moment a text is due (as `nudges tick --now next` does)."""
-    end = clock.now() + timedelta(days=days)
-    while True:
-        tick(runtime)
-        with runtime.db.session() as session:
-            due = session.scalar(
-                select(Subscriber.next_send_at)
-                .where(Subscriber.next_send_at.is_not(None))
-                .order_by(Subscriber.next_send_at)
-            )
-        if due is None or due >= end:
-            clock.set(end)
-            return
-        clock.set(max(due, clock.now()))
 
 
 def test_the_answer_is_recorded_linked_and_acknowledged(
