@@ -29,12 +29,14 @@ from nudges.domain.opt_out import (
     OTHER_STOP,
     POLITE,
     SPANISH_OPT_OUT_WORDS,
+    beyond,
+    beyond_opt_out,
     is_only,
     is_opt_out,
     words_of,
 )
 from nudges.domain.preferences import TRACKS, parse_local_time, parse_zone
-from nudges.domain.text import fold, straight_apostrophes
+from nudges.domain.text import fold, straight_apostrophes, visible
 
 
 class Kind(StrEnum):
@@ -79,6 +81,10 @@ class Intent:
     # A score 1-5 the message is or starts with ("4", "2/5", "2, rough week"):
     # a check-in answer when a check-in is the open question.
     number: int | None = None
+    # The words beyond the keyword, for the trained crisis model: "" for a keyword
+    # alone or with its argument ("STOP please", "TIME 7:30pm"); "Tonight is my
+    # last night" for "STOP. Tonight is my last night". Free text (OTHER) is read whole.
+    beyond: str = ""
 
     @property
     def is_bare_keyword(self) -> bool:
@@ -156,6 +162,7 @@ def _interpret_short(body: str) -> Intent:
 
 
 def _interpret(body: str) -> Intent:
+    body = visible(body)  # "ST\u200bOP" is STOP, a coloured STOP too
     crisis = detect_crisis(body)
     text = normalise(body)
     plain = fold(text)
@@ -175,6 +182,50 @@ def _interpret(body: str) -> Intent:
         lang="es" if _reads_spanish(intent, body, plain) else "en",
         short_answer=is_only(words_of(plain), SHORT_ANSWER_WORDS),
         number=intent.number,
+        beyond=_beyond_keyword(intent, body, words_of(plain)),
+    )
+
+
+def _beyond_keyword(intent: Intent, body: str, words: list[str]) -> str:
+    """The words of a keyword message beyond the keyword (see `Intent.beyond`).
+
+    The model reads them: a crisis can follow a keyword ("STOP. I have a gun and
+    I'm going to use it on myself"), and the rules alone missed it. Only those
+    words: opt-out wording alone reads as risk to the model ("leave me alone")."""
+    kind = intent.kind
+    if kind is Kind.OPT_OUT:
+        return beyond_opt_out(body)
+    if kind in (Kind.HELP, Kind.HELP_ES):  # "HELP. I can't breathe"; "I need help" is help
+        return beyond(
+            body, lambda part: bool(_HELP_WORDS_IN.search(fold(part))) or not _words(part)
+        )
+    if kind is Kind.JOIN:  # "hola, quiero unirme"
+        return beyond(body, _asks_to_join)
+    unread = (
+        (kind is Kind.TIME and intent.minute is None)
+        or (kind is Kind.ZONE and intent.zone is None)
+        or (kind is Kind.TRACK and intent.track is None)
+        or (kind is Kind.PAUSE and intent.days is None)
+    )
+    # An argument we could not read ("pause until I'm gone") is words, not an argument.
+    if unread and any(w not in _COMMAND_WORDS and w not in POLITE for w in words[1:]):
+        return body
+    return ""
+
+
+_HELP_WORDS_IN = re.compile(r"\b(?:help|helpline|info|ayuda|ayudame)\b")
+
+
+def _words(part: str) -> list[str]:
+    return [w for w in words_of(fold(part)) if w not in POLITE]
+
+
+def _asks_to_join(part: str) -> bool:
+    words = words_of(fold(part))
+    return (
+        not _words(part)
+        or is_only(words, JOIN_WORDS | SPANISH_JOIN_WORDS)
+        or (asks_to_join_in_spanish(part))
     )
 
 
@@ -564,3 +615,12 @@ def _tema(joined: str) -> Intent | None:
     if named is None and len(rest.split()) > 3:
         return None
     return Intent(Kind.TRACK, track=named)
+
+
+# What a keyword that takes an argument may hold beside it ("pause for now"): after
+# the tables it draws on.
+_COMMAND_WORDS = (
+    set(PAUSE_HEADS) | _PAUSE_FILLER | set(_PAUSA_HEADS) | _SPANISH_FILLER
+    | {"take", "break", "need", "from", "track", "focus", "topic", "change", "tema", "enfoque"}
+    | {"cambiar", "de"}
+)  # fmt: skip
