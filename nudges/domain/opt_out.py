@@ -124,7 +124,8 @@ _NATURAL_OPT_OUT = re.compile(
 _ES_TEXTS = r"(?:mensajes|textos|msjs|sms|esto|estos)"
 _ES_LIST = (
     r"(?:(?:la|las|los|el|este|esta|estos|estas|sus|su|tu|tus)\s+)?"
-    r"(?:lista|listas|mensajes|textos|msjs|programa|servicio|sistema|esto|aqui)"
+    # Never "de aqui" or "de esto": "sáquenme de aquí" may be a plea for help.
+    r"(?:lista|listas|mensajes|textos|msjs|programa|servicio|sistema)"
 )
 _NATURAL_OPT_OUT_ES = re.compile(
     r"\bno\s+(?:quiero\s+)?mas\s+" + _ES_TEXTS + r"\b"
@@ -135,7 +136,7 @@ _NATURAL_OPT_OUT_ES = re.compile(
     # mensajes"; "quitarme la vida" is a crisis and "quitarme este peso" venting.
     r"|\b(?:quitenme|quitarme|quitame|quiteme|sacarme|sacame|saquenme|borrenme|borrarme"
     r"|borrame|que\s+me\s+(?:quiten|saquen|borren|eliminen))\s+de\s+" + _ES_LIST + r"\b"
-    r"|^(?:quitenme|quitame|saquenme|sacame|borrenme|borrame)"
+    r"|^(?:quitenme|quitame|borrenme|borrame)"
     r"(?:\s+(?:por\s+favor|porfa|ya|gracias|ahora))*$"
     r"|\bborrar\s+mi\s+numero\b"
     r"|\bdar(?:me)?\s+de\s+baja\b"

@@ -180,6 +180,9 @@ def test_reasonable_opt_out_wording_is_honoured(body: str) -> None:
         "quiero quitarme el cansancio de encima",
         "necesito quitarme este peso, que semana",
         "quiero quitarme los zapatos y dormir",
+        # "Get me out of here" may be a plea for help, never an opt-out.
+        "sáquenme de aquí",
+        "sacame de aqui por favor",
     ],
 )
 def test_words_about_something_else_are_not_an_opt_out(body: str) -> None:
