@@ -16,7 +16,9 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
-threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+# Each webhook may wait up to the 2-second reply deadline while the database
+# stalls: enough threads that a burst of texts is answered within it.
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 # Twilio gives up on a webhook after 15 s; a stuck worker is replaced well before.
 timeout = 10
 graceful_timeout = 10

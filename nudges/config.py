@@ -64,6 +64,13 @@ class Settings:
     legacy_safety_journal: Path | None = LEGACY_SAFETY_JOURNAL
 
 
+# No text before 8 a.m. or after 9 p.m. in the parent's zone, whatever the
+# operator sets (research/compliance.md section 2). A window shorter than an
+# hour leaves parents' chosen times nowhere to go.
+QUIET_HOURS_END, QUIET_HOURS_START = time(8, 0), time(21, 0)
+MIN_WINDOW_MINUTES = 60
+
+
 def parse_window(raw: str) -> tuple[time, time]:
     """`09:00-20:00` -> (09:00, 20:00); the start must come before the end."""
     match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", raw)
@@ -75,6 +82,13 @@ def parse_window(raw: str) -> tuple[time, time]:
     start, end = time(h1, m1), time(h2, m2)
     if start >= end:
         raise ValueError("the window must start before it ends (no overnight windows)")
+    if start < QUIET_HOURS_END or end > QUIET_HOURS_START:
+        raise ValueError(
+            "the window must lie within 08:00-21:00 (the federal quiet hours, "
+            "47 CFR 64.1200(c)(1)); 09:00-20:00 is the default"
+        )
+    if (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute) < MIN_WINDOW_MINUTES:
+        raise ValueError(f"the window must be at least {MIN_WINDOW_MINUTES} minutes long")
     return start, end
 
 

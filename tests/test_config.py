@@ -1,3 +1,5 @@
+from datetime import time
+
 import pytest
 
 from nudges.config import ConfigError, load_settings
@@ -39,6 +41,10 @@ def test_plain_postgresql_urls_use_psycopg3() -> None:
         ({"LOG_FORMAT": "xml"}, "LOG_FORMAT"),
         ({"DEFAULT_TIMEZONE": "Europe/London"}, "DEFAULT_TIMEZONE"),
         ({"SEND_WINDOW": "20:00-09:00"}, "SEND_WINDOW"),
+        ({"SEND_WINDOW": "00:00-23:59"}, "SEND_WINDOW"),  # quiet hours
+        ({"SEND_WINDOW": "07:30-20:00"}, "SEND_WINDOW"),
+        ({"SEND_WINDOW": "09:00-21:30"}, "SEND_WINDOW"),
+        ({"SEND_WINDOW": "09:00-09:10"}, "SEND_WINDOW"),  # too short to hold a time
         ({"DEFAULT_TIMEZONE": "Mars/Olympus"}, "DEFAULT_TIMEZONE"),
         ({"MAX_SENDS_PER_SECOND": "fast"}, "MAX_SENDS_PER_SECOND"),
         ({"MAX_SENDS_PER_SECOND": "0"}, "MAX_SENDS_PER_SECOND"),
@@ -58,3 +64,8 @@ def test_plain_postgresql_urls_use_psycopg3() -> None:
 def test_a_bad_setting_stops_start_up_naming_it(env: dict[str, str], named: str) -> None:
     with pytest.raises(ConfigError, match=named):
         load_settings(env)
+
+
+def test_a_send_window_up_to_the_federal_quiet_hours_is_accepted() -> None:
+    settings = load_settings({"SEND_WINDOW": "08:00-21:00"})
+    assert settings.send_window == (time(8, 0), time(21, 0))

@@ -60,7 +60,9 @@ def level_of(categories: tuple[str, ...]) -> str:
     return "concern" if categories and set(categories) <= CONCERN_ONLY else "crisis"
 
 
-MAX_SCAN = 20_000  # characters; a webhook body is at most a few kB
+# Characters read of a longer message: its beginning and its end, where a
+# parent's last sentence is (a webhook body may be up to 64 kB).
+MAX_SCAN = 20_000
 REASSURABLE = {"suicidal", "self_harm", "harm_to_child"}
 _PIECE = re.compile(r"\{([A-Z_]+)\}")  # {NAME}; regex quantifiers are digits, never names
 
@@ -97,7 +99,9 @@ _COMPILED = {name: re.compile("|".join(parts)) for name, parts in PATTERNS.items
 
 
 def normalise(text: str) -> str:
-    text = visible(text[:MAX_SCAN])
+    if len(text) > MAX_SCAN:
+        text = text[: MAX_SCAN // 2] + "\n" + text[-MAX_SCAN // 2 :]
+    text = visible(text)
     text = fold(text)
     text = re.sub(r"['\u2018\u2019`\u00b4]", "", text)
     text = re.sub(r"([a-z])\1{2,}", r"\1", text)

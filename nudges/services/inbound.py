@@ -239,7 +239,9 @@ def _outage_reply(runtime: Runtime, sms: InboundSms, intent: Intent) -> Reply:
     messages: tuple[str, ...] = safety_reply(runtime.settings, sms, intent) or ()
     _journal(runtime, sms, intent, opting_out)
     if opting_out:
-        messages += (render(runtime.settings, Say("stop_confirm", lang=intent.lang)),)
+        confirm = render(runtime.settings, Say("stop_confirm", lang=intent.lang))
+        if confirm not in messages:  # a crisis that is also a STOP has it already
+            messages += (confirm,)
     elif not messages:
         raise Unavailable("database unavailable")
     quiet = sms.opt_out_type is not None and intent.crisis is None

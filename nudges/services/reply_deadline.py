@@ -29,10 +29,11 @@ T = TypeVar("T")
 # the journal's fsync. Not a setting: the promise and Twilio's 15 s are fixed.
 INBOUND = 2.0
 
-# Enough for every request thread of one process (waitress runs 8, a gunicorn
-# worker 2) plus some stalled ones; each stalled one is freed by the database
+# One for every request thread of one process (waitress runs 32, a gunicorn
+# worker 8): while the database stalls, work that has not started by its
+# deadline never starts, and each stalled one is freed by the database
 # deadlines within seconds, so more would only pile up stalled work.
-WORKERS = 16
+WORKERS = 32
 
 
 class Late(Exception):

@@ -160,3 +160,13 @@ def test_look_alikes_of_the_new_phrases_stay_ordinary(message: str) -> None:
 def test_invisible_characters_do_not_hide_a_crisis() -> None:
     assert is_crisis("I want to ki\u200bll myself")
     assert is_crisis("\x1b[31mI want to die\x1b[0m")
+
+
+def test_the_end_of_a_very_long_message_is_read() -> None:
+    """Past MAX_SCAN characters the beginning and the end are read: a parent's
+    last sentence is where a crisis is often said."""
+    filler = "We had a long day at the park and then dinner was late again. " * 500
+    assert len(filler) > 25_000
+    assert detect_crisis(filler + "I am going to end my life tonight.") is not None
+    assert detect_crisis("I am going to end my life tonight. " + filler) is not None
+    assert detect_crisis(filler) is None

@@ -165,6 +165,7 @@ def test_a_crisis_with_stop_in_an_outage_is_applied_as_both(
     with outage:
         body = phone.text(ANNA_ATLANTA, "STOP. I want to die", sid=CRISIS_SID).data.decode()
     assert "741741" in body and "unsubscribed" in body
+    assert body.count("unsubscribed") == 1  # one confirmation, as when the database is up
     tick(get_runtime(app))
     assert state(app) == "stopped"
     assert count(app, CrisisAlert) == 1
