@@ -182,16 +182,19 @@ def _interpret(body: str) -> Intent:
         lang="es" if _reads_spanish(intent, body, plain) else "en",
         short_answer=is_only(words_of(plain), SHORT_ANSWER_WORDS),
         number=intent.number,
-        beyond=_beyond_keyword(intent, body, words_of(plain)),
+        beyond=_beyond_keyword(intent, body),
     )
 
 
-def _beyond_keyword(intent: Intent, body: str, words: list[str]) -> str:
+def _beyond_keyword(intent: Intent, body: str) -> str:
     """The words of a keyword message beyond the keyword (see `Intent.beyond`).
 
     The model reads them: a crisis can follow a keyword ("STOP. I have a gun and
     I'm going to use it on myself"), and the rules alone missed it. Only those
-    words: opt-out wording alone reads as risk to the model ("leave me alone")."""
+    words: opt-out wording alone reads as risk to the model ("leave me alone").
+    A keyword with its argument, read or not ("TIME 7:30pm", "ZONA Marte"), has
+    none: the rules read it, the model (which takes "ZONA Marte" for a concern)
+    does not."""
     kind = intent.kind
     if kind is Kind.OPT_OUT:
         return beyond_opt_out(body)
@@ -201,15 +204,6 @@ def _beyond_keyword(intent: Intent, body: str, words: list[str]) -> str:
         )
     if kind is Kind.JOIN:  # "hola, quiero unirme"
         return beyond(body, _asks_to_join)
-    unread = (
-        (kind is Kind.TIME and intent.minute is None)
-        or (kind is Kind.ZONE and intent.zone is None)
-        or (kind is Kind.TRACK and intent.track is None)
-        or (kind is Kind.PAUSE and intent.days is None)
-    )
-    # An argument we could not read ("pause until I'm gone") is words, not an argument.
-    if unread and any(w not in _COMMAND_WORDS and w not in POLITE for w in words[1:]):
-        return body
     return ""
 
 
@@ -225,7 +219,7 @@ def _asks_to_join(part: str) -> bool:
     return (
         not _words(part)
         or is_only(words, JOIN_WORDS | SPANISH_JOIN_WORDS)
-        or (asks_to_join_in_spanish(part))
+        or asks_to_join_in_spanish(part)
     )
 
 
@@ -615,12 +609,3 @@ def _tema(joined: str) -> Intent | None:
     if named is None and len(rest.split()) > 3:
         return None
     return Intent(Kind.TRACK, track=named)
-
-
-# What a keyword that takes an argument may hold beside it ("pause for now"): after
-# the tables it draws on.
-_COMMAND_WORDS = (
-    set(PAUSE_HEADS) | _PAUSE_FILLER | set(_PAUSA_HEADS) | _SPANISH_FILLER
-    | {"take", "break", "need", "from", "track", "focus", "topic", "change", "tema", "enfoque"}
-    | {"cambiar", "de"}
-)  # fmt: skip

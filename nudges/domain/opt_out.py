@@ -77,7 +77,6 @@ POLITE = {
     "ya",
 }
 
-_SENTENCE = re.compile(r"[.!?;\n]+|,\s*")
 _WORD = re.compile(r"[a-z0-9'&/:-]+")
 
 # Plain wording a reasonable person reads as "stop texting me". Each needs an
@@ -243,7 +242,7 @@ _LETTERS = re.compile(r"[a-z]+")
 
 
 def _within(word: str, target: str, edits: int) -> bool:
-    """Levenshtein distance at most `edits` (banded: only near-diagonal cells)."""
+    """Levenshtein distance at most `edits`; stops as soon as a row exceeds it."""
     if abs(len(word) - len(target)) > edits:
         return False
     previous = list(range(len(target) + 1))

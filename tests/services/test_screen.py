@@ -60,6 +60,8 @@ def test_the_model_reads_what_follows_a_stop(body: str) -> None:
         "PAUSE 3 days",
         "pause for now",
         "ZONE Pacific",
+        "ZONA Marte",  # an argument we cannot read is still the keyword's
+        "TIME whenever",
         "HELP",
         "YES",
         "MENU",
