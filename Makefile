@@ -1,6 +1,7 @@
 # Two commands take a fresh machine to a running service or a passing suite:
 #   make run    create .venv, install, migrate the SQLite database, serve on 127.0.0.1:5000
 #   make test   create .venv with dev tools, install the Prism mock, lint, run the suite
+#   make quick  the quick tier while working: every test not marked slow (under a minute)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +10,7 @@ NODE_STAMP := $(if $(wildcard package.json),node_modules/.installed-$(shell cat 
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint tick bench clean chromium crisis-model
+.PHONY: run test quick lint tick bench clean chromium crisis-model
 
 $(STAMP):
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +42,9 @@ chromium:
 
 test: $(STAMP) $(NODE_STAMP) chromium lint
 	$(BIN)/pytest
+
+quick: $(STAMP)
+	$(BIN)/pytest -m "not slow"
 
 # Rebuild the crisis model (nudges/crisis_model.npz) from the labelled corpus and
 # pin its sha256. Training-only tools (scikit-learn) are installed here, not by

@@ -7,11 +7,15 @@ estimate, so the ceilings in the validator leave a little room.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 _SENTENCE_END = re.compile(r"[.!?]+(?:\s|$)")
 
 
+# Words repeat across texts (and the validator reads a library many times in its
+# tests): each distinct word is counted once.
+@lru_cache(maxsize=16384)
 def syllables(word: str) -> int:
     word = word.lower().replace("'", "")
     groups = re.findall(r"[aeiouy]+", word)
@@ -82,6 +86,7 @@ def _es_is_hiatus(first: str, second: str) -> bool:
     return first == second  # ii, uu: rare, but two sounds (chiita)
 
 
+@lru_cache(maxsize=16384)
 def syllables_es(word: str) -> int:
     """Syllables in one Spanish word, by the written rules of diphthong and hiatus."""
     word = word.lower()

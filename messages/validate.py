@@ -499,8 +499,8 @@ def spanish_text_problems(
     """Encoding, length, wording and reading ease of one Spanish text, and its score."""
     found: list[Problem] = []
     for index, ch in enumerate(text):
-        word = _word_at(text, index)
         if ch in SPANISH_PLAIN:
+            word = _word_at(text, index)  # only for a problem: most characters are fine
             found.append(
                 Problem(
                     file,
@@ -511,6 +511,7 @@ def spanish_text_problems(
                 )
             )
         elif ch in GRAVE_VOWELS:
+            word = _word_at(text, index)
             found.append(
                 Problem(file, key, "gsm7 es", f"{ch!r} in {word!r} is a grave accent, not Spanish")
             )

@@ -36,7 +36,7 @@ def check_capacity(runtime: Runtime, now: datetime) -> Capacity:
         rows = session.execute(
             select(*groups, func.count())
             .where(
-                Subscriber.state == State.ACTIVE.value,
+                Subscriber.state == State.ACTIVE,
                 Subscriber.next_send_at.is_not(None),
                 Subscriber.next_send_at < now + WEEK,
             )

@@ -204,7 +204,7 @@ def oldest_due_age(runtime: Runtime) -> float:
     with runtime.db.session() as session:
         oldest = session.scalar(
             select(func.min(Outbox.slot_at)).where(
-                Outbox.state == OutboxState.QUEUED.value,
+                Outbox.state == OutboxState.QUEUED,
                 or_(Outbox.next_attempt_at.is_(None), Outbox.next_attempt_at <= now),
             )
         )

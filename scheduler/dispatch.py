@@ -146,7 +146,7 @@ def _due(
             Subscriber.checkins_enabled,
             Subscriber.last_checkin_at,
         )
-        .where(Subscriber.next_send_at <= now, Subscriber.state == State.ACTIVE.value)
+        .where(Subscriber.next_send_at <= now, Subscriber.state == State.ACTIVE)
         .order_by(Subscriber.next_send_at)
         .limit(limit)
     )
@@ -172,7 +172,7 @@ def _dispatch_batch(
                 Outbox.subscriber_id.in_(ids),
                 Outbox.kind.in_(SCHEDULED_KINDS),  # the check-in counts: never a 4th text
                 Outbox.slot_at > now - timedelta(hours=24),
-                Outbox.state != OutboxState.SKIPPED.value,
+                Outbox.state != OutboxState.SKIPPED,
             )
             .group_by(Outbox.subscriber_id)
         )
@@ -259,7 +259,7 @@ def _plan(
         "slot_at": slot,
         "nudge_id": nudge_id,
         "body": text,
-        "state": OutboxState.QUEUED.value,
+        "state": OutboxState.QUEUED,
         "attempts": 0,
         "verify_before_send": False,
         "created_at": now,

@@ -39,7 +39,7 @@ def expire_pending(runtime: Runtime, now: datetime, report: MaintenanceReport) -
         rows = session.scalars(
             skip_locked(
                 select(Subscriber).where(
-                    Subscriber.state == State.PENDING.value, Subscriber.state_changed_at < cutoff
+                    Subscriber.state == State.PENDING, Subscriber.state_changed_at < cutoff
                 ),
                 runtime.db.dialect,
             )
@@ -55,7 +55,7 @@ def resume_paused(runtime: Runtime, now: datetime, report: MaintenanceReport) ->
         rows = session.scalars(
             skip_locked(
                 select(Subscriber).where(
-                    Subscriber.state == State.PAUSED.value, Subscriber.paused_until <= now
+                    Subscriber.state == State.PAUSED, Subscriber.paused_until <= now
                 ),
                 runtime.db.dialect,
             )

@@ -8,6 +8,7 @@ tests skip with the reason, except under CI, where they fail.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import werkzeug.security
 from sqlalchemy import text
 from twilio.request_validator import RequestValidator
 
@@ -25,6 +27,10 @@ from nudges.config import Settings, load_settings
 from nudges.db.migrate import upgrade
 from nudges.db.models import Base
 from nudges.db.session import make_engine
+from nudges.runtime import Runtime
+from nudges.services import clinicians
+from scheduler import sender
+from scheduler.throttle import SharedThrottle
 
 PUBLIC_BASE_URL = "https://nudges.example.org"
 SECRET_KEY = "test-secret-key"
@@ -45,6 +51,52 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("postgres") or item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.slow)
+
+
+class _UnpacedThrottle(SharedThrottle):
+    """The real shared throttle (reservations, slots, the send_pace row), minus the
+    sleep before each slot."""
+
+    def __init__(self, runtime: Runtime, per_second: float, **kwargs: Any) -> None:
+        kwargs.setdefault("sleep", lambda seconds: None)
+        super().__init__(runtime, per_second, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _unpaced_sends(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sends in a test are not spaced out in real time.
+
+    A pass reserves about 0.1 s of slots at 1,000 sends a second and leaves the
+    rest unused, so back-to-back ticks (a frozen clock walking weeks of slots)
+    each slept out the last one's reservation: 48 s of the quick tier's 150. No
+    test reads the real time between sends; the pacing itself is tested with
+    fake host clocks (tests/scheduler/test_shared_throttle.py), and a test that
+    means to wait passes its own `throttle=` to send_queued."""
+    monkeypatch.setattr(sender, "SharedThrottle", _UnpacedThrottle)
+
+
+@functools.cache
+def _password_hash(password: str) -> str:
+    return str(werkzeug.security.generate_password_hash(password))
+
+
+@functools.cache
+def _password_matches(pwhash: str, password: str) -> bool:
+    return bool(werkzeug.security.check_password_hash(pwhash, password))
+
+
+@pytest.fixture(autouse=True)
+def _password_hashes_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each password is hashed with real scrypt once a session, and each check of
+    a password against a hash made once.
+
+    scrypt is slow on purpose (about 90 ms a call here): tests made ~80 clinicians
+    with a handful of passwords and logged them in ~50 times, 11 s of the quick
+    tier. The hashes are real and a wrong password is checked for real; only a
+    repeat of the same work is skipped (two accounts with one password share a
+    salt, which no test reads)."""
+    monkeypatch.setattr(clinicians, "generate_password_hash", _password_hash)
+    monkeypatch.setattr(clinicians, "check_password_hash", _password_matches)
 
 
 @pytest.fixture(autouse=True)

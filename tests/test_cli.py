@@ -58,6 +58,7 @@ def test_a_bad_setting_stops_the_command_naming_it(env: dict[str, str]) -> None:
     assert "SEND_WINDOW" in result.output
 
 
+@pytest.mark.slow  # every migration from an empty database (about a second)
 def test_db_upgrade_creates_a_fresh_sqlite_database(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'sub' / 'fresh.sqlite3'}"
     result = CliRunner().invoke(main, ["db", "upgrade"], env={"DATABASE_URL": url})

@@ -8,10 +8,12 @@ except the few words of a consent reply ("YES"), which are the consent record.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
     DateTime,
+    Enum,
     Float,
     ForeignKey,
     Index,
@@ -22,8 +24,17 @@ from sqlalchemy import (
     TypeDecorator,
     event,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    mapped_column,
+    relationship,
+    validates,
+)
 
+from nudges.domain.consent import State
+from nudges.domain.outbox import OutboxState
 from nudges.domain.preferences import (
     DEFAULT_FREQUENCY,
     DEFAULT_LANG,
@@ -66,6 +77,29 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+def _values(enum: type[StrEnum]) -> list[str]:
+    return [member.value for member in enum]
+
+
+def state_column(enum: type[StrEnum]) -> Enum:
+    """A column of one of our state enums, read back as members.
+
+    It stores the members' VALUES ("active"), not SQLAlchemy's default, their
+    names ("ACTIVE"): the strings every existing row already holds. Non-native
+    and without a CHECK constraint it is the same VARCHAR(16) as the plain
+    String(16) the migrations create, so no migration is needed. A string that
+    is no member's value is refused when bound, not written.
+    """
+    return Enum(
+        enum,
+        native_enum=False,
+        create_constraint=False,
+        length=16,
+        values_callable=_values,
+        validate_strings=True,
+    )
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -102,7 +136,7 @@ class Subscriber(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     phone: Mapped[str] = mapped_column(String(16), unique=True)
-    state: Mapped[str] = mapped_column(String(16))
+    state: Mapped[State] = mapped_column(state_column(State))
     state_changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     timezone: Mapped[str] = mapped_column(String(64))
     send_minute: Mapped[int] = mapped_column(Integer, default=DEFAULT_SEND_MINUTE)  # local, 0-1439
@@ -137,6 +171,12 @@ class Subscriber(Base):
 
     clinician: Mapped[Clinician | None] = relationship()
 
+    @validates("state")
+    def _state_member(self, key: str, value: str) -> State:
+        # A member even before the row is flushed and read back, so the rules'
+        # `is State.ACTIVE` holds for a row built with the plain string too.
+        return State(value)
+
 
 class Episode(Base):
     """One enrolment of a number: a clinician's invitation or a self-join starts
@@ -161,12 +201,16 @@ class ConsentEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscriber.id"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
-    from_state: Mapped[str] = mapped_column(String(16))
-    to_state: Mapped[str] = mapped_column(String(16))
+    from_state: Mapped[State] = mapped_column(state_column(State))
+    to_state: Mapped[State] = mapped_column(state_column(State))
     source: Mapped[str] = mapped_column(String(32))  # sms, clinician, twilio_error, expiry, ...
     message_sid: Mapped[str | None] = mapped_column(String(64))
     consent_text: Mapped[str | None] = mapped_column(String(160))
     episode_id: Mapped[int | None] = mapped_column(ForeignKey("episode.id"))
+
+    @validates("from_state", "to_state")
+    def _state_member(self, key: str, value: str) -> State:
+        return State(value)
 
 
 class InboundMessage(Base):
@@ -265,7 +309,7 @@ class Outbox(Base):
     slot_at: Mapped[datetime] = mapped_column(UTCDateTime())
     nudge_id: Mapped[str | None] = mapped_column(String(64))
     body: Mapped[str | None] = mapped_column(Text)  # cleared after the retention period
-    state: Mapped[str] = mapped_column(String(16))
+    state: Mapped[OutboxState] = mapped_column(state_column(OutboxState))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -284,6 +328,10 @@ class Outbox(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     episode_id: Mapped[int | None] = mapped_column(ForeignKey("episode.id"))
+
+    @validates("state")
+    def _state_member(self, key: str, value: str) -> OutboxState:
+        return OutboxState(value)
 
 
 class Heartbeat(Base):

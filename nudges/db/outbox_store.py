@@ -43,13 +43,15 @@ S = OutboxState
 _OUTBOX = cast(Table, Outbox.__table__)
 
 
-def _may_become(target: OutboxState, among: Iterable[OutboxState] | None = None) -> list[str]:
+def _may_become(
+    target: OutboxState, among: Iterable[OutboxState] | None = None
+) -> list[OutboxState]:
     """The states the table lets move to `target`, narrowed to `among` when a
     writer only ever moves rows it holds (an empty list matches no row)."""
     allowed = states_that_may_become(target)
     if among is None:
         return list(allowed)
-    narrowed = {s.value for s in among}
+    narrowed = set(among)
     return [s for s in allowed if s in narrowed]
 
 
@@ -61,12 +63,13 @@ def _from_each(
     target: OutboxState, among: Iterable[OutboxState] | None = None
 ) -> ColumnElement[bool]:
     """`_from` for an executemany, which cannot expand an IN list: one bound value each."""
-    return _OUTBOX.c.state.in_([literal(s) for s in _may_become(target, among)])
+    state = _OUTBOX.c.state
+    return state.in_([literal(s, state.type) for s in _may_become(target, among)])
 
 
 def _held(token: str) -> tuple[ColumnElement[bool], ...]:
     """Rows this sender still holds: claimed with its token and not moved on."""
-    return (_OUTBOX.c.claim_token == token, _OUTBOX.c.state == S.SENDING.value)
+    return (_OUTBOX.c.claim_token == token, _OUTBOX.c.state == S.SENDING)
 
 
 def _due(now: datetime) -> ColumnElement[bool]:
@@ -85,7 +88,7 @@ def _move(
     the state written and the states it may come from are always the same target's."""
     return affected(
         session.execute(
-            update(_OUTBOX).where(*where, _from(target, among)).values(state=target.value, **values)
+            update(_OUTBOX).where(*where, _from(target, among)).values(state=target, **values)
         )
     )
 
@@ -114,7 +117,7 @@ def claim(
         session.scalars(
             update(_OUTBOX)
             .where(_OUTBOX.c.id.in_(ids), _from(S.SENDING))
-            .values(state=S.SENDING.value, claimed_at=now, claim_token=token, updated_at=now)
+            .values(state=S.SENDING, claimed_at=now, claim_token=token, updated_at=now)
             .returning(_OUTBOX.c.id)
         )
     )
@@ -169,7 +172,7 @@ _MARK_SENT = (
             (_STILL_SENDING, func.coalesce(_OUTBOX.c.provider_status, bindparam("status"))),
             else_=_OUTBOX.c.provider_status,
         ),
-        state=case((_STILL_SENDING, S.SENT.value), else_=_OUTBOX.c.state),
+        state=case((_STILL_SENDING, S.SENT), else_=_OUTBOX.c.state),
         verify_before_send=False,
         updated_at=bindparam("now"),
     )
@@ -264,7 +267,7 @@ def fail(
 
 
 def _abandoned(claimed_before: datetime) -> tuple[ColumnElement[bool], ...]:
-    return (_OUTBOX.c.state == S.SENDING.value, _OUTBOX.c.claimed_at < claimed_before)
+    return (_OUTBOX.c.state == S.SENDING, _OUTBOX.c.claimed_at < claimed_before)
 
 
 def sent_abandoned(session: Session, *, claimed_before: datetime, now: datetime) -> int:
@@ -351,7 +354,7 @@ def settle(session: Session, *, outbox_id: int, target: OutboxState, now: dateti
 
 # --- retention ------------------------------------------------------------------
 # A body is forgotten only once nothing will send it again.
-PURGEABLE = tuple(sorted(s.value for s in FINAL | {S.SENT, S.UNKNOWN}))
+PURGEABLE = tuple(sorted(FINAL | {S.SENT, S.UNKNOWN}))
 
 
 def forget_bodies(session: Session, *, created_before: datetime) -> int:

@@ -46,9 +46,9 @@ def may_move(before: OutboxState, after: OutboxState) -> bool:
     return after in _ALLOWED[before]
 
 
-def states_that_may_become(after: OutboxState) -> tuple[str, ...]:
+def states_that_may_become(after: OutboxState) -> tuple[OutboxState, ...]:
     """The `WHERE state IN (...)` for a conditional UPDATE to `after`."""
-    return tuple(sorted(s.value for s in OutboxState if may_move(s, after)))
+    return tuple(sorted(s for s in OutboxState if may_move(s, after)))
 
 
 # Twilio's message statuses, by how far along they are; a callback older than

@@ -173,7 +173,7 @@ INVITATION_STALE_AFTER = timedelta(days=1)
 
 
 def refusal_at_send(
-    state: str | None,
+    state: State | None,
     unusable: bool,
     zones: tuple[str, ...],
     slot: datetime,
@@ -195,14 +195,14 @@ def refusal_at_send(
     if unusable:
         return "number unusable"
     if kind == "invitation":
-        if state != State.PENDING.value:
+        if state != State.PENDING:
             return "invitation no longer pending"
         if not inside_window(now, zones, window):
             return "outside the send window"
         if now - slot > INVITATION_STALE_AFTER:
             return "invitation too old to send"
         return None
-    if state != State.ACTIVE.value:
+    if state != State.ACTIVE:
         return "no longer active"
     if not inside_window(now, zones, window):
         return "outside the send window"

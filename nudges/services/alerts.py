@@ -32,7 +32,7 @@ from nudges.db.models import (
     Subscriber,
 )
 from nudges.db.session import affected
-from nudges.domain.consent import State, client_status
+from nudges.domain.consent import client_status
 from nudges.domain.outbox import OutboxState
 from nudges.domain.phone import last_four
 from nudges.runtime import Runtime
@@ -133,7 +133,7 @@ def _text_the_clinician(
             body=system_text("clinician_alert", program=settings.program_name)
             + " "
             + link(settings, alert),
-            state=OutboxState.QUEUED.value,
+            state=OutboxState.QUEUED,
             attempts=0,
             verify_before_send=False,
             created_at=now,
@@ -293,7 +293,7 @@ def alert_detail(
             client_id=sub.id if mine else None,
             client=_client_name(sub, clinician_id),
             masked=f"***-{last_four(sub.phone)}",
-            status=client_status(State(sub.state), bool(sub.unusable_reason)) if mine else "",
+            status=client_status(sub.state, bool(sub.unusable_reason)) if mine else "",
             texts=texts,
             held=_held(session, alert),
             number=sub.phone if reveal else None,

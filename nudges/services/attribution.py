@@ -26,7 +26,7 @@ WITHIN = timedelta(hours=48)
 ATTRIBUTED_KINDS = ("nudge", CHECKIN_ID)
 # Texts that left us: Twilio took them, whatever the carrier did next (on the
 # console transport nothing is ever "delivered").
-WENT_OUT = tuple(sorted(state.value for state in AT_PROVIDER))
+WENT_OUT = tuple(sorted(AT_PROVIDER))
 
 
 def followed_column() -> ScalarSelect[int]:
@@ -93,7 +93,7 @@ def nudge_stats(runtime: Runtime, texts: dict[str, str]) -> list[NudgeStats]:
                 ConsentEvent,
                 and_(
                     ConsentEvent.message_sid == InboundMessage.message_sid,
-                    ConsentEvent.to_state == State.STOPPED.value,
+                    ConsentEvent.to_state == State.STOPPED,
                 ),
             )
             .group_by(Outbox.nudge_id)

@@ -41,11 +41,11 @@ def consent_fields(
     """Append the change `event` makes, with its proof, to the consent history,
     and return the subscriber's fields it changes, for the caller to write with
     its own (one UPDATE). An event that changes nothing records nothing."""
-    before = State(sub.state)
+    before = sub.state
     after = next_state(before, event)
     if after is before and before is not State.NONE:
         return {}
-    fields: dict[str, Any] = {"state": after.value, "state_changed_at": now}
+    fields: dict[str, Any] = {"state": after, "state_changed_at": now}
     if after is not State.ACTIVE:
         fields["next_send_at"] = None
     if after is not State.PAUSED:
@@ -55,8 +55,8 @@ def consent_fields(
         {
             "subscriber_id": sub.id,
             "at": now,
-            "from_state": before.value,
-            "to_state": after.value,
+            "from_state": before,
+            "to_state": after,
             "source": source,
             "message_sid": message_sid,
             "consent_text": consent_text[:160] if consent_text else None,
@@ -82,4 +82,4 @@ def apply_consent_event(
         session, sub, event, now, source=source, message_sid=message_sid, consent_text=consent_text
     )
     write_subscriber(session, sub, fields)
-    return State(sub.state)
+    return sub.state

@@ -22,6 +22,7 @@ from nudges.db.models import (
 from nudges.domain.clinician import ACTIONS, Edit, clinician_action, clinician_change
 from nudges.domain.consent import State
 from nudges.domain.conversation import TRACK_LABELS
+from nudges.domain.outbox import OutboxState
 from nudges.domain.phone import last_four
 from nudges.domain.preferences import format_minute, zone_label
 from nudges.domain.schedule import local_minute
@@ -71,8 +72,8 @@ class ClientDetail:
     send_time: str
     frequency: str
     track_key: str
-    consent: list[tuple[datetime, str, str, str]]  # at, from, to, source
-    nudges: list[tuple[datetime, str, str]]  # when, kind, status
+    consent: list[tuple[datetime, State, State, str]]  # at, from, to, source
+    nudges: list[tuple[datetime, str, OutboxState]]  # when, kind, status
     alerts: list[AlertView]
     lines: list[Line]  # the conversation of the current episode, oldest first
     outcomes: list[OutcomeWeek] = field(default_factory=list)  # check-ins beside engagement
@@ -125,10 +126,7 @@ def _row(session: Session, sub: Subscriber) -> ClientRow:
 def _track_label(sub: Subscriber) -> str:
     """The focus, or that the parent is to choose it: an invitee who was let
     choose has the default track stored, but has chosen nothing yet."""
-    if sub.track_choice_until is not None and sub.state in (
-        State.PENDING.value,
-        State.EXPIRED.value,
-    ):
+    if sub.track_choice_until is not None and sub.state in (State.PENDING, State.EXPIRED):
         return "the parent chooses (after YES)"
     if sub.track_choice_until is not None and sub.nudges_sent == 0:
         return "the parent chooses (not chosen yet)"
@@ -184,7 +182,7 @@ def client_detail(
             # Where the number stood before this enrolment is another episode's
             # business: the first change of this one reads "none -> invited".
             at, _before, after, by = consent[0]
-            consent[0] = (at, State.NONE.value, after, by)
+            consent[0] = (at, State.NONE, after, by)
         nudges = [
             (o.slot_at, o.kind, o.state)
             for o in session.scalars(
@@ -272,7 +270,7 @@ def act(runtime: Runtime, clinician_id: int, client_id: int, action: str) -> Act
         sub = _own(session, clinician_id, client_id)
         if sub is None:
             return None
-        was_pending = sub.state == State.PENDING.value
+        was_pending = sub.state is State.PENDING
         window = runtime.settings.send_window
         edit = clinician_action(snapshot(sub), sub.phone, action, window, now)
         if edit is not None:
@@ -304,7 +302,7 @@ def queued_invitation(
                 Outbox.subscriber_id == sub.id,
                 same(Outbox.episode_id, sub.episode_id),
                 Outbox.kind == "invitation",
-                Outbox.state == "queued",
+                Outbox.state == OutboxState.QUEUED,
             )
         )
         return (due, sub.timezone) if due is not None else None

@@ -101,7 +101,7 @@ def settle_failure(
 ) -> None:
     """Act on a permanent failure: an opt-out at Twilio stops the subscriber; a
     number that cannot take texts is marked and gets nothing more."""
-    if kind is ErrorKind.OPTED_OUT and sub.state != State.STOPPED.value:
+    if kind is ErrorKind.OPTED_OUT and sub.state is not State.STOPPED:
         apply_consent_event(session, sub, Event.OPT_OUT, now, source="twilio_error")
         metrics.OPT_OUTS.labels(source="provider").inc()
         _audit(session, now, "stopped_by_provider", sub.id, f"error {code}")

@@ -301,7 +301,7 @@ def refusal_for(session: Session, sub: Subscriber, clinician_id: int) -> str | N
     a stopped number is refused saying who stopped it (the parent's STOP, the
     carrier, or an End on the clinician page), never more than what happened."""
     mine = sub.clinician_id == clinician_id
-    state = State(sub.state)
+    state = sub.state
     if state is State.PENDING and mine and standing.invitation_unsent(session, sub):
         return None
     if state is State.STOPPED:

@@ -32,7 +32,7 @@ def on_self_join(session: Session, sub: Subscriber, event: Event | None, now: da
     again is a new enrolment; a JOIN repeated while pending or active is not."""
     if event is None or event is Event.INVITE:
         return
-    before = State(sub.state)
+    before = sub.state
     if before is not State.PENDING and next_state(before, event) is State.PENDING:
         start(session, sub, now, "join", sub.clinician_id)
 

@@ -465,7 +465,7 @@ def _asked(session: Session, sub: Subscriber, intent: Intent) -> AskedNudge | No
 
     Looked up only for a text that could be an answer (free text or a plain
     yes/no from an active or paused parent): one indexed query."""
-    if sub.state not in (State.ACTIVE.value, State.PAUSED.value):
+    if sub.state not in (State.ACTIVE, State.PAUSED):
         return None
     if intent.kind is not Kind.OTHER and not intent.short_answer:
         return None

@@ -27,11 +27,11 @@ def why_not(sub: Subscriber) -> str | None:
     """Why the parent is not texted about a change, in the clinician's words."""
     if sub.unusable_reason:
         return "their number cannot receive texts"
-    if sub.state == State.PENDING.value:
+    if sub.state is State.PENDING:
         return "they have not replied YES yet (their welcome text will give the time)"
-    if sub.state == State.PAUSED.value:
+    if sub.state is State.PAUSED:
         return "their texts are paused"
-    if sub.state != State.ACTIVE.value:
+    if sub.state is not State.ACTIVE:
         return "they get no texts now"
     return None
 
@@ -95,7 +95,7 @@ def queue_in_window(
             slot_at=send_at,
             next_attempt_at=send_at,
             body=body,
-            state=OutboxState.QUEUED.value,
+            state=OutboxState.QUEUED,
             attempts=0,
             verify_before_send=False,
             created_at=now,

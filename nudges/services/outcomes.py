@@ -27,7 +27,7 @@ from nudges.services.episodes import mine, same
 
 WEEKS = 8
 SCHEDULED = ("nudge", CHECKIN_ID)
-WENT_OUT = (OutboxState.SENT.value, OutboxState.DELIVERED.value)
+WENT_OUT = (OutboxState.SENT, OutboxState.DELIVERED)
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ def _weeks(
     changes = session.execute(
         select(ConsentEvent.at, ConsentEvent.to_state).where(
             where(ConsentEvent.episode_id),
-            ConsentEvent.to_state.in_((State.PAUSED.value, State.STOPPED.value)),
+            ConsentEvent.to_state.in_((State.PAUSED, State.STOPPED)),
             ConsentEvent.at >= since,
         )
     ).all()
@@ -161,10 +161,10 @@ def _weeks(
         OutcomeWeek(
             week_of=first + timedelta(days=7 * n),
             sent=count((r.slot_at for r in sent), n),
-            delivered=count((r.slot_at for r in sent if r.state == "delivered"), n),
+            delivered=count((r.slot_at for r in sent if r.state == OutboxState.DELIVERED), n),
             replied=count((r.received_at for r in inbound), n),
-            paused=count((c.at for c in changes if c.to_state == State.PAUSED.value), n),
-            stopped=count((c.at for c in changes if c.to_state == State.STOPPED.value), n),
+            paused=count((c.at for c in changes if c.to_state == State.PAUSED), n),
+            stopped=count((c.at for c in changes if c.to_state == State.STOPPED), n),
             answers=tuple(
                 r.checkin for r in inbound if r.checkin is not None and week(r.received_at) == n
             ),

@@ -39,7 +39,7 @@ def _latest_source(
 ) -> str | None:
     """Who made the latest consent move of `sub` into `to_state`, in the current
     episode or in any."""
-    where = [ConsentEvent.subscriber_id == sub.id, ConsentEvent.to_state == to_state.value]
+    where = [ConsentEvent.subscriber_id == sub.id, ConsentEvent.to_state == to_state]
     if this_episode:
         where.append(same(ConsentEvent.episode_id, sub.episode_id))
     return session.scalar(
@@ -61,7 +61,7 @@ def stop_source_anywhere(session: Session, sub: Subscriber) -> str | None:
 def invitation_unsent(session: Session, sub: Subscriber) -> bool:
     """A pending invitation whose one text was never sent: it was skipped (not
     sent within its stale limit, e.g. while the scheduler was down)."""
-    if sub.state != State.PENDING.value:
+    if sub.state is not State.PENDING:
         return False
     latest = session.scalar(
         select(Outbox.state)
@@ -73,7 +73,7 @@ def invitation_unsent(session: Session, sub: Subscriber) -> bool:
         .order_by(Outbox.id.desc())
         .limit(1)
     )
-    return latest == OutboxState.SKIPPED.value
+    return latest is OutboxState.SKIPPED
 
 
 def _lapse_source(session: Session, sub: Subscriber) -> str | None:
@@ -81,7 +81,7 @@ def _lapse_source(session: Session, sub: Subscriber) -> str | None:
 
 
 def standing(session: Session, sub: Subscriber) -> Standing:
-    state = State(sub.state)
+    state = sub.state
     unusable = bool(sub.unusable_reason)
     actions = actions_for(snapshot(sub))
     if state is State.STOPPED:

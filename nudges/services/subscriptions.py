@@ -34,7 +34,7 @@ PARKED_DETAIL = "no slot inside SEND_WINDOW in every candidate zone"
 def snapshot(sub: Subscriber) -> Subscription:
     """The subscriber as the pure rules see it."""
     return Subscription(
-        State(sub.state),
+        sub.state,
         sub.timezone,
         sub.send_minute,
         sub.frequency,
@@ -118,7 +118,7 @@ def _changed_fields(change: SubscriberChange) -> dict[str, Any]:
 def new_subscriber(session: Session, settings: Settings, phone: str, now: datetime) -> Subscriber:
     sub = Subscriber(
         phone=phone,
-        state=State.NONE.value,
+        state=State.NONE,
         state_changed_at=now,
         timezone=zone_on_join(phone, settings.default_timezone),
         send_minute=DEFAULT_SEND_MINUTE,
@@ -137,5 +137,5 @@ def next_due(runtime: Runtime) -> datetime | None:
     """When the earliest scheduled nudge is due (for `nudges tick --now next`)."""
     with runtime.db.session() as session:
         return session.scalar(
-            select(func.min(Subscriber.next_send_at)).where(Subscriber.state == State.ACTIVE.value)
+            select(func.min(Subscriber.next_send_at)).where(Subscriber.state == State.ACTIVE)
         )

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from nudges.db.migrate import downgrade, upgrade
 from nudges.db.session import make_engine
 
 
+@pytest.mark.slow  # two Alembic runs from an empty database (about a second)
 def test_existing_history_becomes_one_episode_per_number(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'history.sqlite3'}"
     upgrade(url, "0006")

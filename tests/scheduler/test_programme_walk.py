@@ -22,6 +22,10 @@ from tests.conftest import ANNA_ATLANTA
 from tests.fakes.fake_twilio import FakeTwilio
 from tests.scheduler.conftest import ClockedTransport, text
 
+# Slow tier: each test walks weeks of slots through the real dispatch and sender
+# (1.5-3 s apiece on two cores), like test_eight_weeks.py.
+pytestmark = pytest.mark.slow
+
 TRACKS = {"1": "perfectionism", "2": "guilt", "3": "role_strain"}
 
 

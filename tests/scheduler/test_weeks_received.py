@@ -20,6 +20,10 @@ from nudges.runtime import Runtime, build_runtime
 from nudges.sms.transports import ConsoleTransport
 from tests.scheduler.conftest import run_due, sent, text
 
+# Slow tier: the module's parents are walked through weeks of slots by the real
+# dispatch and sender (2-4 s), like test_programme_walk.py.
+pytestmark = pytest.mark.slow
+
 ATLANTA = ZoneInfo("America/New_York")
 SUNDAY = datetime(2026, 11, 29, tzinfo=ATLANTA)
 SEND_TIME = "TIME 10am"

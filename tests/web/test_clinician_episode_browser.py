@@ -16,6 +16,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from nudges.clock import FrozenClock
 from nudges.web import get_runtime
 from scheduler.runner import tick
@@ -24,6 +26,10 @@ from tests.fakes.fake_twilio import FakeTwilio
 from tests.web import test_clinician_browser as browser_tests
 from tests.web.test_clinician_browser import LEE_PHONE, PARENT, log_in
 from tests.web.test_simulator_browser import page as page  # noqa: F401 - the browser fixture
+
+# Drives chromium, like the module it borrows from (a pytestmark is not imported
+# with its fixtures): the conftest hook puts it in the slow tier.
+pytestmark = pytest.mark.browser
 
 world = browser_tests.world
 ROOT = Path(__file__).resolve().parents[2]
