@@ -13,7 +13,8 @@ honoured only where the parent tells us the opposite of a risk in so many words
 ("not suicidal", "I'd never hurt my baby"), never for despair ("I don't want to
 live" is a crisis: the negation is part of the phrase).
 
-Text is normalised first: lowercase, accents stripped, apostrophes dropped,
+Text is normalised first: invisible characters (zero-width spaces, terminal
+colour codes) removed, lowercase, accents stripped, apostrophes dropped,
 runs of 3+ repeated letters squeezed ("diiiie" -> "die"), everything else a
 space; then text-speak is expanded ("2" -> to, "b" -> be, "w" -> with,
 "kms" -> kill myself, "dye" -> die when it is not about hair). Patterns are
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from nudges.domain.text import fold
+from nudges.domain.text import fold, visible
 
 # The level of response each kind of risk gets. *Crisis* (intent, plans, means,
 # acts, goodbyes, not being safe, self-harm, harm to a child, violence): the
@@ -100,6 +101,7 @@ _COMPILED = {name: re.compile("|".join(parts)) for name, parts in PATTERNS.items
 def normalise(text: str) -> str:
     if len(text) > MAX_SCAN:
         text = text[: MAX_SCAN // 2] + "\n" + text[-MAX_SCAN // 2 :]
+    text = visible(text)
     text = fold(text)
     text = re.sub(r"['\u2018\u2019`\u00b4]", "", text)
     text = re.sub(r"([a-z])\1{2,}", r"\1", text)

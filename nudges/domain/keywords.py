@@ -29,12 +29,14 @@ from nudges.domain.opt_out import (
     OTHER_STOP,
     POLITE,
     SPANISH_OPT_OUT_WORDS,
+    beyond,
+    beyond_opt_out,
     is_only,
     is_opt_out,
     words_of,
 )
 from nudges.domain.preferences import TRACKS, parse_local_time, parse_zone
-from nudges.domain.text import fold, straight_apostrophes
+from nudges.domain.text import fold, straight_apostrophes, visible
 
 
 class Kind(StrEnum):
@@ -79,6 +81,10 @@ class Intent:
     # A score 1-5 the message is or starts with ("4", "2/5", "2, rough week"):
     # a check-in answer when a check-in is the open question.
     number: int | None = None
+    # The words beyond the keyword, for the trained crisis model: "" for a keyword
+    # alone or with its argument ("STOP please", "TIME 7:30pm"); "Tonight is my
+    # last night" for "STOP. Tonight is my last night". Free text (OTHER) is read whole.
+    beyond: str = ""
 
     @property
     def is_bare_keyword(self) -> bool:
@@ -156,6 +162,7 @@ def _interpret_short(body: str) -> Intent:
 
 
 def _interpret(body: str) -> Intent:
+    body = visible(body)  # "ST\u200bOP" is STOP, a coloured STOP too
     crisis = detect_crisis(body)
     text = normalise(body)
     plain = fold(text)
@@ -175,6 +182,44 @@ def _interpret(body: str) -> Intent:
         lang="es" if _reads_spanish(intent, body, plain) else "en",
         short_answer=is_only(words_of(plain), SHORT_ANSWER_WORDS),
         number=intent.number,
+        beyond=_beyond_keyword(intent, body),
+    )
+
+
+def _beyond_keyword(intent: Intent, body: str) -> str:
+    """The words of a keyword message beyond the keyword (see `Intent.beyond`).
+
+    The model reads them: a crisis can follow a keyword ("STOP. I have a gun and
+    I'm going to use it on myself"), and the rules alone missed it. Only those
+    words: opt-out wording alone reads as risk to the model ("leave me alone").
+    A keyword with its argument, read or not ("TIME 7:30pm", "ZONA Marte"), has
+    none: the rules read it, the model (which takes "ZONA Marte" for a concern)
+    does not."""
+    kind = intent.kind
+    if kind is Kind.OPT_OUT:
+        return beyond_opt_out(body)
+    if kind in (Kind.HELP, Kind.HELP_ES):  # "HELP. I can't breathe"; "I need help" is help
+        return beyond(
+            body, lambda part: bool(_HELP_WORDS_IN.search(fold(part))) or not _words(part)
+        )
+    if kind is Kind.JOIN:  # "hola, quiero unirme"
+        return beyond(body, _asks_to_join)
+    return ""
+
+
+_HELP_WORDS_IN = re.compile(r"\b(?:help|helpline|info|ayuda|ayudame)\b")
+
+
+def _words(part: str) -> list[str]:
+    return [w for w in words_of(fold(part)) if w not in POLITE]
+
+
+def _asks_to_join(part: str) -> bool:
+    words = words_of(fold(part))
+    return (
+        not _words(part)
+        or is_only(words, JOIN_WORDS | SPANISH_JOIN_WORDS)
+        or asks_to_join_in_spanish(part)
     )
 
 

@@ -301,7 +301,10 @@ def screen_with(model: SemanticScreen, body: str) -> Intent:
     """`screen` with the model given (bench/crisis.py measures exactly this).
 
     Tier 1 (phrase rules) reads every text. Tier 2 (the trained model) reads
-    free text only: a bare keyword (STOP, HELP, YES...) never pays for it.
+    free text only: a bare keyword (STOP, HELP, YES...), or one with its
+    argument (TIME 7:30pm, PAUSE 3 days), never pays for it. Of a keyword with
+    more words ("STOP. Tonight is my last night") it reads those words, never
+    the opt-out wording itself, which it takes for risk ("leave me alone").
     - The model can raise a text the rules missed to concern or crisis, and a
       rule's concern to a crisis.
     - A rule's crisis stays a crisis unless the model is confident the text is
@@ -312,9 +315,10 @@ def screen_with(model: SemanticScreen, body: str) -> Intent:
       rules still answer a warning sign in the same message."""
     intent = interpret(body)
     rules = intent.crisis
-    if intent.is_bare_keyword or not any(ch.isalnum() for ch in body):
-        return intent  # a keyword, or nothing in words ("...", "?!"): nothing to read
-    verdict = model.assess(body)
+    text = intent.beyond if intent.is_bare_keyword else body
+    if not any(ch.isalnum() for ch in text):
+        return intent  # a keyword alone, or nothing in words ("...", "?!"): nothing to read
+    verdict = model.assess(text)
     if verdict is None:
         return intent  # no model: the rules decide alone
     if rules is None:

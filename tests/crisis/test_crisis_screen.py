@@ -423,3 +423,59 @@ def test_a_text_with_no_words_gets_no_safety_reply(screen: SemanticScreen, text:
     from nudges.services.inbound import screen_with
 
     assert screen_with(screen, text).crisis is None
+
+
+# A black-box tester's texts, through the screen as the service runs it (rules
+# and the model): a crisis after a leading STOP, and explicit crises that got
+# only the concern level.
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("STOP. i have pills saved up and i'm taking them all tonight", "opt_out"),
+        ("STOP. I have a gun and I'm going to use it on myself", "opt_out"),
+        ("STOP. Tonight is my last night", "opt_out"),
+        ("STOP. I want to die", "opt_out"),
+        ("me voy a quitar la vida", "other"),
+        ("I'm going to use the gun on myself", "other"),
+        ("TIME 7pm. also I've decided tonight is my last night", "other"),
+        ("I gave away my dog and paid off my debts. I feel calm now", "other"),
+        (
+            "I keep thinking the kids would be better off if I just drove off the road tonight",
+            "other",
+        ),
+    ],
+)
+def test_the_testers_crises_get_the_crisis_level(
+    screen: SemanticScreen, text: str, kind: str
+) -> None:
+    from nudges.services.inbound import screen_with
+
+    intent = screen_with(screen, text)
+    assert intent.kind.value == kind
+    assert intent.crisis is not None and intent.crisis.level == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Enough texts. Stop.",
+        "I'm done with these, stop",
+        "I didn't sign up for this. Stop",
+        "pls stop msging me",
+        "u can stop now thx",
+        "leave me alone",
+        "end the texts",
+        "quitarme de la lista",
+    ],
+)
+def test_an_opt_out_alone_gets_no_safety_reply(screen: SemanticScreen, text: str) -> None:
+    from nudges.services.inbound import screen_with
+
+    intent = screen_with(screen, text)
+    assert intent.kind.value == "opt_out" and intent.crisis is None
+
+
+def test_venting_stays_ordinary(screen: SemanticScreen) -> None:
+    from nudges.services.inbound import screen_with
+
+    assert screen_with(screen, "this week is killing me lol").crisis is None

@@ -107,6 +107,61 @@ def test_a_crisis_at_the_end_of_a_long_message_is_still_found() -> None:
     assert is_crisis("so much going on today. " * 300 + "i want to die")
 
 
+# A black-box tester's explicit crisis texts that got only the concern level.
+@pytest.mark.parametrize(
+    "message",
+    [
+        "me voy a quitar la vida",
+        "me quiero quitar la vida",
+        "I'm going to use the gun on myself",
+        "I have a gun and I'm going to use it on myself",
+        "voy a usar la pistola contra mi misma",
+        "TIME 7pm. also I've decided tonight is my last night",
+        "Tonight is my last night",
+        "tonight will be my final night",
+        "esta noche es mi ultima noche",
+        "I gave away my dog and paid off my debts. I feel calm now",
+        "paid off all my debts and gave away my cat",
+        "regale mi perro y pague todas mis deudas",
+        "I keep thinking the kids would be better off if I just drove off the road tonight",
+        "they'd be better off if I drove off the bridge",
+        "estarian mejor si me saliera de la carretera",
+    ],
+)
+def test_explicit_intent_a_weapon_a_last_night_and_final_arrangements_are_a_crisis(
+    message: str,
+) -> None:
+    signal = detect_crisis(message)
+    assert signal is not None and signal.level == "crisis", signal
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "this week is killing me lol",
+        "Tonight is my last night shift before vacation!",
+        "tonight is my last night of freedom before the in-laws arrive",
+        "today is my last day at work",
+        "esta noche es mi ultima noche de trabajo",
+        "we gave away the baby clothes and paid off the car",
+        "finally paid off my debts!!",
+        "we had to give away our dog because of the baby's allergies",
+        "better off if I drive the kids to school myself",
+        "I drove off the road in the snow this morning but we're fine",
+        "my husband is going to use the gun at the range on saturday",
+        "I'm going to use the knife on the pumpkin myself",
+        "se me quito la vida de tanto reir",
+    ],
+)
+def test_look_alikes_of_the_new_phrases_stay_ordinary(message: str) -> None:
+    assert detect_crisis(message) is None
+
+
+def test_invisible_characters_do_not_hide_a_crisis() -> None:
+    assert is_crisis("I want to ki\u200bll myself")
+    assert is_crisis("\x1b[31mI want to die\x1b[0m")
+
+
 def test_the_end_of_a_very_long_message_is_read() -> None:
     """Past MAX_SCAN characters the beginning and the end are read: a parent's
     last sentence is where a crisis is often said."""

@@ -129,3 +129,104 @@ def test_normalise_handles_curly_quotes_and_control_characters() -> None:
 def test_it_survives_a_ten_kilobyte_body_with_emoji() -> None:
     intent = interpret("\U0001f600" * 2500 + "\x07" * 100)
     assert intent.kind is Kind.OTHER
+
+
+# A black-box tester's texts that were not honoured as opt-outs. Carriers and
+# CTIA expect reasonable opt-out wording honoured.
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Enough texts. Stop.",
+        "I'm done with these, stop",
+        "I didn't sign up for this. Stop",
+        "Ugh. STOP please",
+        "pls stop msging me",
+        "stop txting me",
+        "u can stop now thx",
+        "you can stop now",
+        "I want out",
+        "Stahp",
+        "STOPPP",
+        "Unsuscribe",
+        "unsubscibe me",
+        "pls unsuscribe",
+        "ST\u200bOP",
+        "S\u200dTOP please",
+        "\ufeffSTOP",
+        "\x1b[31mSTOP\x1b[0m",
+        "\x1b[1;31mstop\x1b[m please",
+        "quitarme de la lista",
+        "quiero que me quiten de los mensajes",
+        "quítenme de la lista por favor",
+        "sáquenme de la lista",
+    ],
+)
+def test_reasonable_opt_out_wording_is_honoured(body: str) -> None:
+    assert interpret(body).kind is Kind.OPT_OUT
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "stop yelling at my kids",
+        "I can't stop crying",
+        "I keep telling them, stop",
+        "my toddler won't stop. ever",
+        "the bus stop",
+        "sitting on the stoop",
+        "I want out of this marriage",
+        "you can stop crying now, I said",
+        # Spanish venting: "quitarme" is to take something off me, not to opt out.
+        "quiero quitarme el cansancio de encima",
+        "necesito quitarme este peso, que semana",
+        "quiero quitarme los zapatos y dormir",
+        # "Get me out of here" may be a plea for help, never an opt-out.
+        "sáquenme de aquí",
+        "sacame de aqui por favor",
+    ],
+)
+def test_words_about_something_else_are_not_an_opt_out(body: str) -> None:
+    assert interpret(body).kind is not Kind.OPT_OUT
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["a veces pienso en quitarme la vida", "quiero quitarme la vida", "me voy a quitar la vida"],
+)
+def test_spanish_words_about_taking_ones_life_are_a_crisis_not_an_opt_out(body: str) -> None:
+    intent = interpret(body)
+    assert intent.kind is not Kind.OPT_OUT
+    assert intent.crisis is not None and intent.crisis.level == "crisis" and intent.lang == "es"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "STOP. I want to kill myself",
+        "Unsuscribe. I want to kill myself",
+        "Everything is pointless, I'm going to kill myself. Stop.",
+        "ST\u200bOP. I want to die",
+    ],
+)
+def test_an_opt_out_with_crisis_words_is_both(body: str) -> None:
+    intent = interpret(body)
+    assert intent.kind is Kind.OPT_OUT and intent.crisis is not None
+
+
+@pytest.mark.parametrize(
+    ("body", "beyond"),
+    [
+        ("STOP", ""),
+        ("STOP please 🙏", ""),
+        ("TIME 7:30pm", ""),
+        ("PAUSE 3 days", ""),
+        ("please stop texting me", ""),
+        ("Wrong number, please stop", ""),
+        ("STOP. Tonight is my last night", "Tonight is my last night"),
+        ("STOP i have a gun", "i have a gun"),
+        ("Enough texts. Stop.", "Enough texts."),
+        ("HELP. I can't breathe", "I can't breathe"),
+    ],
+)
+def test_the_words_beyond_a_keyword_are_kept_for_the_model(body: str, beyond: str) -> None:
+    assert interpret(body).beyond.strip() == beyond
