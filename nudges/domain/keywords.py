@@ -258,7 +258,13 @@ SHORT_ANSWER_WORDS = {
 def _spanish_keyword(plain: str) -> bool:
     """PARAR, ALTO, CANCELAR, BASTA, BAJA: a Spanish speaker's STOP, answered in Spanish."""
     words = words_of(plain)
-    return bool(words) and all(w in SPANISH_OPT_OUT_WORDS or w in POLITE for w in words)
+    # At least one Spanish word: "thanks" alone is polite, not Spanish.
+    return any(w in SPANISH_OPT_OUT_WORDS or w in _SPANISH_POLITE for w in words) and all(
+        w in SPANISH_OPT_OUT_WORDS or w in POLITE for w in words
+    )
+
+
+_SPANISH_POLITE = {"por", "favor", "gracias", "ya"}
 
 
 def _keyword(text: str, plain: str, raw: str) -> Intent:

@@ -230,3 +230,19 @@ def test_an_opt_out_with_crisis_words_is_both(body: str) -> None:
 )
 def test_the_words_beyond_a_keyword_are_kept_for_the_model(body: str, beyond: str) -> None:
     assert interpret(body).beyond.strip() == beyond
+
+
+@pytest.mark.parametrize(
+    ("body", "lang"),
+    [
+        ("thanks", "en"),
+        ("Thank you!", "en"),
+        ("ok thanks", "en"),
+        ("gracias", "es"),
+        ("PARAR", "es"),
+    ],
+)
+def test_a_polite_word_alone_is_spanish_only_when_it_is_a_spanish_word(
+    body: str, lang: str
+) -> None:
+    assert interpret(body).lang == lang
