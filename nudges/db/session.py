@@ -123,6 +123,10 @@ class Database:
         engine = make_engine(
             url,
             connect_args=deadlines.connect_args(url, QUICK_LIMITS),
+            # One read needs no transaction: without one the read is one round
+            # trip, where psycopg's BEGIN and the pool's ROLLBACK made it three.
+            isolation_level="AUTOCOMMIT",
+            pool_reset_on_return=None,  # nothing to roll back
             pool_pre_ping=False,
             pool_size=2,
             max_overflow=2,
