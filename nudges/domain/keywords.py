@@ -220,7 +220,28 @@ def _asks_to_join(part: str) -> bool:
         not _words(part)
         or is_only(words, JOIN_WORDS | SPANISH_JOIN_WORDS)
         or asks_to_join_in_spanish(part)
+        or asks_to_join_in_english(part)
     )
+
+
+# A short English sentence asking to join: "I'd like to join please", "hey can
+# I sign up?", "how do I subscribe". Not a refusal ("I don't want to join").
+_JOIN_SENTENCE_EN = re.compile(
+    r"\b(?:i'?d like to|i would like to|i want to|i wanna|can i|could i|may i|"
+    r"how (?:do|can) i|let me|i'?d love to|i'?m here to)\s+"
+    r"(?:join|sign up|signup|subscribe|enroll|enrol|register|get (?:the|your|these) texts)\b"
+    r"|\b(?:sign|add) me up\b|\badd me\b"
+)
+_REFUSAL_EN = re.compile(r"\b(?:not|no|never|don'?t|dont|do not|won'?t|stop)\b")
+_JOIN_SENTENCE_MAX_WORDS = 12
+
+
+def asks_to_join_in_english(text: str) -> bool:
+    """Is this a short English message asking to join? (Not a keyword: a sentence.)"""
+    plain = straight_apostrophes(fold(text[:2000])).lower()
+    if len(plain.split()) > _JOIN_SENTENCE_MAX_WORDS or _REFUSAL_EN.search(plain):
+        return False
+    return bool(_JOIN_SENTENCE_EN.search(plain))
 
 
 def _reads_spanish(intent: Intent, body: str, plain: str) -> bool:
@@ -285,7 +306,7 @@ def _keyword(text: str, plain: str, raw: str) -> Intent:
         return Intent(Kind.CONFIRM)
     if is_only(words, DECLINE_WORDS):
         return Intent(Kind.DECLINE)
-    if is_only(words, JOIN_WORDS):
+    if is_only(words, JOIN_WORDS) or asks_to_join_in_english(plain):
         return Intent(Kind.JOIN)
     head, _, rest = joined.partition(" ")
     pause = _pause(head, rest, joined)

@@ -246,3 +246,22 @@ def test_a_polite_word_alone_is_spanish_only_when_it_is_a_spanish_word(
     body: str, lang: str
 ) -> None:
     assert interpret(body).lang == lang
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["I'd like to join please", "hey can I sign up", "how do I subscribe?", "add me to the list"],
+)
+def test_a_short_english_sentence_asking_to_join_is_join(body: str) -> None:
+    assert interpret(body).kind is Kind.JOIN
+
+
+@pytest.mark.parametrize(
+    "body", ["I don't want to join", "I joined the gym today", "stop adding me", "no sign up"]
+)
+def test_a_refusal_or_a_sentence_about_something_else_is_not_join(body: str) -> None:
+    assert interpret(body).kind is not Kind.JOIN
+
+
+def test_the_model_reads_what_follows_a_join_sentence() -> None:
+    assert interpret("I want to join. I cant go on").beyond == "I cant go on"
