@@ -159,6 +159,20 @@ def skip(session: Session, *, token: str, ids: Sequence[int], now: datetime) -> 
     )
 
 
+def supersede(session: Session, *, subscriber_id: int, kind: str, now: datetime) -> int:
+    """This subscriber's texts of `kind` not yet claimed become `skipped`: a newer
+    one says the same thing better (a clinician's second change before the first
+    notice went out)."""
+    return _move(
+        session,
+        S.SKIPPED,
+        _OUTBOX.c.subscriber_id == subscriber_id,
+        _OUTBOX.c.kind == kind,
+        among={S.QUEUED},
+        updated_at=now,
+    )
+
+
 # One executemany for a chunk, each row conditional on the claim token. It never
 # moves a row backwards: a status callback may have landed first and already set
 # the SID or a final state, which the CASE keeps (the row still counts as ours).

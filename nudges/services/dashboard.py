@@ -336,6 +336,7 @@ def change(
         if sub is None:
             return None
         window = settings.send_window
+        before = (sub.track, sub.send_minute)
         edit = clinician_change(
             snapshot(sub), sub.phone, window, now, track=track, send_minute=send_minute
         )
@@ -347,9 +348,15 @@ def change(
         if focus is None and time_text is None:
             return ChangeResult(None, None, None, False, None)
         asked = format_minute(send_minute) if send_minute is not None else None
+        # Only what really changed is texted: saving the same settings again
+        # sends the parent nothing.
+        new_focus = focus if sub.track != before[0] else None
+        new_time = time_text if sub.send_minute != before[1] else None
+        if new_focus is None and new_time is None:
+            return ChangeResult(focus, asked, time_text, False, None)
         why = notice.why_not(sub)
         if why is None:
-            notice.queue(session, settings, sub, now, focus=focus, time=time_text)
+            notice.queue(session, settings, sub, now, focus=new_focus, time=new_time)
         return ChangeResult(focus, asked, time_text, why is None, why)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from messages import system_text
 from nudges.config import Settings
+from nudges.db import outbox_store
 from nudges.db.models import Outbox, Subscriber
 from nudges.domain.consent import State
 from nudges.domain.conversation import Decision, Say, in_language
@@ -57,7 +58,9 @@ def queue(
     # The fields as the parent's language says them ("las 9:00am (hora del Este)").
     [say] = in_language(Decision(replies=(Say(key, fields, lang=None),)), sub.lang or "en").replies
     body = system_text(key, lang=say.lang or "en", program=settings.program_name, **say.fields)
-    # Each change is its own text: two saves in the same instant are two texts.
+    # One notice at a time: a change made before the last notice went out
+    # replaces it (it says the settings as they are now), never adds a text.
+    outbox_store.supersede(session, subscriber_id=sub.id, kind=KIND, now=now)
     dedupe_key = f"{KIND}:{sub.id}:{now.isoformat()}:{secrets.token_hex(6)}"
     queue_in_window(
         session,

@@ -172,6 +172,36 @@ def test_a_time_change_says_the_time_the_window_allows_and_texts_the_parent_once
     assert notice.subscriber_id == sub.id and segments(notice.body) <= 2
 
 
+def test_saving_the_same_settings_again_texts_nothing_and_a_second_change_replaces_the_first(
+    lee: Clinic, runtime: Runtime, twilio: SignedClient
+) -> None:
+    """A clinician who presses Save twice, or changes the time twice before the
+    parent was told, sends the parent one text: the settings as they are now."""
+    lee.invite(ANNA_ATLANTA)
+    twilio.text(ANNA_ATLANTA, "YES")
+    client_page = f"/clinician/clients/{client_id(runtime)}"
+    for _ in range(3):
+        said = flash(
+            follow(
+                lee,
+                lee.post(
+                    f"{client_page}/change", client_page, track="perfectionism", send_time="11am"
+                ),
+            )
+        )
+    assert "They will get one text" not in said and "11:00am" in said
+    [first] = rows(runtime, Outbox, Outbox.kind == "notice", Outbox.state == "queued")
+    assert "11:00am" in (first.body or "")
+    lee.post(f"{client_page}/change", client_page, track="perfectionism", send_time="1pm")
+    queued = rows(runtime, Outbox, Outbox.kind == "notice", Outbox.state == "queued")
+    assert [n.body for n in queued] == [
+        system_text(
+            "clinician_changed_time", program=runtime.settings.program_name, time="1:00pm Eastern"
+        )
+    ]
+    assert len(rows(runtime, Outbox, Outbox.kind == "notice", Outbox.state == "skipped")) == 1
+
+
 def test_a_focus_change_is_texted_in_the_parents_language(
     lee: Clinic, runtime: Runtime, twilio: SignedClient
 ) -> None:
