@@ -240,8 +240,14 @@ def _decide(
     answers = answered(sub, intent, asked, now)
 
     if intent.crisis is not None:
+        reply = safety_reply(intent.crisis, intent.lang, in_area)
+        opting_out = intent.kind is Kind.OPT_OUT or advanced_opt_out == "STOP"
+        if reply.key in SAYS_TEXTS_PAUSED and (state not in SUBSCRIBED or opting_out):
+            # Nobody gets our texts here (not signed up, stopped, or stopping now):
+            # the same reply without "our texts are paused".
+            reply = replace(reply, key=reply.key + "_no_texts")
         decision = Decision(
-            replies=(safety_reply(intent.crisis, intent.lang, in_area),),
+            replies=(reply,),
             crisis=sub is not None,
             audit=() if sub else (("crisis_reply_unknown_number", None),),
             answers=answers,
@@ -287,6 +293,11 @@ def _decide(
         key = "menu" if intent.kind is Kind.MENU else "not_subscribed"
         return Decision(replies=(Say(key),))
     return _preference(sub, phone, intent, rules, now)
+
+
+# The crisis replies that end by saying our texts are paused; each has a twin
+# ("<key>_no_texts") for a number that gets none.
+SAYS_TEXTS_PAUSED = frozenset({"crisis", "crisis_violence", "crisis_child"})
 
 
 def safety_reply(signal: CrisisSignal, lang: str, in_area: bool = True) -> Say:

@@ -60,8 +60,10 @@ def keys(decision: Decision) -> list[str]:
         (State.ACTIVE, "I can't stop texting my ex", ["unrecognised"], None),
         (State.ACTIVE, "stop for a week", ["opt_out_question"], None),
         (State.ACTIVE, "STOP", ["stop_confirm"], Event.OPT_OUT),
-        (State.ACTIVE, "STOP. I want to die", ["crisis", "stop_confirm"], Event.OPT_OUT),
+        (State.ACTIVE, "STOP. I want to die", ["crisis_no_texts", "stop_confirm"], Event.OPT_OUT),
         (State.ACTIVE, "I want to die", ["crisis"], None),
+        (State.STOPPED, "I want to die", ["crisis_no_texts"], None),
+        (State.PAUSED, "I want to die", ["crisis"], None),
         (State.ACTIVE, "HELP", ["help"], None),
         (State.ACTIVE, "AYUDA", ["help_es"], None),
         (State.ACTIVE, "DAILY", ["frequency_set"], None),
@@ -94,7 +96,8 @@ def test_a_crisis_pauses_and_alerts_a_known_subscriber() -> None:
 
 def test_a_crisis_from_an_unknown_number_is_answered_and_audited() -> None:
     decision = run(None, "I want to end my life")
-    assert not decision.crisis and keys(decision) == ["crisis"]
+    # Nothing of ours is sent to it, so the reply does not say texts are paused.
+    assert not decision.crisis and keys(decision) == ["crisis_no_texts"]
     assert decision.audit == (("crisis_reply_unknown_number", None),)
 
 

@@ -87,7 +87,9 @@ def test_a_stop_and_a_crisis_after_it_get_both_replies_and_the_stop_is_kept(
     text(runtime, ANNA_ATLANTA, "YES")
     runtime.semantic = Reading()  # type: ignore[assignment]
     replies = text(runtime, ANNA_ATLANTA, "STOP. Tonight is my last night")
-    assert any("We are glad you reached out" in r and "paused" in r for r in replies)
+    # The crisis reply, without "our texts are paused": this text stops them.
+    assert any("We are glad you reached out" in r and "988" in r for r in replies)
+    assert not any("paused" in r for r in replies)
     assert any("you are unsubscribed" in r for r in replies)
     sub = subscriber(runtime, ANNA_ATLANTA)
     assert sub is not None and sub.state == "stopped"

@@ -189,6 +189,8 @@ def test_every_reply_to_a_spanish_parent_is_spanish(twilio: SignedClient, app: A
         "crisis_outside", "help_outside",  # numbers outside the US and Canada
         "expired",  # kept for a pending sign-up that expired; not sent today
         "no_window",  # needs a narrow SEND_WINDOW: tests/domain/test_spanish_conversation.py
+        # A crisis from a number that gets no texts: tests/domain/test_conversation.py
+        "crisis_no_texts", "crisis_violence_no_texts", "crisis_child_no_texts",
         # Answers to a nudge's question, concern lines that fit, a named inviter:
         # tests/services/test_replies.py and tests/web/test_replies_pages.py.
         "answer_thanks", "answer_thanks_2", "answer_thanks_3",
