@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from messages import system_text
 from nudges.db.models import Clinician, Subscriber
 from nudges.domain.clinician import invitation
-from nudges.domain.consent import Event, State, invitation_refusal
+from nudges.domain.consent import Event, State, invitation_refusal, sends_invitation
 from nudges.domain.keywords import TRACK_CHOICES, track_named
 from nudges.domain.phone import InvalidPhone, lifeline_reaches, parse_phone
 from nudges.domain.preferences import lifeline_zone
@@ -294,6 +294,12 @@ def _refusal(session: Session, clinician_id: int, phone: str) -> None:
             raise InviteError(refusal)
 
 
+NOT_YOURS = (
+    "This number cannot be invited. If the parent wants these texts, they can text JOIN"
+    " to sign up themselves."
+)
+
+
 def refusal_for(session: Session, sub: Subscriber, clinician_id: int) -> str | None:
     """Why this number may not be invited now, truthfully; None when it may.
 
@@ -304,6 +310,10 @@ def refusal_for(session: Session, sub: Subscriber, clinician_id: int) -> str | N
     state = sub.state
     if state is State.PENDING and mine and standing.invitation_unsent(session, sub):
         return None
+    if not mine and not sends_invitation(state, Event.INVITE):
+        # Whether a number is in the programme, and how it left, belongs to the
+        # parent (and their own clinician): another clinician learns nothing.
+        return NOT_YOURS
     if state is State.STOPPED:
         source = standing.stop_source_anywhere(session, sub) or "sms"
         if source.startswith("clinician:"):

@@ -194,7 +194,8 @@ def test_a_number_active_with_another_clinician_is_not_taken_over(
 ) -> None:
     lee.invite(ANNA_ATLANTA)
     response = ross.invite(ANNA_ATLANTA)
-    assert response.status_code == 400 and b"not invited" in response.data
+    assert response.status_code == 400 and b"This number cannot be invited." in response.data
+    assert b"already gets" not in response.data  # nothing said of Lee's client
     [sub] = rows(runtime, Subscriber)
     assert sub.clinician_id is not None and sub.alias == "Mum of twins"
     assert len(rows(runtime, Outbox)) == 1
@@ -205,7 +206,7 @@ def test_a_stopped_number_cannot_be_invited(
 ) -> None:
     twilio.text(ANNA_ATLANTA, "STOP")
     response = lee.invite(ANNA_ATLANTA)
-    assert response.status_code == 400 and b"Only the parent can rejoin" in response.data
+    assert response.status_code == 400 and b"they can text JOIN" in response.data
     assert rows(runtime, Outbox) == []
 
 

@@ -138,16 +138,34 @@ def test_ending_an_active_clients_texts_is_refused_on_reinvite_saying_who_ended_
     again = lee.invite(ANNA_ATLANTA)
     assert again.status_code == 400 and b"You ended the texts to this number" in again.data
     assert b"asked us to stop" not in again.data and b"texted STOP" not in again.data
+    # Another clinician learns nothing of this number's history.
     other = ross.invite(ANNA_ATLANTA)
-    assert other.status_code == 400 and b"A clinician ended the texts" in other.data
+    assert other.status_code == 400 and b"This number cannot be invited." in other.data
+    assert b"ended the texts" not in other.data and b"texted STOP" not in other.data
     dashboard = lee.client.get("/clinician/").data.decode()
     assert "1 opt-outs" not in dashboard  # the parent did not opt out
 
 
-def test_a_number_that_texted_stop_is_refused_saying_so(lee: Clinic, twilio: SignedClient) -> None:
+def test_a_client_who_texted_stop_is_refused_saying_so(
+    lee: Clinic, runtime: Runtime, twilio: SignedClient
+) -> None:
+    lee.invite(ANNA_ATLANTA)
+    twilio.text(ANNA_ATLANTA, "YES")
     twilio.text(ANNA_ATLANTA, "STOP")
     response = lee.invite(ANNA_ATLANTA)
     assert response.status_code == 400 and b"This number texted STOP" in response.data
+
+
+def test_a_number_that_is_not_the_clinicians_is_refused_saying_nothing_of_it(
+    lee: Clinic, twilio: SignedClient
+) -> None:
+    """A parent who joined and stopped on their own: the clinician is not told
+    they were ever in the programme."""
+    twilio.text(ANNA_ATLANTA, "JOIN")
+    twilio.text(ANNA_ATLANTA, "STOP")
+    response = lee.invite(ANNA_ATLANTA)
+    assert response.status_code == 400 and b"This number cannot be invited." in response.data
+    assert b"texted STOP" not in response.data and b"opted out" not in response.data
 
 
 def test_a_time_change_says_the_time_the_window_allows_and_texts_the_parent_once(
