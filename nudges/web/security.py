@@ -10,7 +10,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import BadRequest
 
 # The pages use one stylesheet and no script of their own; the /dev/phone
 # simulator (console transport only) keeps its small inline style and script.
@@ -28,6 +31,32 @@ SIMULATOR_CSP = (
 def init_blueprint(bp: Blueprint) -> None:
     bp.after_app_request(headers)
     bp.before_request(refuse_nul)
+    # CSRF is checked before any blueprint's view, so its error is the app's.
+    bp.app_errorhandler(400)(bad_request)
+
+
+EXPIRED_FORM = (
+    "This form had expired, or was opened before you last logged in, so it was not"
+    " accepted. Reload the page to get a fresh form (what you typed needs typing again)."
+)
+UNREADABLE_FORM = (
+    "Something in that form could not be read: an invisible character, or a field the"
+    " page never offers."
+)
+
+
+def bad_request(error: BadRequest) -> ResponseReturnValue:
+    """A clinician page's 400 as a page that says what went wrong, not Werkzeug's
+    plain one; any other path keeps the plain answer."""
+    if not request.path.startswith("/clinician"):
+        return error
+    message = EXPIRED_FORM if isinstance(error, CSRFError) else UNREADABLE_FORM
+    back = request.referrer if _same_site(request.referrer) else url_for("clinician.dashboard_page")
+    return render_template("bad_request.html", message=message, back=back), 400
+
+
+def _same_site(url: str | None) -> bool:
+    return bool(url) and url.startswith(request.host_url)  # type: ignore[union-attr]
 
 
 def headers(response: Response) -> Response:

@@ -115,10 +115,23 @@ def test_a_nul_byte_in_the_login_email_is_a_clean_400(app: Any, lee: Clinic) -> 
 
 
 def test_a_nul_byte_in_an_alias_or_a_query_is_a_clean_400(lee: Clinic, runtime: Runtime) -> None:
-    assert lee.invite(ANNA_ATLANTA, alias="Mum\x00of twins").status_code == 400
+    refused = lee.invite(ANNA_ATLANTA, alias="Mum\x00of twins")
+    assert refused.status_code == 400
+    # The site's own page, saying what went wrong, not Werkzeug's plain one.
+    assert b"could not be read" in refused.data and b"Nothing was changed" in refused.data
     assert lee.client.get("/clinician/audit?action=login\x00").status_code == 400
     from nudges.db.models import Subscriber
 
     assert pages.rows(runtime, Subscriber) == []
     # A long alias is a 400 with words, not a database error.
     assert lee.invite(ANNA_ATLANTA, alias="x" * 500).status_code == 400
+
+
+def test_a_form_without_its_csrf_token_gets_a_page_that_says_to_reload(lee: Clinic) -> None:
+    response = lee.client.post(
+        "/clinician/clients/new", data={"phone": ANNA_ATLANTA, "alias": "A", "frequency": "3w"}
+    )
+    assert response.status_code == 400
+    page = response.data.decode()
+    assert "This form had expired" in page and "Reload the page" in page
+    assert "<!doctype html>" in page.lower() and "Go back" in page
