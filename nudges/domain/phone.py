@@ -19,6 +19,17 @@ E164 = re.compile(r"\+[1-9]\d{6,14}")
 LIFELINE_REGIONS = frozenset({"US", "CA", "PR", "VI", "GU", "AS", "MP"})
 
 
+# Numbers that are services, not a person's phone: a 900 number may cost the
+# parent money per text, and a toll-free line is a business's.
+NOT_A_PHONE = frozenset(
+    {
+        phonenumbers.PhoneNumberType.PREMIUM_RATE,
+        phonenumbers.PhoneNumberType.TOLL_FREE,
+        phonenumbers.PhoneNumberType.SHARED_COST,
+    }
+)
+
+
 class InvalidPhone(ValueError):
     """Not a phone number we can use; the message is plain enough to show a person."""
 
@@ -36,6 +47,11 @@ def parse_phone(raw: str, default_region: str = "US") -> str:
         ) from None
     if not phonenumbers.is_valid_number(parsed):
         raise InvalidPhone("That doesn't look like a US phone number. Try (404) 555-0123.")
+    if phonenumbers.number_type(parsed) in NOT_A_PHONE:
+        raise InvalidPhone(
+            "That is a premium-rate, toll-free or shared-cost number, not someone's phone."
+            " Try their mobile number."
+        )
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
