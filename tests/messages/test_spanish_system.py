@@ -54,3 +54,12 @@ def test_a_spanish_consent_prompt_that_drops_a_required_fact_is_a_problem(
     es.write_text(es.read_text("utf-8").replace("Responde SI para empezar, ", ""), "utf-8")
     found = {(p.file, p.id, p.rule) for p in check_library(root)}
     assert ("system/es.toml", "consent_prompt", "required facts") in found
+
+
+def test_the_spanish_invitation_names_ayuda_as_the_english_names_help() -> None:
+    """A tester found the Spanish invitation named SI and STOP but not AYUDA."""
+    from messages import system_text
+
+    english = system_text("invitation", lang="en", program="GoodEnough", support="x@y.example")
+    spanish = system_text("invitation", lang="es", program="GoodEnough", support="x@y.example")
+    assert "HELP" in english and "AYUDA" in spanish and "STOP" in spanish
