@@ -1,4 +1,5 @@
-"""Writing a loaded subscriber's fields with one Core UPDATE.
+"""Core writes for the hottest path (an inbound text): a loaded subscriber's
+fields with one UPDATE, and append-only rows with one prebuilt INSERT.
 
 The unit of work's flush costs more than the statement on the hottest path (an
 inbound text), so the decided fields go straight to the database and onto the
@@ -10,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Table, Update, bindparam, update
+from sqlalchemy import Insert, Table, Update, bindparam, insert, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -39,3 +40,11 @@ def _update(names: tuple[str, ...]) -> Update:
         .where(_TABLE.c.id == bindparam("row_id"))
         .values({name: bindparam(name) for name in names})
     )
+
+
+def insert_of(table: Table, names: tuple[str, ...]) -> Insert:
+    """INSERT of these columns, each a parameter of its own name: every column
+    named, so one compiled statement serves every row (built once, at import).
+    A row written this way is not the ORM's, so its caller stamps the episode
+    itself (the ORM's stamp, models.py, sees only rows added to the session)."""
+    return insert(table).values({name: bindparam(name) for name in names})

@@ -7,24 +7,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert
 from sqlalchemy.orm import Session
 
 from nudges.db.models import ConsentEvent, Subscriber
-from nudges.db.rows import write_subscriber
+from nudges.db.rows import insert_of, write_subscriber
 from nudges.domain.consent import Event, State, next_state
 
-# Every column named, so one compiled statement serves every event. Stamped
-# with the subscriber's episode here: the ORM's stamp (models.py) sees only
-# rows added to the session.
-_RECORD = insert(ConsentEvent.__table__).values(  # type: ignore[arg-type]
-    {
-        name: bindparam(name)
-        for name in (
-            "subscriber_id", "at", "from_state", "to_state", "source", "message_sid",
-            "consent_text", "episode_id",
-        )
-    }
+# The episode is stamped from the loaded subscriber (rows.insert_of).
+_RECORD = insert_of(
+    ConsentEvent.__table__,  # type: ignore[arg-type]
+    (
+        "subscriber_id", "at", "from_state", "to_state", "source", "message_sid",
+        "consent_text", "episode_id",
+    ),
 )  # fmt: skip
 
 

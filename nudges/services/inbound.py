@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import Engine, bindparam, insert, select
+from sqlalchemy import Engine, bindparam, select
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -23,6 +23,7 @@ from nudges import metrics
 from nudges.config import Settings
 from nudges.crisis_model import SemanticScreen
 from nudges.db.models import InboundMessage, Outbox, Subscriber
+from nudges.db.rows import insert_of
 from nudges.db.session import PointRead
 from nudges.domain.consent import Event, State
 from nudges.domain.conversation import (
@@ -59,17 +60,13 @@ MAX_KEPT_BODY = 1600  # ten segments; a webhook body longer than that is not a t
 SUBSCRIBER_BY_PHONE = select(Subscriber, followed_column()).where(
     Subscriber.phone == bindparam("phone")
 )
-# Every column named, so one compiled statement serves every text. The row is
-# stamped with the subscriber's episode here (the ORM's stamp, models.py, sees
-# only rows added to the session).
-RECORD_INBOUND = insert(InboundMessage.__table__).values(  # type: ignore[arg-type]
-    {
-        name: bindparam(name)
-        for name in (
-            "message_sid", "subscriber_id", "episode_id", "received_at", "intent", "reply",
-            "level", "body", "answers_outbox_id", "checkin", "follows_outbox_id",
-        )
-    }
+# The episode is stamped from the loaded subscriber (rows.insert_of).
+RECORD_INBOUND = insert_of(
+    InboundMessage.__table__,  # type: ignore[arg-type]
+    (
+        "message_sid", "subscriber_id", "episode_id", "received_at", "intent", "reply",
+        "level", "body", "answers_outbox_id", "checkin", "follows_outbox_id",
+    ),
 )  # fmt: skip
 HELP_FACTS = PointRead(
     select(Subscriber.lang, Subscriber.frequency).where(Subscriber.phone == bindparam("phone"))
