@@ -1,50 +1,197 @@
-"""Core writes for the hottest path (an inbound text): a loaded subscriber's
-fields with one UPDATE, and append-only rows with one prebuilt INSERT.
+"""Core reads and writes for the hottest path (an inbound text): a subscriber
+read as a plain row, its fields written with one UPDATE, and append-only rows
+with one prebuilt INSERT.
 
-The unit of work's flush costs more than the statement on the hottest path (an
-inbound text), so the decided fields go straight to the database and onto the
-loaded object as its committed state: it reads the new values, and the flush
-has nothing left to write for them."""
+Loading an ORM object and flushing the unit of work each cost more than the
+statement on that path, so a text that changes only the subscriber's own row
+reads it with Core (`SubscriberRow`) and writes the decided fields straight to
+the database and onto the loaded object: it reads the new values, and no flush
+has anything left to write for them. A loaded ORM `Subscriber` is written the
+same way (its new values become its committed state). On PostgreSQL a text's
+writes go in one statement (`Writes`): each round trip costs as much as the
+statement."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property, lru_cache
+from typing import Any, TypeAlias
 
-from sqlalchemy import Insert, Table, Update, bindparam, insert, update
+from sqlalchemy import Insert, Row, Table, Update, bindparam, insert, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from nudges.db.models import Subscriber
+from nudges.domain.consent import State
 
 _TABLE: Table = Subscriber.__table__  # type: ignore[assignment]
 
 
-def write_subscriber(session: Session, sub: Subscriber, fields: dict[str, Any]) -> None:
-    """UPDATE subscriber SET fields WHERE id = sub.id, in the session's
-    transaction, and the same values on `sub`."""
-    if not fields:
-        return
-    session.flush()  # anything pending (a new row, an episode) goes first, in order
-    session.execute(_update(tuple(sorted(fields))), {"row_id": sub.id, **fields})
-    for name, value in fields.items():
-        set_committed_value(sub, name, value)
+class SubscriberRow:
+    """A subscriber as a Core query read it: the model's columns as plain
+    attributes, for code that reads a subscriber and writes only through
+    `write_subscriber` (the ORM's object costs more to load than the query).
+    Code that needs the ORM's (a new episode, an alert) loads it by id."""
+
+    __slots__ = tuple(_TABLE.c.keys())
+
+    id: int
+    phone: str
+    state: State
+    state_changed_at: datetime
+    timezone: str
+    send_minute: int
+    frequency: str
+    track: str
+    lang: str
+    paused_until: datetime | None
+    next_send_at: datetime | None
+    programme_started_at: datetime | None
+    nudges_sent: int
+    unusable_reason: str | None
+    clinician_id: int | None
+    created_at: datetime
+    alias: str | None
+    track_choice_until: datetime | None
+    episode_id: int | None
+    recent_moments: str | None
+    checkins_enabled: bool
+    last_checkin_at: datetime | None
+    question: str | None
+    question_at: datetime | None
+
+    def __init__(self, row: Row[Any]) -> None:
+        # The query selects the table's columns first, in the table's order.
+        for name, value in zip(self.__slots__, row, strict=False):
+            setattr(self, name, value)
+
+
+# Every column of the table, in order: what SubscriberRow reads.
+SUBSCRIBER_COLUMNS = tuple(_TABLE.c)
+
+AnySubscriber: TypeAlias = Subscriber | SubscriberRow
+
+
+@dataclass(frozen=True)
+class RowShape:
+    """The shape of one write: an INSERT into `table` of the `names` columns,
+    or (`update`) an UPDATE of those columns of the row whose id is `row_id`.
+    Its statement is built once per shape; each value is a parameter of its
+    column's name."""
+
+    table: Table
+    names: tuple[str, ...]
+    update: bool = False
+
+    @cached_property
+    def statement(self) -> Insert | Update:
+        return self.build()
+
+    def build(self, prefix: str = "") -> Insert | Update:
+        values: dict[str, Any] = {name: bindparam(prefix + name) for name in self.names}
+        if self.update:
+            where = self.table.c.id == bindparam(prefix + "row_id")
+            return update(self.table).where(where).values(values)
+        return insert(self.table).values(values)
+
+
+def insert_of(table: Table, names: tuple[str, ...]) -> RowShape:
+    """An INSERT of these columns, every one named, so one compiled statement
+    serves every row. A row written this way is not the ORM's, so its caller
+    stamps the episode itself (the ORM's stamp, models.py, sees only rows added
+    to the session)."""
+    return RowShape(table, names)
+
+
+class Writes:
+    """Writes whose results nobody reads, made in the caller's transaction when
+    `send` is called, in the order they were added: one statement on
+    PostgreSQL (data-modifying WITH clauses, one round trip for all), one after
+    another on SQLite (in process: no round trip to save).
+
+    Every row written is independent of the others (no write reads another's
+    result), as one PostgreSQL statement requires; a subscriber's fields are
+    merged into one UPDATE. Two rows of one table go one after another, in
+    order, on PostgreSQL too."""
+
+    def __init__(self) -> None:
+        self._writes: list[tuple[RowShape, dict[str, Any]]] = []
+        self._fields: dict[int, dict[str, Any]] = {}
+
+    def insert(self, shape: RowShape, params: dict[str, Any]) -> None:
+        self._writes.append((shape, params))
+
+    def subscriber(self, sub: AnySubscriber, fields: dict[str, Any]) -> None:
+        """SET these fields of `sub`, and put the same values on `sub` now (an
+        ORM object takes them as its committed state: nothing left to flush)."""
+        if not fields:
+            return
+        if sub.id in self._fields:
+            self._fields[sub.id].update(fields)
+        else:
+            self._fields[sub.id] = merged = dict(fields)
+            self._writes.append((_SUBSCRIBER_UPDATE, {"row_id": sub.id, "fields": merged}))
+        if isinstance(sub, SubscriberRow):
+            for name, value in fields.items():
+                setattr(sub, name, value)
+        else:
+            for name, value in fields.items():
+                set_committed_value(sub, name, value)
+
+    def send(self, session: Session) -> None:
+        writes = [_concrete(shape, params) for shape, params in self._writes]
+        self._writes.clear()
+        self._fields.clear()
+        if not writes:
+            return
+        session.flush()  # anything pending (a new row, an episode) goes first, in order
+        tables = [shape.table for shape, _ in writes]
+        # One row a table: in one statement PostgreSQL writes the rows in an
+        # order of its own, and rows of one table must keep theirs (ids).
+        distinct = len(set(tables)) == len(tables)
+        if len(writes) > 1 and distinct and session.get_bind().dialect.name == "postgresql":
+            shapes = tuple(shape for shape, _ in writes)
+            params = {
+                f"w{i}_{name}": value
+                for i, (_, values) in enumerate(writes)
+                for name, value in values.items()
+            }
+            session.execute(_together(shapes), params)
+            return
+        for shape, values in writes:
+            session.execute(shape.statement, values)
+
+
+# Stands for "the subscriber's fields, whichever they are" until sent.
+_SUBSCRIBER_UPDATE = RowShape(_TABLE, (), update=True)
+
+
+def _concrete(shape: RowShape, params: dict[str, Any]) -> tuple[RowShape, dict[str, Any]]:
+    if shape is not _SUBSCRIBER_UPDATE:
+        return shape, params
+    fields = params["fields"]
+    names = tuple(sorted(fields))
+    return _subscriber_update(names), {"row_id": params["row_id"], **fields}
 
 
 @lru_cache(maxsize=256)
-def _update(names: tuple[str, ...]) -> Update:
-    """The UPDATE of these columns, built once: building a statement costs more
-    than SQLite takes to run it, and a text changes one of a few field sets."""
-    return (
-        update(_TABLE)
-        .where(_TABLE.c.id == bindparam("row_id"))
-        .values({name: bindparam(name) for name in names})
-    )
+def _subscriber_update(names: tuple[str, ...]) -> RowShape:
+    """One UPDATE shape per field set: a text changes one of a few."""
+    return RowShape(_TABLE, names, update=True)
 
 
-def insert_of(table: Table, names: tuple[str, ...]) -> Insert:
-    """INSERT of these columns, each a parameter of its own name: every column
-    named, so one compiled statement serves every row (built once, at import).
-    A row written this way is not the ORM's, so its caller stamps the episode
-    itself (the ORM's stamp, models.py, sees only rows added to the session)."""
-    return insert(table).values({name: bindparam(name) for name in names})
+@lru_cache(maxsize=256)
+def _together(shapes: tuple[RowShape, ...]) -> Insert | Update:
+    """The writes as one PostgreSQL statement: each but the last in a WITH
+    clause of its own, their parameters prefixed so that none collide."""
+    *first, last = (shape.build(prefix=f"w{i}_") for i, shape in enumerate(shapes))
+    return last.add_cte(*(part.cte(f"w{i}") for i, part in enumerate(first)))
+
+
+def write_subscriber(session: Session, sub: AnySubscriber, fields: dict[str, Any]) -> None:
+    """UPDATE subscriber SET fields WHERE id = sub.id, in the session's
+    transaction now, and the same values on `sub`."""
+    writes = Writes()
+    writes.subscriber(sub, fields)
+    writes.send(session)

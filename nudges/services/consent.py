@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from nudges.db.models import ConsentEvent, Subscriber
-from nudges.db.rows import insert_of, write_subscriber
+from nudges.db.rows import AnySubscriber, Writes, insert_of
 from nudges.domain.consent import Event, State, next_state
 
 # The episode is stamped from the loaded subscriber (rows.insert_of).
@@ -25,17 +25,19 @@ _RECORD = insert_of(
 
 def consent_fields(
     session: Session,
-    sub: Subscriber,
+    sub: AnySubscriber,
     event: Event,
     now: datetime,
     *,
     source: str,
     message_sid: str | None = None,
     consent_text: str | None = None,
+    writes: Writes | None = None,
 ) -> dict[str, Any]:
-    """Append the change `event` makes, with its proof, to the consent history,
-    and return the subscriber's fields it changes, for the caller to write with
-    its own (one UPDATE). An event that changes nothing records nothing."""
+    """Append the change `event` makes, with its proof, to the consent history
+    (in `writes` when given, else now), and return the subscriber's fields it
+    changes, for the caller to write with its own (one UPDATE). An event that
+    changes nothing records nothing."""
     before = sub.state
     after = next_state(before, event)
     if after is before and before is not State.NONE:
@@ -45,7 +47,8 @@ def consent_fields(
         fields["next_send_at"] = None
     if after is not State.PAUSED:
         fields["paused_until"] = None
-    session.execute(
+    batch = Writes() if writes is None else writes
+    batch.insert(
         _RECORD,
         {
             "subscriber_id": sub.id,
@@ -58,6 +61,8 @@ def consent_fields(
             "episode_id": sub.episode_id,
         },
     )
+    if writes is None:
+        batch.send(session)
     return fields
 
 
@@ -73,8 +78,17 @@ def apply_consent_event(
 ) -> State:
     """Move `sub` per the consent table and append the change, with its proof, to
     the consent history (an event with nothing else to write: provider errors)."""
+    writes = Writes()
     fields = consent_fields(
-        session, sub, event, now, source=source, message_sid=message_sid, consent_text=consent_text
+        session,
+        sub,
+        event,
+        now,
+        source=source,
+        message_sid=message_sid,
+        consent_text=consent_text,
+        writes=writes,
     )
-    write_subscriber(session, sub, fields)
+    writes.subscriber(sub, fields)
+    writes.send(session)
     return sub.state

@@ -30,11 +30,15 @@ def start(
 def on_self_join(session: Session, sub: Subscriber, event: Event | None, now: datetime) -> None:
     """A parent's own JOIN (or a YES we never asked for) that makes them pending
     again is a new enrolment; a JOIN repeated while pending or active is not."""
-    if event is None or event is Event.INVITE:
-        return
-    before = sub.state
-    if before is not State.PENDING and next_state(before, event) is State.PENDING:
+    if self_join_starts(sub.state, event):
         start(session, sub, now, "join", sub.clinician_id)
+
+
+def self_join_starts(before: State, event: Event | None) -> bool:
+    """Whether `event`, from the parent, starts a new episode (on_self_join)."""
+    if event is None or event is Event.INVITE:
+        return False
+    return before is not State.PENDING and next_state(before, event) is State.PENDING
 
 
 def mine(clinician_id: int) -> Select[tuple[int]]:

@@ -23,7 +23,7 @@ from nudges import metrics
 from nudges.config import Settings
 from nudges.crisis_model import SemanticScreen
 from nudges.db.models import InboundMessage, Outbox, Subscriber
-from nudges.db.rows import insert_of
+from nudges.db.rows import SUBSCRIBER_COLUMNS, AnySubscriber, SubscriberRow, Writes, insert_of
 from nudges.db.session import PointRead
 from nudges.domain.consent import Event, State
 from nudges.domain.conversation import (
@@ -56,8 +56,9 @@ MESSAGE_SID = re.compile(r"[A-Z]{2}[0-9a-fA-F]{32}")
 ADVANCED_OPT_OUT_TYPES = {"STOP", "START", "HELP"}
 MAX_KEPT_BODY = 1600  # ten segments; a webhook body longer than that is not a text
 # Composed once: building the query costs more than SQLite takes to run it.
-# With the nudge a reply follows (attribution): both in one round trip.
-SUBSCRIBER_BY_PHONE = select(Subscriber, followed_column()).where(
+# The subscriber as a plain row (rows.SubscriberRow: the ORM's load costs more
+# than the query), with the nudge a reply follows (attribution), in one round trip.
+SUBSCRIBER_BY_PHONE = select(*SUBSCRIBER_COLUMNS, followed_column()).where(
     Subscriber.phone == bindparam("phone")
 )
 # The episode is stamped from the loaded subscriber (rows.insert_of).
@@ -356,10 +357,15 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
     now = runtime.clock.now()
     try:
         with runtime.db.session() as session:
-            found = session.execute(
-                SUBSCRIBER_BY_PHONE, {"phone": sms.from_number} | followed_params(now)
-            ).first()
-            sub, follows = found if found else (None, None)
+            # Through the Connection: the session would treat the query as the
+            # ORM's (its columns are the model's) and pay for loading it so.
+            found = (
+                session.connection()
+                .execute(SUBSCRIBER_BY_PHONE, {"phone": sms.from_number} | followed_params(now))
+                .first()
+            )
+            sub: AnySubscriber | None = SubscriberRow(found) if found else None
+            follows = found[-1] if found else None
             decision = decide(
                 snapshot(sub) if sub else None,
                 sms.from_number,
@@ -369,11 +375,10 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
                 sms.opt_out_type,
                 asked=_asked(session, sub, intent) if sub else None,
             )
-            sub = _apply(session, runtime.settings, sub, sms, intent, decision, now)
+            writes = Writes()  # the text's writes: one round trip on PostgreSQL
+            sub = _apply(session, runtime.settings, sub, sms, intent, decision, now, writes)
             messages = [render(runtime.settings, say) for say in decision.replies]
-            # A Core insert: the row is written, never read back here, so it
-            # skips the unit of work (the most of a text's cost after the commit).
-            session.execute(
+            writes.insert(
                 RECORD_INBOUND,
                 {
                     "message_sid": sms.message_sid,
@@ -390,6 +395,7 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
                     "follows_outbox_id": follows,
                 },
             )
+            writes.send(session)
     except IntegrityError:
         with runtime.db.session() as session:
             seen = _seen_reply(session, sms.message_sid)
@@ -431,7 +437,7 @@ def screen_level(intent: Intent) -> str | None:
 
 
 def _kept_body(
-    sub: Subscriber | None, intent: Intent, body: str, *, answer: bool = False
+    sub: AnySubscriber | None, intent: Intent, body: str, *, answer: bool = False
 ) -> str | None:
     """A clinician's client's free text is kept for that clinician to read (and
     cleared after MESSAGE_RETENTION_DAYS); nobody else's, and no bare keyword
@@ -457,7 +463,7 @@ _NOT_PROGRAMME = ("alert", "invitation")
 _REACHED = ("sent", "delivered")  # Twilio took it, and it was not reported undelivered
 
 
-def _asked(session: Session, sub: Subscriber, intent: Intent) -> AskedNudge | None:
+def _asked(session: Session, sub: AnySubscriber, intent: Intent) -> AskedNudge | None:
     """The last programme text sent to this parent, if it asked a question.
 
     Looked up only for a text that could be an answer (free text or a plain
@@ -508,21 +514,31 @@ def _seen_reply(session: Session, message_sid: str) -> Reply | None:
 def _apply(
     session: Session,
     settings: Settings,
-    sub: Subscriber | None,
+    sub: AnySubscriber | None,
     sms: InboundSms,
     intent: Intent,
     decision: Decision,
     now: datetime,
-) -> Subscriber | None:
-    """Carry out a decision: the only writes an inbound text makes."""
+    writes: Writes,
+) -> AnySubscriber | None:
+    """Carry out a decision: the only writes an inbound text makes. The
+    subscriber's own go in `writes`, which the caller sends with its record."""
     if decision.create and sub is None:
         sub = new_subscriber(session, settings, sms.from_number, now)
     if sub is None:
         for action, detail in decision.audit:
             record(session, now, action, actor="sms", detail=detail)
         return None
-    episodes.on_self_join(session, sub, decision.change.event, now)
+    event = decision.change.event
+    if isinstance(sub, SubscriberRow) and (
+        decision.crisis or episodes.self_join_starts(sub.state, event)
+    ):
+        # A new episode or an alert needs the ORM's object: the rare texts load it.
+        sub = session.get_one(Subscriber, sub.id)
+    if isinstance(sub, Subscriber):
+        episodes.on_self_join(session, sub, event, now)
     if decision.crisis:
+        assert isinstance(sub, Subscriber)
         _crisis(session, settings, sub, intent, sms.body, now)
     apply(
         session,
@@ -533,6 +549,7 @@ def _apply(
         audit=decision.audit,
         message_sid=sms.message_sid,
         consent_text=sms.body if decision.keep_consent_text else None,
+        writes=writes,
     )
     return sub
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from nudges.config import Settings
 from nudges.db.models import Subscriber
-from nudges.db.rows import write_subscriber
+from nudges.db.rows import AnySubscriber, Writes
 from nudges.domain.consent import State
 from nudges.domain.preferences import (
     DEFAULT_FREQUENCY,
@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 PARKED_DETAIL = "no slot inside SEND_WINDOW in every candidate zone"
 
 
-def snapshot(sub: Subscriber) -> Subscription:
+def snapshot(sub: AnySubscriber) -> Subscription:
     """The subscriber as the pure rules see it."""
     return Subscription(
         sub.state,
@@ -53,7 +53,7 @@ def snapshot(sub: Subscriber) -> Subscription:
 
 def apply(
     session: Session,
-    sub: Subscriber,
+    sub: AnySubscriber,
     change: SubscriberChange,
     now: datetime,
     *,
@@ -62,14 +62,19 @@ def apply(
     clinician_id: int | None = None,
     message_sid: str | None = None,
     consent_text: str | None = None,
+    writes: Writes | None = None,
 ) -> None:
     """Write one decided change in the caller's transaction: the consent event
     (through the consent table, with its proof), then the fields, then the
     audit rows, all recorded as done `by` ("sms", "clinician:7", "expiry"...).
 
-    The fields go on the loaded row, so the flush sends one UPDATE for the
-    consent state and the fields together: no statement beyond what the row
-    needs. Parking (active with no slot) is recorded here, by the system."""
+    The consent state and the fields go in one UPDATE, onto the loaded row or
+    object too (rows.write_subscriber): no statement beyond what the row
+    needs. Audit rows belong to the episode the subscriber is in now. Parking
+    (active with no slot) is recorded here, by the system. With `writes` the
+    statements go when the caller sends them (with its own: one round trip on
+    PostgreSQL), else before this returns."""
+    batch = Writes() if writes is None else writes
     fields: dict[str, Any] = {}
     if change.event is not None:
         fields = consent_fields(
@@ -80,11 +85,20 @@ def apply(
             source=by,
             message_sid=message_sid,
             consent_text=consent_text,
+            writes=batch,
         )
     fields.update(_changed_fields(change))
-    write_subscriber(session, sub, fields)
+    batch.subscriber(sub, fields)
     if change.parked:
-        record(session, now, "parked_no_window", subscriber_id=sub.id, detail=PARKED_DETAIL)
+        record(
+            session,
+            now,
+            "parked_no_window",
+            subscriber_id=sub.id,
+            episode_id=sub.episode_id,
+            detail=PARKED_DETAIL,
+            writes=batch,
+        )
         log.warning("subscriber %s parked: no slot inside the send window", sub.id)
     for action, detail in audit:
         if action == "parked_no_window":
@@ -96,8 +110,12 @@ def apply(
             actor=by,
             subscriber_id=sub.id,
             clinician_id=clinician_id,
+            episode_id=sub.episode_id,
             detail=detail,
+            writes=batch,
         )
+    if writes is None:
+        batch.send(session)
 
 
 # The SubscriberChange fields written as they are (recent_moments is joined).

@@ -73,8 +73,8 @@ def test_apply_writes_the_event_and_every_field_in_one_update(runtime: Runtime) 
         assert sub is not None
         seen.clear()  # only what apply and the commit cost
         apply(session, sub, change, now, by="sms", message_sid="SM" + "0" * 32)
-    updates = [s for s in seen if s.startswith("UPDATE SUBSCRIBER")]
-    assert len(updates) == 1, seen
+    # One UPDATE, alone or (PostgreSQL) in the one statement of the text's writes.
+    assert sum(s.count("UPDATE SUBSCRIBER") for s in seen) == 1, seen
     with runtime.db.session() as session:
         row = session.get(Subscriber, sub_id)
         assert row is not None
