@@ -61,10 +61,27 @@ class SubscriberRow:
     question: str | None
     question_at: datetime | None
 
-    def __init__(self, row: Row[Any]) -> None:
+    def __init__(self, row: Row[Any] | tuple[Any, ...]) -> None:
         # The query selects the table's columns first, in the table's order.
         for name, value in zip(self.__slots__, row, strict=False):
             setattr(self, name, value)
+
+
+def insert_subscriber(session: Session, values: dict[str, Any]) -> SubscriberRow:
+    """INSERT a subscriber with these values (the columns' own defaults for the
+    rest), now, and the row as written."""
+    shape = _subscriber_insert(tuple(sorted(values)))
+    new_id = session.execute(shape.statement, values).inserted_primary_key[0]  # type: ignore[attr-defined]
+    written = _DEFAULTS | values | {"id": new_id}
+    return SubscriberRow(tuple(written.get(name) for name in SubscriberRow.__slots__))
+
+
+# What a column holds when an INSERT names it not (models.py's `default=`).
+_DEFAULTS = {
+    column.key: column.default.arg  # type: ignore[attr-defined]
+    for column in _TABLE.c
+    if column.default is not None and column.default.is_scalar
+}
 
 
 # Every column of the table, in order: what SubscriberRow reads.
@@ -173,6 +190,11 @@ def _concrete(shape: RowShape, params: dict[str, Any]) -> tuple[RowShape, dict[s
     fields = params["fields"]
     names = tuple(sorted(fields))
     return _subscriber_update(names), {"row_id": params["row_id"], **fields}
+
+
+@lru_cache(maxsize=16)
+def _subscriber_insert(names: tuple[str, ...]) -> RowShape:
+    return RowShape(_TABLE, names)
 
 
 @lru_cache(maxsize=256)

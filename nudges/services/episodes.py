@@ -10,28 +10,53 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from nudges.db.models import Episode, Subscriber
+from nudges.db.models import Episode
+from nudges.db.rows import AnySubscriber, Writes, insert_of
 from nudges.domain.consent import Event, State, next_state
+
+_EPISODE = insert_of(
+    Episode.__table__,  # type: ignore[arg-type]
+    ("subscriber_id", "clinician_id", "started_at", "source"),
+)
 
 
 def start(
-    session: Session, sub: Subscriber, now: datetime, source: str, clinician_id: int | None
+    session: Session,
+    sub: AnySubscriber,
+    now: datetime,
+    source: str,
+    clinician_id: int | None,
+    writes: Writes | None = None,
 ) -> int:
-    """Open a new episode for `sub`; rows written from here on belong to it."""
-    episode = Episode(
-        subscriber_id=sub.id, clinician_id=clinician_id, started_at=now, source=source
-    )
-    session.add(episode)
-    session.flush()
-    sub.episode_id = episode.id
-    return episode.id
+    """Open a new episode for `sub`; rows written from here on belong to it
+    (`sub.episode_id` is the new one at once; the subscriber's row is written
+    with `writes` when given, else now)."""
+    session.flush()  # the subscriber, if it is new to the ORM
+    params = {
+        "subscriber_id": sub.id,
+        "clinician_id": clinician_id,
+        "started_at": now,
+        "source": source,
+    }
+    episode_id: int = session.execute(_EPISODE.statement, params).inserted_primary_key[0]  # type: ignore[attr-defined]
+    batch = Writes() if writes is None else writes
+    batch.subscriber(sub, {"episode_id": episode_id})
+    if writes is None:
+        batch.send(session)
+    return episode_id
 
 
-def on_self_join(session: Session, sub: Subscriber, event: Event | None, now: datetime) -> None:
+def on_self_join(
+    session: Session,
+    sub: AnySubscriber,
+    event: Event | None,
+    now: datetime,
+    writes: Writes | None = None,
+) -> None:
     """A parent's own JOIN (or a YES we never asked for) that makes them pending
     again is a new enrolment; a JOIN repeated while pending or active is not."""
     if self_join_starts(sub.state, event):
-        start(session, sub, now, "join", sub.clinician_id)
+        start(session, sub, now, "join", sub.clinician_id, writes)
 
 
 def self_join_starts(before: State, event: Event | None) -> bool:

@@ -48,7 +48,7 @@ from nudges.services.alerts import raise_alert
 from nudges.services.attribution import followed_column, followed_params
 from nudges.services.audit import record
 from nudges.services.safety_journal import JournalEntry, SafetyJournal
-from nudges.services.subscriptions import apply, new_subscriber, snapshot
+from nudges.services.subscriptions import apply, new_subscriber_row, snapshot
 
 log = logging.getLogger(__name__)
 
@@ -524,22 +524,17 @@ def _apply(
     """Carry out a decision: the only writes an inbound text makes. The
     subscriber's own go in `writes`, which the caller sends with its record."""
     if decision.create and sub is None:
-        sub = new_subscriber(session, settings, sms.from_number, now)
+        sub = new_subscriber_row(session, settings, sms.from_number, now)
     if sub is None:
         for action, detail in decision.audit:
             record(session, now, action, actor="sms", detail=detail)
         return None
-    event = decision.change.event
-    if isinstance(sub, SubscriberRow) and (
-        decision.crisis or episodes.self_join_starts(sub.state, event)
-    ):
-        # A new episode or an alert needs the ORM's object: the rare texts load it.
-        sub = session.get_one(Subscriber, sub.id)
-    if isinstance(sub, Subscriber):
-        episodes.on_self_join(session, sub, event, now)
     if decision.crisis:
-        assert isinstance(sub, Subscriber)
+        if isinstance(sub, SubscriberRow):
+            # An alert needs the ORM's object: the rare texts load it.
+            sub = session.get_one(Subscriber, sub.id)
         _crisis(session, settings, sub, intent, sms.body, now)
+    episodes.on_self_join(session, sub, decision.change.event, now, writes)
     apply(
         session,
         sub,

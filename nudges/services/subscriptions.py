@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from nudges.config import Settings
 from nudges.db.models import Subscriber
-from nudges.db.rows import AnySubscriber, Writes
+from nudges.db.rows import AnySubscriber, SubscriberRow, Writes, insert_subscriber
 from nudges.domain.consent import State
 from nudges.domain.preferences import (
     DEFAULT_FREQUENCY,
@@ -134,21 +134,33 @@ def _changed_fields(change: SubscriberChange) -> dict[str, Any]:
 
 
 def new_subscriber(session: Session, settings: Settings, phone: str, now: datetime) -> Subscriber:
-    sub = Subscriber(
-        phone=phone,
-        state=State.NONE,
-        state_changed_at=now,
-        timezone=zone_on_join(phone, settings.default_timezone),
-        send_minute=DEFAULT_SEND_MINUTE,
-        frequency=DEFAULT_FREQUENCY,
-        track=DEFAULT_TRACK,
-        lang=DEFAULT_LANG,
-        nudges_sent=0,
-        created_at=now,
-    )
+    """A new subscriber, as the ORM's object (enrolment goes on with it)."""
+    sub = Subscriber(**_new(settings, phone, now))
     session.add(sub)
     session.flush()
     return sub
+
+
+def new_subscriber_row(
+    session: Session, settings: Settings, phone: str, now: datetime
+) -> SubscriberRow:
+    """A new subscriber, as a plain row (an inbound JOIN or STOP: rows.py)."""
+    return insert_subscriber(session, _new(settings, phone, now))
+
+
+def _new(settings: Settings, phone: str, now: datetime) -> dict[str, Any]:
+    return {
+        "phone": phone,
+        "state": State.NONE,
+        "state_changed_at": now,
+        "timezone": zone_on_join(phone, settings.default_timezone),
+        "send_minute": DEFAULT_SEND_MINUTE,
+        "frequency": DEFAULT_FREQUENCY,
+        "track": DEFAULT_TRACK,
+        "lang": DEFAULT_LANG,
+        "nudges_sent": 0,
+        "created_at": now,
+    }
 
 
 def next_due(runtime: Runtime) -> datetime | None:
