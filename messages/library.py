@@ -14,9 +14,11 @@ answer by text.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 
 ROOT = Path(__file__).parent
 
@@ -226,9 +228,11 @@ def load_library() -> Library:
     return Library.load(ROOT)
 
 
-def moment_bank() -> dict[str, tuple[str, ...]]:
-    """The hard-moment texts' ids: "sorry:en" -> ids in bank order."""
-    return load_library().moment_bank()
+@cache
+def moment_bank() -> Mapping[str, tuple[str, ...]]:
+    """The hard-moment texts' ids: "sorry:en" -> ids in bank order (read-only:
+    every inbound text's rules hold the same one)."""
+    return MappingProxyType(load_library().moment_bank())
 
 
 def moment_text(text_id: str) -> str:

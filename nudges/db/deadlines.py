@@ -122,7 +122,7 @@ def _listen(engine: Engine, limits: Limits, dog: _Watchdog, *, ping: bool = True
     def _statement(
         conn: Any, cursor: Any, statement: Any, parameters: Any, context: Any, executemany: bool
     ) -> None:
-        dog.arm(cursor.connection, conn.info, limits.client_statement)
+        dog.arm(cursor.connection, conn.info, _within(conn.info, limits.client_statement))
 
     @event.listens_for(engine, "after_cursor_execute")
     def _statement_done(
@@ -144,7 +144,7 @@ def _listen(engine: Engine, limits: Limits, dog: _Watchdog, *, ping: bool = True
     def _ending(conn: Any) -> None:
         dbapi_conn = _dbapi_connection(conn)
         if dbapi_conn is not None:
-            dog.arm(dbapi_conn, conn.info, limits.client_statement)
+            dog.arm(dbapi_conn, conn.info, _within(conn.info, limits.client_statement))
 
     @event.listens_for(engine, "reset")
     def _resetting(dbapi_connection: Any, connection_record: Any, reset_state: Any) -> None:
@@ -153,6 +153,7 @@ def _listen(engine: Engine, limits: Limits, dog: _Watchdog, *, ping: bool = True
 
     @event.listens_for(engine, "checkin")
     def _returned(dbapi_connection: Any, connection_record: Any) -> None:
+        connection_record.info.pop(UNTIL, None)
         if dbapi_connection is not None:
             dog.disarm(dbapi_connection)
 
@@ -170,6 +171,19 @@ def _listen(engine: Engine, limits: Limits, dog: _Watchdog, *, ping: bool = True
     @event.listens_for(engine, "close_detached")
     def _closing_detached(dbapi_conn: Any) -> None:
         dog.disarm(dbapi_conn)
+
+
+# Connection info: the monotonic time by which the whole of the current
+# checkout's work must end (Database.prompt_sessions). Each call is then bounded
+# by what is left of it, if that is less than its own limit.
+UNTIL = "nudges_until"
+
+
+def _within(info: Any, seconds: float) -> float:
+    until = info.get(UNTIL)
+    if until is None:
+        return seconds
+    return max(min(seconds, until - time.monotonic()), 0.0)
 
 
 def _dbapi_connection(conn: Any) -> Any:

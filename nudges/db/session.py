@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import threading
-from contextlib import AbstractContextManager
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from sqlalchemy import CursorResult, Engine, Result, Select, create_engine, event
@@ -55,7 +57,10 @@ class Database:
         self.engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
         self._quick: Engine | None = None
+        self._prompt: Engine | None = None
         self._quick_lock = threading.Lock()
+        self._warming = threading.Lock()
+        self._bound_sessions: sessionmaker[Session] = sessionmaker(expire_on_commit=False)
         self.limits = limits or Limits()
         if url:
             self.connect(url)
@@ -97,9 +102,7 @@ class Database:
         holding the reply. A SQLite reader waits at most QUICK_SQLITE_BUSY for a
         lock (WAL readers do not wait for writers at all)."""
         engine = self.quick_engine()
-        if engine.pool.checkedin() == 0:  # type: ignore[attr-defined]
-            return None
-        return engine
+        return engine if _idle(engine) else None
 
     def quick_engine(self) -> Engine:
         """The quick reader's engine, made on first use (only HELP needs it)."""
@@ -135,11 +138,83 @@ class Database:
         deadlines.bound(engine, QUICK_LIMITS, ping=False)
         return engine
 
+    def prompt_sessions(
+        self, seconds: float
+    ) -> Callable[[], AbstractContextManager[Session]] | None:
+        """Sessions for one inbound text's work on the caller's own thread, all
+        to end within `seconds` from now; or None when no idle connection is
+        ready for them (the caller then goes through the reply-deadline pool,
+        and one is opened in the background for the next text).
+
+        They come from a small pool of their own that never opens a connection
+        on the caller's thread and never pings. On PostgreSQL each statement
+        and the commit are bounded by what is left of `seconds` (the
+        watchdog, nudges.db.deadlines.UNTIL), and by QUICK_LIMITS; on SQLite a
+        lock is waited for QUICK_SQLITE_BUSY at most. A stall therefore fails
+        the work within `seconds` (plus the watchdog's poll), and the caller
+        still has the rest of its deadline."""
+        engine = self._prompt_engine()
+        if not _idle(engine):
+            self._warm(engine)
+            return None
+        until = time.monotonic() + seconds
+
+        @contextmanager
+        def session() -> Iterator[Session]:
+            with engine.connect() as conn:
+                conn.info[deadlines.UNTIL] = until
+                with self._bound_sessions(bind=conn) as bound, bound.begin():
+                    yield bound
+
+        return session
+
+    def _prompt_engine(self) -> Engine:
+        assert self.engine is not None
+        if not self.url.startswith("postgresql"):
+            return self.quick_engine()  # its lock wait is bounded; SQLite needs no more
+        with self._quick_lock:
+            if self._prompt is None:
+                self._prompt = make_engine(
+                    self.url,
+                    connect_args=deadlines.connect_args(self.url, QUICK_LIMITS),
+                    pool_pre_ping=False,
+                    pool_size=2,
+                    max_overflow=2,
+                    pool_timeout=QUICK_LIMITS.client_statement,
+                )
+                deadlines.bound(self._prompt, QUICK_LIMITS, ping=False)
+            return self._prompt
+
+    def _warm(self, engine: Engine) -> None:
+        """Open one connection for `engine`'s pool in a thread of its own (one at
+        a time): connecting may stall, and never on a caller's thread."""
+        if not self._warming.acquire(blocking=False):
+            return
+
+        def connect() -> None:
+            try:
+                engine.connect().close()
+            except Exception:  # noqa: BLE001 - the next text tries again
+                pass
+            finally:
+                self._warming.release()
+
+        threading.Thread(target=connect, name="db-warm", daemon=True).start()
+
     def dispose(self) -> None:
         if self.engine is not None:
             self.engine.dispose()
         if self._quick is not None and self._quick is not self.engine:
             self._quick.dispose()
+        if self._prompt is not None:
+            self._prompt.dispose()
+
+
+def _idle(engine: Engine) -> bool:
+    """Whether the engine's pool holds a connection nobody is using (a pool
+    that cannot say, one SQLite :memory: database, counts as busy)."""
+    checkedin = getattr(engine.pool, "checkedin", None)
+    return checkedin is not None and checkedin() > 0
 
 
 class PointRead:

@@ -141,7 +141,8 @@ def decide(
     state = sub.state if sub else State.NONE
     if intent.kind is Kind.SPANISH and state not in SUBSCRIBED:
         intent = replace(intent, kind=Kind.JOIN)  # ESPAÑOL from a newcomer: join in Spanish
-    safety = replace(intent, lang=safety_language(sub, intent))
+    safe_lang = safety_language(sub, intent)
+    safety = intent if safe_lang == intent.lang else replace(intent, lang=safe_lang)
     decision = in_language(_decide(sub, phone, safety, rules, now, advanced_opt_out, asked), lang)
     chosen = language_choice(sub, intent)
     if (chosen is not None and chosen != (sub.lang if sub else None)) or decision.create:
@@ -194,6 +195,8 @@ def safety_language(sub: Subscription | None, intent: Intent) -> str:
 
 def in_language(decision: Decision, lang: str) -> Decision:
     """Every reply without a language of its own goes in `lang`, its fields too."""
+    if all(say.lang is not None for say in decision.replies):
+        return decision  # each has its own already (every text decides many)
     replies = tuple(
         say if say.lang is not None else replace(say, lang=lang, fields=_fields(say.fields, lang))
         for say in decision.replies

@@ -11,6 +11,8 @@ import json
 import logging
 import re
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -162,20 +164,24 @@ def _respond(runtime: Runtime, sms: InboundSms) -> Reply:
 
     intent = screen(runtime, sms.body)  # in memory: needs no database
     deadline = reply_deadline.INBOUND
-    if _is_help(intent) and not journal_of(runtime).pending():
-        # HELP changes nothing, so it is answered here, without the hand-off to
-        # a worker thread (most of HELP's cost on a busy machine): with nothing
-        # to read when Twilio answered it, else with one quick read whose
-        # every step is bounded to about a second (Database.quick_reader). Other
-        # texts stay on the pool: on this thread a hung database would hold
-        # their reply for the database's own deadlines, not the reply deadline.
+    if not journal_of(runtime).pending():
+        # Answered here, without the hand-off to a worker thread (a large part
+        # of a text's cost), when an idle connection is ready: every call on it
+        # is bounded so that the whole ends within ON_CALLER (a HELP's one read
+        # within about a second: Database.quick_reader; a text's transaction
+        # within ON_CALLER: Database.prompt_sessions). A stall or a failure
+        # there leaves the rest of the deadline to the pool, which tries again
+        # (its rollback, or a MessageSid already stored, makes that harmless).
         started = time.monotonic()
         try:
-            return _help_here(runtime, sms, intent)
+            return _here(runtime, sms, intent)
         except _NotReady:
             pass
         except Exception as exc:  # noqa: BLE001 - any failure: the pool tries again
-            log.warning("quick HELP read failed (%s); trying the pool", type(exc).__name__)
+            log.warning(
+                "inbound work on the request thread failed (%s); trying the pool",
+                type(exc).__name__,
+            )
         deadline -= time.monotonic() - started
     try:
         # A stalled database must not hold the reply past Twilio's patience (or
@@ -200,8 +206,22 @@ def _is_help(intent: Intent) -> bool:
     return intent.crisis is None and intent.kind in (Kind.HELP, Kind.HELP_ES)
 
 
+# Seconds of the reply deadline a text's work may take on the request thread
+# before the pool tries it with the rest.
+ON_CALLER = 1.0
+
+
 class _NotReady(Exception):
-    """No idle quick-read connection: HELP goes through the pool instead."""
+    """No idle connection for work on the request thread: the pool instead."""
+
+
+def _here(runtime: Runtime, sms: InboundSms, intent: Intent) -> Reply:
+    if _is_help(intent):
+        return _help_here(runtime, sms, intent)
+    sessions = runtime.db.prompt_sessions(ON_CALLER)
+    if sessions is None:
+        raise _NotReady
+    return handle_inbound(runtime, sms, intent, sessions=sessions)
 
 
 def _help_here(runtime: Runtime, sms: InboundSms, intent: Intent) -> Reply:
@@ -335,7 +355,13 @@ def screen_with(model: SemanticScreen, body: str) -> Intent:
     return intent
 
 
-def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = None) -> Reply:
+def handle_inbound(
+    runtime: Runtime,
+    sms: InboundSms,
+    intent: Intent | None = None,
+    *,
+    sessions: Callable[[], AbstractContextManager[Session]] | None = None,
+) -> Reply:
     """Process one inbound text exactly once per MessageSid and return the replies.
 
     1. HELP changes nothing: it is answered before the conversation, in the
@@ -346,6 +372,9 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
        sid refuses the insert, the whole transaction rolls back, and the stored
        replies are returned. Retries are rare, so no text pays a lookup first;
        two deliveries racing each other end the same way.
+
+    `sessions` opens its transactions (Database.prompt_sessions on the request
+    thread); the service's own by default.
     """
     intent = intent or screen(runtime, sms.body)
     if _is_help(intent):
@@ -355,8 +384,9 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
         # a worker thread, within the reply deadline) serves the next HELP.
         return _help(runtime, sms, intent, runtime.db.quick_engine())
     now = runtime.clock.now()
+    open_session = sessions or runtime.db.session
     try:
-        with runtime.db.session() as session:
+        with open_session() as session:
             # Through the Connection: the session would treat the query as the
             # ORM's (its columns are the model's) and pay for loading it so.
             found = (
@@ -397,7 +427,7 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
             )
             writes.send(session)
     except IntegrityError:
-        with runtime.db.session() as session:
+        with open_session() as session:
             seen = _seen_reply(session, sms.message_sid)
         if seen is None:
             raise

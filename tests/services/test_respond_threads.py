@@ -10,13 +10,16 @@ tests/web/test_reply_deadline.py)."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError
 
+from nudges.db.models import ConsentEvent, CrisisAlert, InboundMessage
+from nudges.db.rows import Writes
 from nudges.runtime import Runtime
 from nudges.services import inbound, reply_deadline
 from nudges.services.inbound import InboundSms, journal_of, respond
@@ -55,11 +58,91 @@ def test_a_help_twilio_answered_stays_on_the_callers_thread_the_rest_use_the_poo
     [help_reply] = respond(runtime, sms(PAT_PORTLAND, "HELP", 2)).messages
     assert "988" in help_reply and "up to 3 msgs/wk" in help_reply
     assert pooled == ["_apply_now"]
-    respond(runtime, sms(PAT_PORTLAND, "JOIN", 3))
-    assert pooled == ["_apply_now"] * 2
-    # HELP together with crisis words writes (pause, alert): the pool.
-    crisis = respond(runtime, sms(PAT_PORTLAND, "HELP I want to end my life", 4))
-    assert crisis.level == "crisis" and pooled == ["_apply_now"] * 3
+
+
+def test_a_text_that_changes_state_is_applied_on_the_callers_thread_once_a_connection_is_idle(
+    runtime: Runtime, pooled: list[str]
+) -> None:
+    # No idle connection yet: the pool applies it, and one is opened meanwhile.
+    assert "YES" in respond(runtime, sms(PAT_PORTLAND, "JOIN", 40)).messages[0]
+    assert pooled == ["_apply_now"]
+    ready(runtime)
+    respond(runtime, sms(PAT_PORTLAND, "YES", 41))
+    crisis = respond(runtime, sms(PAT_PORTLAND, "I want to end my life", 42))
+    respond(runtime, sms(PAT_PORTLAND, "STOP", 43))
+    assert pooled == ["_apply_now"]  # no hand-off for the three
+    assert crisis.level == "crisis" and "988" in crisis.messages[0]
+    sub = subscriber(runtime, PAT_PORTLAND)
+    assert sub is not None and sub.state == "stopped"
+    with runtime.db.session() as session:
+        alerts = session.scalars(select(CrisisAlert)).all()
+        sids = session.scalars(select(InboundMessage.message_sid)).all()
+    assert len(alerts) == 1
+    assert sorted(sids) == [f"SM{n:032x}" for n in (40, 41, 42, 43)]
+
+
+def test_a_text_whose_work_fails_on_the_callers_thread_is_applied_once_through_the_pool(
+    runtime: Runtime, pooled: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    respond(runtime, sms(PAT_PORTLAND, "JOIN", 50))
+    ready(runtime)
+    pooled.clear()
+    real = Writes.send
+    calls: list[str] = []
+
+    def fails_on_this_thread(writes: Writes, session: Any) -> None:
+        # After the text's writes went to the database: the rollback undoes them.
+        real(writes, session)
+        calls.append(threading.current_thread().name)
+        if threading.current_thread() is threading.main_thread():
+            raise OperationalError("INSERT", {}, Exception("connection lost"))
+
+    monkeypatch.setattr(Writes, "send", fails_on_this_thread)
+    replies = respond(runtime, sms(PAT_PORTLAND, "YES", 51)).messages
+    assert replies and "Welcome to GoodEnough" in replies[0]
+    assert pooled == ["_apply_now"]
+    assert calls[0] == threading.main_thread().name and calls[-1].startswith("inbound")
+    sub = subscriber(runtime, PAT_PORTLAND)
+    assert sub is not None and sub.state == "active"
+    with runtime.db.session() as session:
+        consents = session.scalars(select(ConsentEvent.to_state)).all()
+        stored = session.scalars(select(InboundMessage.message_sid)).all()
+    assert consents == ["pending", "active"]  # the first attempt left nothing behind
+    assert stored.count(f"SM{51:032x}") == 1
+
+
+def test_a_text_committed_on_the_callers_thread_is_not_applied_twice_by_the_pool(
+    runtime: Runtime, pooled: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The commit went through but the call failed after it (a connection cut
+    as the commit's answer came back): the pool finds the MessageSid stored and
+    answers with the replies stored with it."""
+    respond(runtime, sms(PAT_PORTLAND, "JOIN", 60))
+    ready(runtime)
+    pooled.clear()
+    real = inbound.metrics.OPT_OUTS.labels
+
+    def fails_on_this_thread(**labels: Any) -> Any:
+        if threading.current_thread() is threading.main_thread():
+            raise OperationalError("COMMIT", {}, Exception("connection lost"))
+        return real(**labels)
+
+    monkeypatch.setattr(inbound.metrics.OPT_OUTS, "labels", fails_on_this_thread)
+    [confirm] = respond(runtime, sms(PAT_PORTLAND, "STOP", 61)).messages
+    assert pooled == ["_apply_now"] and "unsubscribed" in confirm.lower()
+    with runtime.db.session() as session:
+        stops = session.scalars(
+            select(ConsentEvent).where(ConsentEvent.to_state == "stopped")
+        ).all()
+    assert len(stops) == 1
+
+
+def ready(runtime: Runtime) -> None:
+    """Wait (a few seconds at most) for the connection opened in the background."""
+    deadline = time.monotonic() + 5
+    while runtime.db.prompt_sessions(1.0) is None:
+        assert time.monotonic() < deadline, "no connection was opened for the request thread"
+        time.sleep(0.01)
 
 
 def test_help_goes_through_the_pool_when_the_journal_holds_texts_to_apply_first(

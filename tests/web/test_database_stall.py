@@ -155,3 +155,43 @@ def test_help_through_an_idle_quick_read_connection_is_answered_in_time(
     getattr(proxy, failure)()
     reply = timed(phone, ANNA_ATLANTA, "HELP").data.decode()
     assert "988" in reply and "741741" in reply
+
+
+@pytest.mark.parametrize("failure", ["stall", "cut"])
+def test_texts_on_an_idle_request_thread_connection_are_answered_in_time(
+    proxied_app: tuple[Any, Any], failure: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A text that changes state is applied on the request thread once an idle
+    connection is ready for it there (Database.prompt_sessions); a database
+    that stalls or is cut under that connection fails the work within its
+    bound, the pool gets the rest of the deadline, and the reply still goes in
+    time (the STOP and the crisis journalled, applied once after)."""
+    app, proxy = proxied_app
+    db = get_runtime(app).db
+    phone = SignedClient(app.test_client(), SECRET_KEY)
+    phone.text(ANNA_ATLANTA, "JOIN")  # through the pool; a connection opens meanwhile
+    deadline = time.monotonic() + 5
+    while db.prompt_sessions(1.0) is None:
+        assert time.monotonic() < deadline, "no connection was opened for the request thread"
+        time.sleep(0.01)
+    for number in (ANNA_ATLANTA, CARLOS_CHICAGO):
+        phone.text(number, "JOIN")
+        phone.text(number, "YES")
+    assert state(app, CARLOS_CHICAGO) == "active"
+    getattr(proxy, failure)()
+    crisis = timed(phone, ANNA_ATLANTA, "I want to end my life", CRISIS_SID)
+    assert crisis.status_code == 200 and b"741741" in crisis.data
+    stop = timed(phone, CARLOS_CHICAGO, "STOP", STOP_SID)
+    assert stop.status_code == 200 and b"unsubscribed" in stop.data
+    assert timed(phone, PAT_PORTLAND, "JOIN").status_code == 503
+    tried_here = [r for r in caplog.records if "on the request thread failed" in r.getMessage()]
+    assert tried_here, "the request thread never tried: the test proves nothing"
+    proxy.restore()
+
+    def applied() -> bool:
+        return state(app, ANNA_ATLANTA) == "paused" and state(app, CARLOS_CHICAGO) == "stopped"
+
+    settles(applied, app)
+    assert count(app, CrisisAlert) == 1
+    assert count(app, ConsentEvent, ConsentEvent.to_state == "stopped") == 1
+    assert count(app, InboundMessage, InboundMessage.message_sid.in_([CRISIS_SID, STOP_SID])) == 2
