@@ -310,3 +310,22 @@ def test_a_clinician_invites_in_spanish_from_the_command_line_and_a_csv(
     unknown.write_text("phone,language\n(404) 555-0199,klingon\n")
     refused = runner.invoke(main, ["enroll", "--csv", str(unknown), "--clinician", LEE[0]], env=env)
     assert refused.exit_code == 1 and "row 2" in refused.output and "language" in refused.output
+
+
+def test_spanish_help_names_sin_preguntas_as_english_help_names_checkin_off(
+    twilio: SignedClient, app: Any
+) -> None:
+    """A tester's Spanish HELP left out how to turn off the weekly question."""
+    say(twilio, ANNA_ATLANTA, "HOLA")
+    say(twilio, ANNA_ATLANTA, "SI")
+    [ayuda] = replies(twilio.text(ANNA_ATLANTA, "AYUDA"))
+    [help_] = replies(twilio.text(ANNA_ATLANTA, "HELP"))  # from a Spanish-speaking parent
+    for reply in (ayuda, help_):
+        assert which(reply) == (ES, "help")
+        assert "SIN PREGUNTAS" in reply and "Llama al 988 y marca 2" in reply
+    say(twilio, CARLOS_CHICAGO, "JOIN")
+    say(twilio, CARLOS_CHICAGO, "YES")
+    [english] = replies(twilio.text(CARLOS_CHICAGO, "HELP"))
+    assert "CHECKIN OFF" in english
+    # and the keyword it names does what HELP says
+    assert say(twilio, ANNA_ATLANTA, "SIN PREGUNTAS") == [(ES, "checkins_off")]
