@@ -331,7 +331,7 @@ def _held(session: Session, alert: CrisisAlert) -> bool:
             .where(
                 ConsentEvent.subscriber_id == alert.subscriber_id,
                 same(ConsentEvent.episode_id, alert.episode_id),
-                ConsentEvent.source == "crisis",
+                ConsentEvent.source.in_(("crisis", "concern")),
                 ConsentEvent.at >= alert.created_at,
                 ConsentEvent.at <= (alert.last_at or alert.created_at),
             )

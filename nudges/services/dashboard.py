@@ -240,13 +240,21 @@ def client_detail(
         )
 
 
+# Why the service itself changed the consent, as a clinician reads it. A concern
+# holds nudges for a day; a crisis pauses them until someone resumes: a clinician
+# must be able to tell the two apart in the history.
+SOURCES = {
+    "sms": "the parent (by text)",
+    "crisis": "crisis pause",
+    "concern": "concern check",
+}
+
+
 def _source_name(source: str, names: dict[int, str]) -> str:
     """Who changed the consent: "sms" is the parent, "clinician:1" a name."""
-    if source == "sms":
-        return "the parent (by text)"
     if source.startswith("clinician:"):
         return actor_name(source, names)
-    return source.replace("_", " ")
+    return SOURCES.get(source, source.replace("_", " "))
 
 
 @dataclass(frozen=True)
@@ -392,6 +400,7 @@ ACTORS = {
     "sms": "the parent (by text)",
     "system": "the service",
     "crisis": "the service",
+    "concern": "the service",
     "cli": "command line",
     "web": "login page",
 }

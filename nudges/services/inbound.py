@@ -552,7 +552,9 @@ def _crisis(
     shows on the dashboard only."""
     assert intent.crisis is not None
     concern = intent.crisis.is_concern
-    apply(session, sub, crisis_hold(snapshot(sub), concern, now), now, by="crisis")
+    # The consent history tells a concern's 24-hour hold from a crisis pause.
+    by = "concern" if concern else "crisis"
+    apply(session, sub, crisis_hold(snapshot(sub), concern, now), now, by=by)
     categories = ",".join(intent.crisis.categories) or "crisis"
     tier = "possible" if concern else "crisis"
     raise_alert(session, settings, sub, categories, text, now, tier=tier)

@@ -11,9 +11,9 @@ from typing import Any
 from nudges.clock import FrozenClock
 from nudges.db.models import AuditEvent, CrisisAlert, Outbox
 from nudges.runtime import Runtime
-from tests.conftest import ANNA_ATLANTA, SignedClient
+from tests.conftest import ANNA_ATLANTA, CARLOS_CHICAGO, SignedClient
 from tests.web import test_clinician_pages as pages
-from tests.web.test_clinician_pages import Clinic, rows
+from tests.web.test_clinician_pages import Clinic, client_id, rows
 
 lee, ross, runtime = pages.lee, pages.ross, pages.runtime
 
@@ -117,3 +117,34 @@ def test_a_concern_alert_page_says_no_text_was_sent(
     html = lee.client.get(path).data.decode()
     assert "Possible alert" in html and "Held their nudges for 24 hours" in html
     assert "Did not text you" in html and "Paused their nudges" not in html
+
+
+def _consent_history(html: str) -> list[tuple[str, str]]:
+    """(change, by) of each row of the client page's consent history."""
+    table = html[html.index("Consent history") :]
+    return re.findall(
+        r'<td data-label="Change">([^<]*)</td><td data-label="By">([^<]*)</td>', table
+    )
+
+
+def test_the_consent_history_tells_a_concern_hold_from_a_crisis_pause(
+    lee: Clinic, runtime: Runtime, twilio: SignedClient
+) -> None:
+    """A tester saw a concern's 24-hour hold labelled "By: crisis"."""
+    lee.invite(ANNA_ATLANTA, alias="Anna")
+    twilio.text(ANNA_ATLANTA, "YES")
+    twilio.text(ANNA_ATLANTA, "honestly nothing is ever going to get better for me")
+    lee.invite(CARLOS_CHICAGO, alias="Carlos")
+    twilio.text(CARLOS_CHICAGO, "YES")
+    twilio.text(CARLOS_CHICAGO, "I have pills saved up and I want to die")
+    concern = lee.client.get(f"/clinician/clients/{client_id(runtime)}").data.decode()
+    crisis = lee.client.get(f"/clinician/clients/{client_id(runtime, CARLOS_CHICAGO)}")
+    assert _consent_history(concern)[-1] == ("active → paused", "concern check")
+    assert _consent_history(crisis.data.decode())[-1] == ("active → paused", "crisis pause")
+    # The dashboard and the alert pages still say what each did.
+    dashboard = lee.client.get("/clinician/").data.decode()
+    assert "Possible alert" in dashboard
+    paths = re.findall(r'href="(/clinician/alerts/[A-Za-z0-9_-]+)"', dashboard)
+    pages = [lee.client.get(path).data.decode() for path in paths]
+    assert sum("Held their nudges for 24 hours" in page for page in pages) == 1
+    assert sum("Paused their nudges" in page for page in pages) == 1
