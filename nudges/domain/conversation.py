@@ -571,6 +571,21 @@ def _track(sub: Subscription, intent: Intent, now: datetime) -> Decision:
     )
 
 
+# A bare number the conversation did not take (no focus choice or check-in was
+# open, or 4 to a focus question): the clinician reads it as what it was.
+UNTAKEN_NUMBER = "unclear_number"
+
+
+def recorded_kind(intent: Intent, decision: Decision) -> str:
+    """What the text is recorded as for the clinician: its keyword, except a bare
+    number that chose no focus, answered no check-in and no nudge."""
+    if intent.kind is Kind.CHOICE:
+        took = any(action == "track_changed" for action, _ in decision.audit)
+        if not (took or decision.checkin is not None or decision.answers is not None):
+            return UNTAKEN_NUMBER
+    return intent.kind.value
+
+
 @dataclass(frozen=True)
 class Promise:
     minute: int  # local minutes after midnight in the parent's stored zone

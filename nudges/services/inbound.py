@@ -36,6 +36,7 @@ from nudges.domain.conversation import (
     crisis_hold,
     decide,
     help_reply,
+    recorded_kind,
     safety_language,
 )
 from nudges.domain.crisis import CrisisSignal, reassures
@@ -381,7 +382,7 @@ def handle_inbound(runtime: Runtime, sms: InboundSms, intent: Intent | None = No
                     "episode_id": sub.episode_id if sub else None,
                     "received_at": now,
                     "intent": (f"{intent.crisis.level}+" if intent.crisis else "")
-                    + intent.kind.value,
+                    + recorded_kind(intent, decision),
                     "reply": json.dumps(messages),
                     "level": screen_level(intent),
                     "body": _kept_body(sub, intent, sms.body, answer=decision.answers is not None),
