@@ -556,7 +556,9 @@ def _track(sub: Subscription, intent: Intent, now: datetime) -> Decision:
     """TRACK shows the choice; TRACK 2, or a bare 2 while the choice is open, sets it.
 
     Switching keeps the parent's place: the next nudge is the same week's in the
-    new track. A bare number with no choice open is not guessed at."""
+    new track, and the reply says so only to a parent who has had a nudge (a
+    first choice has no place to keep). A bare number with no choice open is not
+    guessed at."""
     if intent.kind is Kind.CHOICE and (not sub.choosing_track(now) or intent.track is None):
         return Decision(replies=(Say("number_unclear"),))  # 4 or 5 is no focus
     if intent.track is None or intent.track not in TRACK_CHOICES:
@@ -564,8 +566,9 @@ def _track(sub: Subscription, intent: Intent, now: datetime) -> Decision:
             replies=(Say("track_menu"),),
             change=SubscriberChange(track_choice_until=now + CHOICE_OPEN),
         )
+    key = "track_switched" if sub.nudges_sent > 0 else "track_set"
     return Decision(
-        replies=(Say("track_set", {"focus": TRACK_LABELS[intent.track]}),),
+        replies=(Say(key, {"focus": TRACK_LABELS[intent.track]}),),
         change=SubscriberChange(track=intent.track, track_choice_until=None),
         audit=(("track_changed", intent.track),),
     )

@@ -303,3 +303,30 @@ def test_a_spanish_stop_stops_and_is_confirmed_in_spanish(twilio: SignedClient, 
     [reply] = replies(twilio.text(ANNA_ATLANTA, body))
     assert "ya no te enviaremos mensajes" in reply and "988" in reply and "START" in reply
     assert replies(twilio.text(ANNA_ATLANTA, "PARAR")) == []  # stopped: no second confirmation
+
+
+def test_a_new_parents_first_focus_choice_does_not_say_they_keep_their_place(
+    twilio: SignedClient, app: Any, clock: Any
+) -> None:
+    """A tester's first "2" was answered "picking up at the same week" before any
+    nudge had come: only a parent partway through hears that."""
+    from nudges.services.subscriptions import next_due
+    from scheduler.runner import tick
+
+    join_and_confirm(twilio)
+    [chosen] = replies(twilio.text(ANNA_ATLANTA, "2"))
+    [named] = replies(twilio.text(ANNA_ATLANTA, "TRACK 3"))
+    for reply in (chosen, named):
+        assert "Your texts will focus on" in reply and "same week" not in reply
+    replies(twilio.text(CARLOS_CHICAGO, "HOLA"))
+    replies(twilio.text(CARLOS_CHICAGO, "SI"))
+    [elegido] = replies(twilio.text(CARLOS_CHICAGO, "2"))
+    assert "la culpa" in elegido and "misma semana" not in elegido
+    # Once a nudge has come, switching does keep their place, and says so.
+    runtime = get_runtime(app)
+    due = next_due(runtime)
+    assert due is not None
+    clock.set(due)
+    tick(runtime)
+    [switched] = replies(twilio.text(ANNA_ATLANTA, "TRACK 1"))
+    assert "trying to be a perfect parent, picking up at the same week" in switched

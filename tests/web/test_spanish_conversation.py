@@ -200,6 +200,9 @@ def test_every_reply_to_a_spanish_parent_is_spanish(twilio: SignedClient, app: A
         "checkins_off", "checkins_on",
         # A clinician's change, texted through the outbox: tests/web/test_clinician_states.py
         "clinician_changed_time", "clinician_changed_focus", "clinician_changed_both",
+        # A switch of focus after nudges have come (the walk sends none):
+        # tests/domain/test_spanish_conversation.py, tests/web/test_inbound_conversation.py.
+        "track_switched",
     }  # fmt: skip
     assert set(load_library().system["es"]) - seen == elsewhere
 
