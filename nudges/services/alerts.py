@@ -195,6 +195,47 @@ class FlaggedText:
 
 
 @dataclass(frozen=True)
+class AlertText:
+    """Where the text that told the clinician of the alert stands: the page says
+    it was sent only once the provider took it, at the time it went."""
+
+    state: str  # "queued" (not sent yet), "sent", "delivered", "undelivered", "failed", "unknown"
+    queued_at: datetime
+    sent_at: datetime | None  # when the sender sent it (its claim), once it went
+
+
+_NOTICE_STATES = {
+    OutboxState.QUEUED: "queued",
+    OutboxState.SENDING: "queued",  # claimed, the call may be under way: not sent yet
+    OutboxState.SENT: "sent",
+    OutboxState.DELIVERED: "delivered",
+    OutboxState.UNDELIVERED: "undelivered",
+    OutboxState.FAILED: "failed",
+    OutboxState.SKIPPED: "failed",
+    OutboxState.UNKNOWN: "unknown",
+}
+
+
+def _notice(session: Session, alert: CrisisAlert) -> AlertText | None:
+    """The latest text about this alert (an alert that keeps gathering texts may
+    be texted again an hour on); None when none was queued."""
+    row = session.scalar(
+        select(Outbox)
+        .where(Outbox.kind == "alert", Outbox.dedupe_key.startswith(f"alert:{alert.id}:"))
+        .order_by(Outbox.id.desc())
+        .limit(1)
+    )
+    if row is None:
+        return None
+    state = _NOTICE_STATES[row.state]
+    # The sender claims a row just before its call (a retry claims it again), so
+    # the claim is when the text that got through went; no later status moves it.
+    went = row.claimed_at or row.updated_at
+    sent_at = went if state in ("sent", "delivered", "undelivered") else None
+    return AlertText(state, row.created_at, sent_at)
+
+
+@dataclass(frozen=True)
 class AlertDetail:
     id: int
     token: str
@@ -211,6 +252,7 @@ class AlertDetail:
     held: bool = True  # nudges were paused (crisis) or held (concern) by it
     number: str | None = None  # only after "show number" (audited)
     national: str | None = None
+    notice: AlertText | None = None  # the text to the clinician, if one was queued
 
 
 @dataclass(frozen=True)
@@ -298,6 +340,7 @@ def alert_detail(
             held=_held(session, alert),
             number=sub.phone if reveal else None,
             national=_national(sub.phone) if reveal else None,
+            notice=_notice(session, alert),
         )
 
 

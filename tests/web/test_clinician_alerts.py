@@ -11,6 +11,7 @@ from typing import Any
 from nudges.clock import FrozenClock
 from nudges.db.models import AuditEvent, CrisisAlert, Outbox
 from nudges.runtime import Runtime
+from scheduler.runner import tick
 from tests.conftest import ANNA_ATLANTA, CARLOS_CHICAGO, SignedClient
 from tests.web import test_clinician_pages as pages
 from tests.web.test_clinician_pages import Clinic, client_id, rows
@@ -49,7 +50,7 @@ def test_the_alert_text_links_to_the_alert_after_login(
     assert 'class="level">crisis<' in html
     assert "Sent the crisis reply" in html and "Paused their nudges" in html
     assert "We replied at once" in html and "988" in html  # the reply they got, word for word
-    assert "Texted you a link" in html
+    assert "A text to you with a link to this page is queued" in html  # not sent yet
     assert "***-0123" in html and "tel:" not in html and "555-0123" not in html
 
 
@@ -148,3 +149,37 @@ def test_the_consent_history_tells_a_concern_hold_from_a_crisis_pause(
     pages = [lee.client.get(path).data.decode() for path in paths]
     assert sum("Held their nudges for 24 hours" in page for page in pages) == 1
     assert sum("Paused their nudges" in page for page in pages) == 1
+
+
+def test_the_alert_page_says_when_the_link_was_sent_or_that_it_is_still_queued_or_failed(
+    lee: Clinic, runtime: Runtime, twilio: SignedClient, clock: FrozenClock
+) -> None:
+    """A tester read "texted you a link at 3:00pm": the time the text was queued,
+    though the sender sent it later."""
+    lee.invite(ANNA_ATLANTA)
+    twilio.text(ANNA_ATLANTA, "YES")
+    twilio.text(ANNA_ATLANTA, "I have pills saved up and I want to die")  # 3:00pm Eastern
+    path = _alert_link(runtime)
+    queued = lee.client.get(path).data.decode()
+    assert "Texted you a link" not in queued
+    assert "A text to you with a link to this page is queued: not sent yet" in queued
+    clock.advance(minutes=7)
+    tick(runtime)
+    [text] = rows(runtime, Outbox, Outbox.kind == "alert")
+    assert text.state == "sent"
+    sent = lee.client.get(path).data.decode()
+    assert "Texted you a link to this page at Mon Nov 23, 3:07pm Eastern" in sent
+    assert "3:00pm Eastern (without" not in sent and "queued" not in sent
+    # The carrier could not deliver it: the page says so.
+    clock.advance(minutes=1)
+    twilio.post(
+        f"/sms/status?outbox={text.id}",
+        {
+            "MessageSid": text.provider_sid or "",
+            "MessageStatus": "undelivered",
+            "ErrorCode": "30003",
+        },
+    )
+    failed = lee.client.get(path).data.decode()
+    assert "Texted you a link" not in failed
+    assert "The text to you with a link to this page could not be delivered" in failed
