@@ -32,12 +32,13 @@ from nudges.db.models import (
     Subscriber,
 )
 from nudges.db.session import affected
-from nudges.domain.consent import client_status
+from nudges.domain.consent import State, client_status
 from nudges.domain.outbox import OutboxState
 from nudges.domain.phone import last_four
 from nudges.runtime import Runtime
 from nudges.services.audit import record
 from nudges.services.episodes import same
+from nudges.services.standing import stopped_note
 
 ALERT_SMS_EVERY = timedelta(hours=1)
 ALERT_JOINS_WITHIN = timedelta(hours=1)  # a flagged text this soon after joins the open alert
@@ -250,6 +251,7 @@ class AlertDetail:
     status: str  # the client's status now
     texts: list[FlaggedText]
     held: bool = True  # nudges were paused (crisis) or held (concern) by it
+    stopped: str | None = None  # how the texts had stopped when it was raised, if they had
     number: str | None = None  # only after "show number" (audited)
     national: str | None = None
     notice: AlertText | None = None  # the text to the clinician, if one was queued
@@ -337,7 +339,8 @@ def alert_detail(
             masked=f"***-{last_four(sub.phone)}",
             status=client_status(sub.state, bool(sub.unusable_reason)) if mine else "",
             texts=texts,
-            held=_held(session, alert),
+            held=held(session, alert),
+            stopped=_stopped_words(stopped_then(session, alert)),
             number=sub.phone if reveal else None,
             national=_national(sub.phone) if reveal else None,
             notice=_notice(session, alert),
@@ -364,22 +367,47 @@ def _flagged(session: Session, alert: CrisisAlert) -> list[InboundMessage]:
     )
 
 
-def _held(session: Session, alert: CrisisAlert) -> bool:
-    """Whether the alert paused or held nudges: only a client who was receiving
-    them (active or paused) is; an invitee who never said YES was getting none."""
-    return bool(
-        session.scalar(
-            select(func.count())
-            .select_from(ConsentEvent)
-            .where(
-                ConsentEvent.subscriber_id == alert.subscriber_id,
-                same(ConsentEvent.episode_id, alert.episode_id),
-                ConsentEvent.source.in_(("crisis", "concern")),
-                ConsentEvent.at >= alert.created_at,
-                ConsentEvent.at <= (alert.last_at or alert.created_at),
-            )
+def _consent_then(session: Session, alert: CrisisAlert) -> tuple[str, str] | None:
+    """(state, source) of the client's consent change in effect when the alert
+    was raised or last joined. An alert is described as it was then: a later
+    End, STOP or RESUME never rewrites it."""
+    row = session.execute(
+        select(ConsentEvent.to_state, ConsentEvent.source)
+        .where(
+            ConsentEvent.subscriber_id == alert.subscriber_id,
+            same(ConsentEvent.episode_id, alert.episode_id),
+            ConsentEvent.at <= (alert.last_at or alert.created_at),
         )
-    )
+        .order_by(ConsentEvent.id.desc())
+        .limit(1)
+    ).first()
+    return (str(row.to_state), str(row.source)) if row is not None else None
+
+
+def held(session: Session, alert: CrisisAlert) -> bool:
+    """Whether the alert paused or held nudges: only a client who was receiving
+    them (active or paused) is, and is left paused by it; an invitee who never
+    said YES was getting none. A client paused already (an earlier alert, PAUSE)
+    stays paused, with no consent change of this alert's own."""
+    then = _consent_then(session, alert)
+    return then is not None and then[0] == State.PAUSED
+
+
+# The alert page's own words for a parent's STOP that came with or before it.
+STOPPED_BY_THEM = "They have also stopped the texts: nothing more is sent unless they text START."
+
+
+def stopped_then(session: Session, alert: CrisisAlert) -> str | None:
+    """Who had stopped the texts when the alert was raised or last joined (the
+    consent change's source: "sms", "clinician:7"...), or None if nobody had."""
+    then = _consent_then(session, alert)
+    return then[1] if then is not None and then[0] == State.STOPPED else None
+
+
+def _stopped_words(source: str | None) -> str | None:
+    if source is None:
+        return None
+    return STOPPED_BY_THEM if source == "sms" else stopped_note(source)
 
 
 def _client_name(sub: Subscriber, clinician_id: int) -> str:

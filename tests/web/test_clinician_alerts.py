@@ -183,3 +183,37 @@ def test_the_alert_page_says_when_the_link_was_sent_or_that_it_is_still_queued_o
     failed = lee.client.get(path).data.decode()
     assert "Texted you a link" not in failed
     assert "The text to you with a link to this page could not be delivered" in failed
+
+
+def _alert_cards(html: str) -> list[str]:
+    """The words of each alert card on the client page, newest first."""
+    cards = re.findall(r'<div class="card[^"]*" data-alert="\d+">(.*?)</div>', html, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", card).split()) for card in cards]
+
+
+def test_an_alert_says_what_was_done_when_it_was_raised_after_a_later_end(
+    lee: Clinic, runtime: Runtime, twilio: SignedClient, clock: FrozenClock
+) -> None:
+    """A tester ended a client's texts after two alerts, and the first alert's
+    description changed to say the texts were ended."""
+    lee.invite(ANNA_ATLANTA)
+    twilio.text(ANNA_ATLANTA, "YES")
+    twilio.text(ANNA_ATLANTA, "I have pills saved up and I want to die")
+    first = _alert_link(runtime)
+    client_page = f"/clinician/clients/{client_id(runtime)}"
+    before = lee.client.get(first).data.decode()
+    cards_before = _alert_cards(lee.client.get(client_page).data.decode())
+    clock.advance(hours=2)
+    twilio.text(ANNA_ATLANTA, "I want to die")  # a second alert, an hour on
+    clock.advance(minutes=10)
+    lee.post(f"{client_page}/end", f"{client_page}/end", confirm="yes")
+
+    after = lee.client.get(first).data.decode()
+    did = re.compile(r'<ul class="did">(.*?)</ul>', re.S)
+    assert did.findall(after) == did.findall(before)
+    assert "Paused their nudges until you or they resume them" in after
+    cards = _alert_cards(lee.client.get(client_page).data.decode())
+    assert len(cards) == 2 and cards[1].startswith(cards_before[0].split(" Acknowledge")[0])
+
+    assert all("paused until you or they resume them" in card for card in cards)
+    assert not any("ended" in card for card in cards)
