@@ -16,7 +16,7 @@ from datetime import datetime, time, timedelta
 from nudges.domain import checkin as checkins
 from nudges.domain.consent import Event, State
 from nudges.domain.crisis import CrisisSignal
-from nudges.domain.keywords import TRACK_CHOICES, Intent, Kind
+from nudges.domain.keywords import MAX_PAUSE_DAYS, TRACK_CHOICES, Intent, Kind
 from nudges.domain.language import FREQUENCY_ES, date_es, time_es, zone_label_es
 from nudges.domain.phone import lifeline_reaches
 from nudges.domain.preferences import (
@@ -487,6 +487,10 @@ def _preference_change(
         # Nothing to pause yet: the sign-up is waiting for their YES.
         return Decision(replies=(Say("consent_prompt"),))
     if kind is Kind.PAUSE:
+        if intent.days is not None and not 1 <= intent.days <= MAX_PAUSE_DAYS:
+            # PAUSE 0, PAUSE -3, PAUSE 200: say the range; pause nothing rather
+            # than some span they did not ask for.
+            return Decision(replies=(Say("pause_range"),))
         until = now + timedelta(days=intent.days) if intent.days else None
         if until is None:
             return Decision(

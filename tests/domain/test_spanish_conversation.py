@@ -194,7 +194,7 @@ def test_a_spanish_sentence_asking_to_join(text: str, asks: bool) -> None:
         ("Pausa 7 días", Kind.PAUSE, 7, None),
         ("pausa por 2 semanas", Kind.PAUSE, 14, None),
         ("pausa un mes", Kind.PAUSE, 30, None),
-        ("pausa 500", Kind.PAUSE, 90, None),
+        ("pausa 500", Kind.PAUSE, 500, None),  # the conversation says the range
         ("HORA 7pm", Kind.TIME, None, 19 * 60),
         ("HORA 19:00", Kind.TIME, None, 19 * 60),
         ("hora 7:30 de la tarde", Kind.TIME, None, 19 * 60 + 30),

@@ -330,3 +330,34 @@ def test_a_new_parents_first_focus_choice_does_not_say_they_keep_their_place(
     tick(runtime)
     [switched] = replies(twilio.text(ANNA_ATLANTA, "TRACK 1"))
     assert "trying to be a perfect parent, picking up at the same week" in switched
+
+
+@pytest.mark.parametrize("body", ["PAUSE 0", "PAUSE -3", "PAUSE 200", "pause 1000 days"])
+def test_a_pause_outside_1_to_90_days_says_the_range_and_changes_nothing(
+    twilio: SignedClient, app: Any, body: str
+) -> None:
+    """A tester's PAUSE 0 paused a day, PAUSE -3 until RESUME and PAUSE 200 for
+    90 days, each without a word about it."""
+    join_and_confirm(twilio)
+    before = subscriber(app, ANNA_ATLANTA)
+    [said] = replies(twilio.text(ANNA_ATLANTA, body))
+    assert "PAUSE takes 1 to 90 days, so nothing changed" in said and "PAUSE 7" in said
+    after = subscriber(app, ANNA_ATLANTA)
+    assert before is not None and after is not None and after.state == "active"
+    assert (after.next_send_at, after.paused_until) == (before.next_send_at, None)
+    # Already paused for a week: still paused until the same day.
+    replies(twilio.text(ANNA_ATLANTA, "PAUSE 7"))
+    week = subscriber(app, ANNA_ATLANTA)
+    [again] = replies(twilio.text(ANNA_ATLANTA, body))
+    assert "1 to 90 days" in again
+    later = subscriber(app, ANNA_ATLANTA)
+    assert week is not None and later is not None and later.state == "paused"
+    assert later.paused_until == week.paused_until
+
+
+def test_pausa_outside_the_range_is_answered_in_spanish(twilio: SignedClient, app: Any) -> None:
+    replies(twilio.text(CARLOS_CHICAGO, "HOLA"))
+    replies(twilio.text(CARLOS_CHICAGO, "SI"))
+    [said] = replies(twilio.text(CARLOS_CHICAGO, "PAUSA 200"))
+    assert "PAUSA va de 1 a 90 dias, asi que no cambiamos nada" in said
+    assert subscriber(app, CARLOS_CHICAGO).state == "active"  # type: ignore[union-attr]

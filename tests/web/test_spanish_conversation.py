@@ -152,6 +152,7 @@ WALK = [
     ("ZONA Este", ["zone_set"]),
     ("DIARIO", ["frequency_set"]),
     ("MENU", ["menu"]),
+    ("PAUSA 0", ["pause_range"]),
     ("TEMA", ["track_menu"]),
     ("TEMA culpa", ["track_set"]),
     ("qué bonito día", ["unrecognised"]),
