@@ -23,6 +23,7 @@ from nudges.domain.preferences import (
     clamp_to_window,
     format_minute,
     lifeline_zone,
+    within_hours,
     zone_label,
 )
 from nudges.domain.schedule import local_minute
@@ -517,9 +518,11 @@ def _preference_change(
             return Decision(replies=(Say("time_unknown"),))
         minute = clamp_to_window(intent.minute, rules.window)
         changed = Subscription(sub.state, sub.timezone, minute, sub.frequency)
-        return _with_promise(
-            changed, phone, rules, now, "time_set", intent.minute, ("time_changed", None)
-        )
+        # 7:45pm in a window to 8pm is inside the hours: only the margin kept
+        # before their end moves it, and the reply says that, not the hours.
+        margin = minute != intent.minute and within_hours(intent.minute, rules.window)
+        key, wanted = ("time_margin", minute) if margin else ("time_set", intent.minute)
+        return _with_promise(changed, phone, rules, now, key, wanted, ("time_changed", None))
     if kind is Kind.ZONE:
         if intent.zone is None:
             return Decision(replies=(Say("zone_unknown"),))
@@ -641,6 +644,9 @@ def _with_promise(
     fields["time"] = promise.text
     if promise.minute != wanted:
         key = "time_moved"
+    elif key == "time_margin":
+        end = rules.window[1]
+        fields["end"] = format_minute(end.hour * 60 + end.minute)
     return Decision(replies=(Say(key, fields),), change=change, audit=(audit,))
 
 

@@ -361,3 +361,24 @@ def test_pausa_outside_the_range_is_answered_in_spanish(twilio: SignedClient, ap
     [said] = replies(twilio.text(CARLOS_CHICAGO, "PAUSA 200"))
     assert "PAUSA va de 1 a 90 dias, asi que no cambiamos nada" in said
     assert subscriber(app, CARLOS_CHICAGO).state == "active"  # type: ignore[union-attr]
+
+
+def test_a_time_in_the_windows_last_half_hour_says_the_time_chosen_and_why(
+    twilio: SignedClient, app: Any
+) -> None:
+    """A tester's TIME 7:45pm came back as 7:30pm with "we only send 9:00am-8:00pm",
+    which 7:45pm is inside: the reason is the half hour kept before the end."""
+    join_and_confirm(twilio)
+    [said] = replies(twilio.text(ANNA_ATLANTA, "TIME 7:45pm"))
+    assert "7:30pm Eastern" in said
+    assert "at least 30 minutes before our sending hours end at 8:00pm" in said
+    assert "We only send" not in said
+    sub = subscriber(app, ANNA_ATLANTA)
+    assert sub is not None and sub.send_minute == 19 * 60 + 30
+    # Outside the hours altogether, the hours are the reason, as before.
+    [late] = replies(twilio.text(ANNA_ATLANTA, "TIME 9pm"))
+    assert "We only send 9:00am-8:00pm" in late and "7:30pm Eastern" in late
+    replies(twilio.text(CARLOS_CHICAGO, "HOLA"))
+    replies(twilio.text(CARLOS_CHICAGO, "SI"))
+    [hora] = replies(twilio.text(CARLOS_CHICAGO, "HORA 7:45pm"))
+    assert "30 minutos antes" in hora and "las 7:30pm (hora del Centro)" in hora

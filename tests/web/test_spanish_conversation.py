@@ -145,6 +145,7 @@ WALK = [
     ("HOLA", ["already_active"]),
     ("SI", ["already_active"]),
     ("HORA 11pm", ["time_moved"]),
+    ("HORA 7:45pm", ["time_margin"]),
     ("HORA 99", ["time_unknown"]),
     ("ZONA Pacifico", ["zone_set"]),
     ("ZONA Marte", ["zone_unknown"]),
