@@ -105,7 +105,9 @@ DAILY_NUDGES_PER_WEEK = 6  # beside the check-in
 CHECKIN_LABEL = "the weekly check-in"
 RECEIVED_NOTE = (
     "The first check-in comes in the first slot at least 6 days after the parent's "
-    "YES, then every 7 days (local days), while the track lasts: the table is for a "
+    "YES, then every 7 days (local days), while the track lasts, and never before "
+    "their first nudge (a parent who paused before any came gets a nudge first when "
+    "the texts start again): the table is for a "
     "parent who says YES on a Sunday. One who says YES on a Tuesday, Thursday or "
     "Saturday, or on a Monday, Wednesday or Friday after their send time, gets it "
     "as their 3rd text, not their 4th. It takes that slot's nudge, which comes next "

@@ -275,6 +275,7 @@ def _checkin_due(sub: Row[Any], slot: datetime, programme_length: int) -> bool:
     return checkin_due(
         enabled=sub.checkins_enabled is not False,
         in_programme=sub.nudges_sent < programme_length,
+        nudges_sent=sub.nudges_sent,
         started_at=sub.programme_started_at,
         last_at=sub.last_checkin_at,
         slot=slot,

@@ -2,7 +2,9 @@
 how the week has been, 1 (very hard) to 5 (very good). Pure rules.
 
 - When: the first slot at least 7 local days after the last check-in, or 6
-  days after the programme started; only while the track lasts (afterwards the
+  days after the programme started, and never before the first nudge (it asks
+  how the texts went: a parent who paused before any came gets a nudge first
+  when they resume); only while the track lasts (afterwards the
   caring check-ins come once a month, and a monthly note should stay a note)
   and only while check-ins are on (CHECKIN OFF turns them off).
 - Reading a digit: in the context of the last question asked. Right after the
@@ -36,6 +38,7 @@ def checkin_due(
     *,
     enabled: bool,
     in_programme: bool,
+    nudges_sent: int,
     started_at: datetime | None,
     last_at: datetime | None,
     slot: datetime,
@@ -45,7 +48,7 @@ def checkin_due(
 
     Counted in local days, so a clock change or a new send time does not slide
     the check-in to another day of the week."""
-    if not enabled or not in_programme or started_at is None:
+    if not enabled or not in_programme or started_at is None or nudges_sent < 1:
         return False
     day = _local_day(slot, zone)
     if last_at is None:

@@ -16,13 +16,14 @@ from datetime import datetime, time, timedelta
 from nudges.domain import checkin as checkins
 from nudges.domain.consent import Event, State
 from nudges.domain.crisis import CrisisSignal
-from nudges.domain.keywords import TRACK_CHOICES, Intent, Kind
+from nudges.domain.keywords import MAX_PAUSE_DAYS, TRACK_CHOICES, Intent, Kind
 from nudges.domain.language import FREQUENCY_ES, date_es, time_es, zone_label_es
 from nudges.domain.phone import lifeline_reaches
 from nudges.domain.preferences import (
     clamp_to_window,
     format_minute,
     lifeline_zone,
+    within_hours,
     zone_label,
 )
 from nudges.domain.schedule import local_minute
@@ -490,6 +491,10 @@ def _preference_change(
         # Nothing to pause yet: the sign-up is waiting for their YES.
         return Decision(replies=(Say("consent_prompt"),))
     if kind is Kind.PAUSE:
+        if intent.days is not None and not 1 <= intent.days <= MAX_PAUSE_DAYS:
+            # PAUSE 0, PAUSE -3, PAUSE 200: say the range; pause nothing rather
+            # than some span they did not ask for.
+            return Decision(replies=(Say("pause_range"),))
         until = now + timedelta(days=intent.days) if intent.days else None
         if until is None:
             return Decision(
@@ -516,9 +521,11 @@ def _preference_change(
             return Decision(replies=(Say("time_unknown"),))
         minute = clamp_to_window(intent.minute, rules.window)
         changed = Subscription(sub.state, sub.timezone, minute, sub.frequency)
-        return _with_promise(
-            changed, phone, rules, now, "time_set", intent.minute, ("time_changed", None)
-        )
+        # 7:45pm in a window to 8pm is inside the hours: only the margin kept
+        # before their end moves it, and the reply says that, not the hours.
+        margin = minute != intent.minute and within_hours(intent.minute, rules.window)
+        key, wanted = ("time_margin", minute) if margin else ("time_set", intent.minute)
+        return _with_promise(changed, phone, rules, now, key, wanted, ("time_changed", None))
     if kind is Kind.ZONE:
         if intent.zone is None:
             return Decision(replies=(Say("zone_unknown"),))
@@ -559,7 +566,9 @@ def _track(sub: Subscription, intent: Intent, now: datetime) -> Decision:
     """TRACK shows the choice; TRACK 2, or a bare 2 while the choice is open, sets it.
 
     Switching keeps the parent's place: the next nudge is the same week's in the
-    new track. A bare number with no choice open is not guessed at."""
+    new track, and the reply says so only to a parent who has had a nudge (a
+    first choice has no place to keep). A bare number with no choice open is not
+    guessed at."""
     if intent.kind is Kind.CHOICE and (not sub.choosing_track(now) or intent.track is None):
         return Decision(replies=(Say("number_unclear"),))  # 4 or 5 is no focus
     if intent.track is None or intent.track not in TRACK_CHOICES:
@@ -567,11 +576,27 @@ def _track(sub: Subscription, intent: Intent, now: datetime) -> Decision:
             replies=(Say("track_menu"),),
             change=SubscriberChange(track_choice_until=now + CHOICE_OPEN),
         )
+    key = "track_switched" if sub.nudges_sent > 0 else "track_set"
     return Decision(
-        replies=(Say("track_set", {"focus": TRACK_LABELS[intent.track]}),),
+        replies=(Say(key, {"focus": TRACK_LABELS[intent.track]}),),
         change=SubscriberChange(track=intent.track, track_choice_until=None),
         audit=(("track_changed", intent.track),),
     )
+
+
+# A bare number the conversation did not take (no focus choice or check-in was
+# open, or 4 to a focus question): the clinician reads it as what it was.
+UNTAKEN_NUMBER = "unclear_number"
+
+
+def recorded_kind(intent: Intent, decision: Decision) -> str:
+    """What the text is recorded as for the clinician: its keyword, except a bare
+    number that chose no focus, answered no check-in and no nudge."""
+    if intent.kind is Kind.CHOICE:
+        took = any(action == "track_changed" for action, _ in decision.audit)
+        if not (took or decision.checkin is not None or decision.answers is not None):
+            return UNTAKEN_NUMBER
+    return intent.kind.value
 
 
 @dataclass(frozen=True)
@@ -622,6 +647,9 @@ def _with_promise(
     fields["time"] = promise.text
     if promise.minute != wanted:
         key = "time_moved"
+    elif key == "time_margin":
+        end = rules.window[1]
+        fields["end"] = format_minute(end.hour * 60 + end.minute)
     return Decision(replies=(Say(key, fields),), change=change, audit=(audit,))
 
 

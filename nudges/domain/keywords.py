@@ -68,7 +68,9 @@ class Kind(StrEnum):
 class Intent:
     kind: Kind
     crisis: CrisisSignal | None = None
-    days: int | None = None  # PAUSE n
+    # PAUSE n: the days as written, even outside 1..MAX_PAUSE_DAYS (0, -3, 200),
+    # so the reply can say the range instead of quietly pausing some other span.
+    days: int | None = None
     minute: int | None = None  # TIME: local minutes after midnight; None if unreadable
     zone: str | None = None  # ZONE: IANA name; None if unreadable
     zone_text: str = ""  # ZONE: what the parent typed, for the reply
@@ -420,7 +422,7 @@ def _pause(head: str, rest: str, joined: str) -> Intent | None:
         return Intent(Kind.PAUSE, days=days)
     if all(word in _PAUSE_FILLER for word in rest.split()):
         return Intent(Kind.PAUSE)
-    # "pause until monday", "pause -5": a pause we cannot time. Pausing until
+    # "pause until monday": a pause we cannot time. Pausing until
     # RESUME is the safe reading (the reply says how to restart); a longer
     # sentence ("Pause button on the remote is broken again") is not a command.
     if head != "hold" and len(rest.split()) <= 3:  # "hold on a sec" is just talk
@@ -429,9 +431,10 @@ def _pause(head: str, rest: str, joined: str) -> Intent | None:
 
 
 def _pause_days(rest: str) -> int | None:
-    """`7`, `7 days`, `for 2 weeks`, `a week`, `1 month` -> days (1 to 90)."""
+    """`7`, `7 days`, `for 2 weeks`, `a week`, `1 month` -> days, as written:
+    `0`, `-3` and `200` too (the conversation answers those with the range)."""
     match = re.search(
-        r"(\d{1,4}|a|an|one|two|three|four|five|six)\s*"
+        r"(-\s*\d{1,4}|\d{1,4}|a|an|one|two|three|four|five|six)\s*"
         r"(d|day|days|w|wk|wks|week|weeks|m|mo|month|months)?\b",
         rest,
     )
@@ -440,7 +443,7 @@ def _pause_days(rest: str) -> int | None:
     leftover = (rest[: match.start()] + rest[match.end() :]).split()
     if any(word not in _PAUSE_FILLER for word in leftover):
         return None
-    amount = _NUMBER_WORDS.get(match.group(1)) or int(match.group(1))
+    amount = _NUMBER_WORDS.get(match.group(1)) or int(match.group(1).replace(" ", ""))
     unit = match.group(2) or "d"
     if unit.startswith("w"):
         days = amount * 7
@@ -448,7 +451,7 @@ def _pause_days(rest: str) -> int | None:
         days = amount * 30
     else:
         days = amount
-    return max(1, min(days, MAX_PAUSE_DAYS))
+    return days
 
 
 # --- the weekly check-in: CHECKIN OFF/ON and scores -----------------------------
@@ -587,7 +590,10 @@ def _pausa(joined: str) -> Intent | None:
     if not rest_words:
         return Intent(Kind.PAUSE)
     amount = rest_words[0]
-    number = int(amount) if amount.isdigit() and len(amount) <= 4 else _SPANISH_NUMBERS.get(amount)
+    written = amount.removeprefix("-")
+    number = (
+        int(amount) if written.isdigit() and len(written) <= 4 else _SPANISH_NUMBERS.get(amount)
+    )
     unit = rest_words[1] if len(rest_words) > 1 else "d"
     if number is None or unit not in _SPANISH_UNITS or len(rest_words) > 2:
         # "pausa hasta el lunes": a pause we cannot time lasts until REANUDAR,
@@ -595,7 +601,7 @@ def _pausa(joined: str) -> Intent | None:
         return Intent(Kind.PAUSE) if len(rest_words) <= 3 else None
     if amount in _SPANISH_NUMBERS and len(rest_words) == 1:
         return Intent(Kind.PAUSE)  # "pausa una": no unit, no number we can trust
-    return Intent(Kind.PAUSE, days=max(1, min(number * _SPANISH_UNITS[unit], MAX_PAUSE_DAYS)))
+    return Intent(Kind.PAUSE, days=number * _SPANISH_UNITS[unit])  # as written, like PAUSE
 
 
 def _hora(joined: str) -> Intent | None:

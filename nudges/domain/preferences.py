@@ -146,12 +146,22 @@ def format_minute(minute: int) -> str:
     return f"{(hour % 12) or 12}:{mins:02d}{suffix}"
 
 
-def clamp_to_window(minute: int, window: tuple[time, time], margin: int = 30) -> int:
+# A chosen time is kept this many minutes before the window's end (the replies
+# that say so name it: messages/system/*.toml time_margin).
+END_MARGIN = 30
+
+
+def clamp_to_window(minute: int, window: tuple[time, time], margin: int = END_MARGIN) -> int:
     """Keep a chosen send time inside the window, `margin` minutes before its end,
     so a tick that runs a little late still lands before quiet hours."""
     start = window[0].hour * 60 + window[0].minute
     end = window[1].hour * 60 + window[1].minute - margin
     return min(max(minute, start), max(start, end))
+
+
+def within_hours(minute: int, window: tuple[time, time]) -> bool:
+    """Is a local time inside the window itself (its last `END_MARGIN` too)?"""
+    return window[0].hour * 60 + window[0].minute <= minute < window[1].hour * 60 + window[1].minute
 
 
 def zones_for_number(phone: str) -> tuple[str, ...]:

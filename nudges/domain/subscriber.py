@@ -55,6 +55,8 @@ class Subscription:
     lang: str = "en"  # "en" or "es": every text to this number is in this language
     # Hard-moment texts sent lately, newest first: not sent again soon.
     recent_moments: tuple[str, ...] = ()
+    # Nudges of the track sent so far: 0 is a parent who has had none yet.
+    nudges_sent: int = 0
 
     def choosing_track(self, now: datetime) -> bool:
         return self.track_choice_until is not None and self.track_choice_until > now
@@ -124,6 +126,7 @@ class SubscriberChange:
             question_at=_or(self.question_at, sub.question_at),
             lang=sub.lang if self.lang is KEEP else self.lang,
             recent_moments=_or_ids(self.recent_moments, sub.recent_moments),
+            nudges_sent=sub.nudges_sent,
         )
 
 

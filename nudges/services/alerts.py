@@ -32,12 +32,13 @@ from nudges.db.models import (
     Subscriber,
 )
 from nudges.db.session import affected
-from nudges.domain.consent import client_status
+from nudges.domain.consent import State, client_status
 from nudges.domain.outbox import OutboxState
 from nudges.domain.phone import last_four
 from nudges.runtime import Runtime
 from nudges.services.audit import record
 from nudges.services.episodes import same
+from nudges.services.standing import stopped_note
 
 ALERT_SMS_EVERY = timedelta(hours=1)
 ALERT_JOINS_WITHIN = timedelta(hours=1)  # a flagged text this soon after joins the open alert
@@ -195,6 +196,47 @@ class FlaggedText:
 
 
 @dataclass(frozen=True)
+class AlertText:
+    """Where the text that told the clinician of the alert stands: the page says
+    it was sent only once the provider took it, at the time it went."""
+
+    state: str  # "queued" (not sent yet), "sent", "delivered", "undelivered", "failed", "unknown"
+    queued_at: datetime
+    sent_at: datetime | None  # when the sender sent it (its claim), once it went
+
+
+_NOTICE_STATES = {
+    OutboxState.QUEUED: "queued",
+    OutboxState.SENDING: "queued",  # claimed, the call may be under way: not sent yet
+    OutboxState.SENT: "sent",
+    OutboxState.DELIVERED: "delivered",
+    OutboxState.UNDELIVERED: "undelivered",
+    OutboxState.FAILED: "failed",
+    OutboxState.SKIPPED: "failed",
+    OutboxState.UNKNOWN: "unknown",
+}
+
+
+def _notice(session: Session, alert: CrisisAlert) -> AlertText | None:
+    """The latest text about this alert (an alert that keeps gathering texts may
+    be texted again an hour on); None when none was queued."""
+    row = session.scalar(
+        select(Outbox)
+        .where(Outbox.kind == "alert", Outbox.dedupe_key.startswith(f"alert:{alert.id}:"))
+        .order_by(Outbox.id.desc())
+        .limit(1)
+    )
+    if row is None:
+        return None
+    state = _NOTICE_STATES[row.state]
+    # The sender claims a row just before its call (a retry claims it again), so
+    # the claim is when the text that got through went; no later status moves it.
+    went = row.claimed_at or row.updated_at
+    sent_at = went if state in ("sent", "delivered", "undelivered") else None
+    return AlertText(state, row.created_at, sent_at)
+
+
+@dataclass(frozen=True)
 class AlertDetail:
     id: int
     token: str
@@ -209,8 +251,10 @@ class AlertDetail:
     status: str  # the client's status now
     texts: list[FlaggedText]
     held: bool = True  # nudges were paused (crisis) or held (concern) by it
+    stopped: str | None = None  # how the texts had stopped when it was raised, if they had
     number: str | None = None  # only after "show number" (audited)
     national: str | None = None
+    notice: AlertText | None = None  # the text to the clinician, if one was queued
 
 
 @dataclass(frozen=True)
@@ -295,9 +339,11 @@ def alert_detail(
             masked=f"***-{last_four(sub.phone)}",
             status=client_status(sub.state, bool(sub.unusable_reason)) if mine else "",
             texts=texts,
-            held=_held(session, alert),
+            held=held(session, alert),
+            stopped=_stopped_words(stopped_then(session, alert)),
             number=sub.phone if reveal else None,
             national=_national(sub.phone) if reveal else None,
+            notice=_notice(session, alert),
         )
 
 
@@ -321,22 +367,47 @@ def _flagged(session: Session, alert: CrisisAlert) -> list[InboundMessage]:
     )
 
 
-def _held(session: Session, alert: CrisisAlert) -> bool:
-    """Whether the alert paused or held nudges: only a client who was receiving
-    them (active or paused) is; an invitee who never said YES was getting none."""
-    return bool(
-        session.scalar(
-            select(func.count())
-            .select_from(ConsentEvent)
-            .where(
-                ConsentEvent.subscriber_id == alert.subscriber_id,
-                same(ConsentEvent.episode_id, alert.episode_id),
-                ConsentEvent.source == "crisis",
-                ConsentEvent.at >= alert.created_at,
-                ConsentEvent.at <= (alert.last_at or alert.created_at),
-            )
+def _consent_then(session: Session, alert: CrisisAlert) -> tuple[str, str] | None:
+    """(state, source) of the client's consent change in effect when the alert
+    was raised or last joined. An alert is described as it was then: a later
+    End, STOP or RESUME never rewrites it."""
+    row = session.execute(
+        select(ConsentEvent.to_state, ConsentEvent.source)
+        .where(
+            ConsentEvent.subscriber_id == alert.subscriber_id,
+            same(ConsentEvent.episode_id, alert.episode_id),
+            ConsentEvent.at <= (alert.last_at or alert.created_at),
         )
-    )
+        .order_by(ConsentEvent.id.desc())
+        .limit(1)
+    ).first()
+    return (str(row.to_state), str(row.source)) if row is not None else None
+
+
+def held(session: Session, alert: CrisisAlert) -> bool:
+    """Whether the alert paused or held nudges: only a client who was receiving
+    them (active or paused) is, and is left paused by it; an invitee who never
+    said YES was getting none. A client paused already (an earlier alert, PAUSE)
+    stays paused, with no consent change of this alert's own."""
+    then = _consent_then(session, alert)
+    return then is not None and then[0] == State.PAUSED
+
+
+# The alert page's own words for a parent's STOP that came with or before it.
+STOPPED_BY_THEM = "They have also stopped the texts: nothing more is sent unless they text START."
+
+
+def stopped_then(session: Session, alert: CrisisAlert) -> str | None:
+    """Who had stopped the texts when the alert was raised or last joined (the
+    consent change's source: "sms", "clinician:7"...), or None if nobody had."""
+    then = _consent_then(session, alert)
+    return then[1] if then is not None and then[0] == State.STOPPED else None
+
+
+def _stopped_words(source: str | None) -> str | None:
+    if source is None:
+        return None
+    return STOPPED_BY_THEM if source == "sms" else stopped_note(source)
 
 
 def _client_name(sub: Subscriber, clinician_id: int) -> str:

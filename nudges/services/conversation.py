@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from messages import load_library
 from nudges.db.models import InboundMessage, Outbox, Subscriber
 from nudges.domain.checkin import HIGHEST
+from nudges.domain.conversation import UNTAKEN_NUMBER
 from nudges.services.episodes import same
 
 TEXT_DELETED = "text deleted"
@@ -48,6 +49,7 @@ KEYWORDS = {
     "menu": "MENU",
     "track": "TRACK",
     "choice": "a focus choice",
+    UNTAKEN_NUMBER: "a number we did not take as a choice",  # answered "not sure"
     "help": "HELP",
     "help_es": "AYUDA",
     "moment": "a hard-moment keyword (SORRY, CALM, BEDTIME, NIGHT)",

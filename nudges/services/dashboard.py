@@ -29,11 +29,12 @@ from nudges.domain.schedule import local_minute
 from nudges.domain.subscriber import KEEP, next_send
 from nudges.runtime import Runtime
 from nudges.services import notice
+from nudges.services.alerts import held, stopped_then
 from nudges.services.audit import record
 from nudges.services.conversation import Line, conversation
 from nudges.services.episodes import mine, same
 from nudges.services.outcomes import LastCheckin, OutcomeWeek, for_client, last_checkin
-from nudges.services.standing import Standing, standing
+from nudges.services.standing import Standing, standing, stopped_note
 from nudges.services.subscriptions import apply, snapshot
 
 
@@ -62,6 +63,9 @@ class AlertView:
     text: str | None
     acknowledged_at: datetime | None
     token: str | None = None
+    # What the alert did when it was raised, never rewritten by a later change.
+    held: bool = True
+    stopped: str | None = None
 
 
 @dataclass(frozen=True)
@@ -205,6 +209,8 @@ def client_detail(
                 a.message_text,
                 a.acknowledged_at,
                 a.token,
+                held(session, a),
+                stopped_note(stopped) if (stopped := stopped_then(session, a)) else None,
             )
             for a in session.scalars(
                 select(CrisisAlert)
@@ -240,13 +246,21 @@ def client_detail(
         )
 
 
+# Why the service itself changed the consent, as a clinician reads it. A concern
+# holds nudges for a day; a crisis pauses them until someone resumes: a clinician
+# must be able to tell the two apart in the history.
+SOURCES = {
+    "sms": "the parent (by text)",
+    "crisis": "crisis pause",
+    "concern": "concern check",
+}
+
+
 def _source_name(source: str, names: dict[int, str]) -> str:
     """Who changed the consent: "sms" is the parent, "clinician:1" a name."""
-    if source == "sms":
-        return "the parent (by text)"
     if source.startswith("clinician:"):
         return actor_name(source, names)
-    return source.replace("_", " ")
+    return SOURCES.get(source, source.replace("_", " "))
 
 
 @dataclass(frozen=True)
@@ -392,6 +406,7 @@ ACTORS = {
     "sms": "the parent (by text)",
     "system": "the service",
     "crisis": "the service",
+    "concern": "the service",
     "cli": "command line",
     "web": "login page",
 }

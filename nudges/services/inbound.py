@@ -38,6 +38,7 @@ from nudges.domain.conversation import (
     crisis_hold,
     decide,
     help_reply,
+    recorded_kind,
     safety_language,
 )
 from nudges.domain.crisis import CrisisSignal, reassures
@@ -416,7 +417,7 @@ def handle_inbound(
                     "episode_id": sub.episode_id if sub else None,
                     "received_at": now,
                     "intent": (f"{intent.crisis.level}+" if intent.crisis else "")
-                    + intent.kind.value,
+                    + recorded_kind(intent, decision),
                     "reply": json.dumps(messages),
                     "level": screen_level(intent),
                     "body": _kept_body(sub, intent, sms.body, answer=decision.answers is not None),
@@ -594,7 +595,9 @@ def _crisis(
     shows on the dashboard only."""
     assert intent.crisis is not None
     concern = intent.crisis.is_concern
-    apply(session, sub, crisis_hold(snapshot(sub), concern, now), now, by="crisis")
+    # The consent history tells a concern's 24-hour hold from a crisis pause.
+    by = "concern" if concern else "crisis"
+    apply(session, sub, crisis_hold(snapshot(sub), concern, now), now, by=by)
     categories = ",".join(intent.crisis.categories) or "crisis"
     tier = "possible" if concern else "crisis"
     raise_alert(session, settings, sub, categories, text, now, tier=tier)

@@ -48,6 +48,7 @@ def snapshot(sub: AnySubscriber) -> Subscription:
         question_at=sub.question_at,
         lang=sub.lang,
         recent_moments=tuple(filter(None, (sub.recent_moments or "").split(","))),
+        nudges_sent=sub.nudges_sent or 0,
     )
 
 

@@ -177,6 +177,7 @@ def test_checkin_due(
         checkin_due(
             enabled=enabled,
             in_programme=in_programme,
+            nudges_sent=2,
             started_at=started,
             last_at=last,
             slot=slot,
@@ -205,3 +206,11 @@ def test_menu_and_help_name_checkin_off() -> None:
     fields = {"program": "GoodEnough", "support": "help@example.org", "msg_frequency": "3 msgs/wk"}
     assert "CHECKIN OFF" in system_text("menu", **fields)
     assert "CHECKIN OFF" in system_text("help", **fields)
+
+
+def test_no_checkin_before_the_first_nudge() -> None:
+    """A parent who paused before any nudge came is asked nothing about them."""
+    due = {"enabled": True, "in_programme": True, "started_at": START, "last_at": None}
+    slot = START + 9 * DAY
+    assert checkin_due(**due, nudges_sent=1, slot=slot, zone=ZONE)
+    assert not checkin_due(**due, nudges_sent=0, slot=slot, zone=ZONE)

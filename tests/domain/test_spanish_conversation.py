@@ -105,6 +105,17 @@ def test_a_switch_is_audited_and_changes_nothing_else() -> None:
     assert decision.change.event is None and decision.change.track is KEEP
 
 
+def test_only_a_parent_who_has_had_nudges_is_told_they_keep_their_place() -> None:
+    """The first focus choice has no place to keep; a switch partway does."""
+    for lang in ("en", "es"):
+        first = decide(parent(State.ACTIVE, lang), ANNA, interpret("TRACK 2"), RULES, NOW)
+        partway = parent(State.ACTIVE, lang, nudges_sent=4)
+        switched = decide(partway, ANNA, interpret("TRACK 2"), RULES, NOW)
+        assert [(say.key, say.lang) for say in first.replies] == [("track_set", lang)]
+        assert [(say.key, say.lang) for say in switched.replies] == [("track_switched", lang)]
+        assert first.change.track == switched.change.track == "guilt"
+
+
 def test_a_spanish_reply_says_its_fields_in_spanish() -> None:
     [say] = decide(ACTIVE_ES, ANNA, interpret("HORA 7:30pm"), RULES, NOW).replies
     assert say.fields["time"] == "las 7:30pm (hora del Este)"
@@ -183,7 +194,7 @@ def test_a_spanish_sentence_asking_to_join(text: str, asks: bool) -> None:
         ("Pausa 7 días", Kind.PAUSE, 7, None),
         ("pausa por 2 semanas", Kind.PAUSE, 14, None),
         ("pausa un mes", Kind.PAUSE, 30, None),
-        ("pausa 500", Kind.PAUSE, 90, None),
+        ("pausa 500", Kind.PAUSE, 500, None),  # the conversation says the range
         ("HORA 7pm", Kind.TIME, None, 19 * 60),
         ("HORA 19:00", Kind.TIME, None, 19 * 60),
         ("hora 7:30 de la tarde", Kind.TIME, None, 19 * 60 + 30),

@@ -161,3 +161,20 @@ def test_one_batch_holds_a_check_in_and_a_nudge_for_the_same_slot(
         assert anna.question == "checkin" and anna.last_checkin_at is not None
         assert pat.question is None and pat.last_checkin_at is None
         assert anna.nudges_sent == pat.nudges_sent - 1  # the check-in took a slot, not a nudge
+
+
+@pytest.mark.parametrize("pause", ["PAUSE", "PAUSE 8"])
+def test_a_parent_who_paused_before_their_first_nudge_gets_a_nudge_first(
+    console: Runtime, clock: FrozenClock, pause: str
+) -> None:
+    """A tester paused before any nudge came, resumed a week later, and got the
+    check-in ("how has this week been?") as the first text of the programme."""
+    text(console, ANNA_ATLANTA, "JOIN", "YES", "TIME 10am", pause)
+    run_due(console, clock, 9)
+    assert sent(console, ANNA_ATLANTA) == []
+    if pause == "PAUSE":
+        text(console, ANNA_ATLANTA, "RESUME")
+    run_due(console, clock, 8)
+    kinds = [r.kind for r in sent(console, ANNA_ATLANTA)]
+    assert kinds[0] == "nudge", kinds
+    assert "checkin" in kinds  # the check-in still comes, after a nudge

@@ -199,7 +199,7 @@ def test_help_reads_the_parents_row_on_the_callers_thread_once_a_connection_is_i
     assert pooled == ["_apply_now"]  # answered here: no hand-off
     assert (spanish,) == first
     # The parent's language and real frequency, read from the row just now.
-    assert "mensajes para padres" in spanish and "1 al dia" in spanish and "988" in spanish
+    assert "Pueden aplicar tarifas" in spanish and "1 al dia" in spanish and "988" in spanish
     [english] = respond(runtime, sms(PAT_PORTLAND, "HELP", 22)).messages
     assert pooled == ["_apply_now"] and "Reply STOP" in english
 

@@ -138,3 +138,31 @@ def test_the_audit_log_names_people_and_hides_page_views_unless_asked(
     body = only.split('<table class="audit', 1)[1]
     assert "invited" in body and ">login<" not in body
     assert 'class="audit stack-on-phone"' in audit  # cards on a phone (see style.css)
+
+
+REFUSED = "a number we did not take as a choice"
+
+
+def test_a_number_the_service_did_not_take_is_not_shown_as_a_focus_choice(
+    lee: Clinic, runtime: Runtime, twilio: SignedClient, clock: FrozenClock
+) -> None:
+    """A tester's "3", answered "not sure what that number meant", read "a focus
+    choice" on the client page and in the export."""
+    lee.invite(ANNA_ATLANTA, alias="Anna")
+    twilio.text(ANNA_ATLANTA, "YES")
+    twilio.text(ANNA_ATLANTA, "2")  # the focus question is open: taken
+    clock.advance(days=2)
+    twilio.text(ANNA_ATLANTA, "3")  # nothing open: refused
+    sub_id = client_id(runtime)
+    table = list(
+        csv.DictReader(
+            io.StringIO(lee.client.get(f"/clinician/clients/{sub_id}/export.csv").data.decode())
+        )
+    )
+    theirs = [row["text"] for row in table if row["direction"] == "in"]
+    assert theirs[1] == "a focus choice"  # the 2
+    assert theirs[2] == REFUSED
+    html = lee.client.get(f"/clinician/clients/{sub_id}").data.decode()
+    assert html.count(">a focus choice<") == 1 and html.count(f">{REFUSED}<") == 1
+    texts = [row["text"] for row in table]
+    assert "not sure what that number meant" in texts[texts.index(REFUSED) + 1]  # its reply

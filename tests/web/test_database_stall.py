@@ -150,7 +150,7 @@ def test_help_through_an_idle_quick_read_connection_is_answered_in_time(
     phone.text(ANNA_ATLANTA, "HOLA")
     phone.text(ANNA_ATLANTA, "SI")
     for _ in range(2):  # the first opens the quick reader's connection
-        assert "mensajes para padres" in phone.text(ANNA_ATLANTA, "HELP").data.decode()
+        assert "Pueden aplicar tarifas" in phone.text(ANNA_ATLANTA, "HELP").data.decode()
     assert get_runtime(app).db.quick_reader() is not None
     getattr(proxy, failure)()
     reply = timed(phone, ANNA_ATLANTA, "HELP").data.decode()

@@ -303,3 +303,82 @@ def test_a_spanish_stop_stops_and_is_confirmed_in_spanish(twilio: SignedClient, 
     [reply] = replies(twilio.text(ANNA_ATLANTA, body))
     assert "ya no te enviaremos mensajes" in reply and "988" in reply and "START" in reply
     assert replies(twilio.text(ANNA_ATLANTA, "PARAR")) == []  # stopped: no second confirmation
+
+
+def test_a_new_parents_first_focus_choice_does_not_say_they_keep_their_place(
+    twilio: SignedClient, app: Any, clock: Any
+) -> None:
+    """A tester's first "2" was answered "picking up at the same week" before any
+    nudge had come: only a parent partway through hears that."""
+    from nudges.services.subscriptions import next_due
+    from scheduler.runner import tick
+
+    join_and_confirm(twilio)
+    [chosen] = replies(twilio.text(ANNA_ATLANTA, "2"))
+    [named] = replies(twilio.text(ANNA_ATLANTA, "TRACK 3"))
+    for reply in (chosen, named):
+        assert "Your texts will focus on" in reply and "same week" not in reply
+    replies(twilio.text(CARLOS_CHICAGO, "HOLA"))
+    replies(twilio.text(CARLOS_CHICAGO, "SI"))
+    [elegido] = replies(twilio.text(CARLOS_CHICAGO, "2"))
+    assert "la culpa" in elegido and "misma semana" not in elegido
+    # Once a nudge has come, switching does keep their place, and says so.
+    runtime = get_runtime(app)
+    due = next_due(runtime)
+    assert due is not None
+    clock.set(due)
+    tick(runtime)
+    [switched] = replies(twilio.text(ANNA_ATLANTA, "TRACK 1"))
+    assert "trying to be a perfect parent, picking up at the same week" in switched
+
+
+@pytest.mark.parametrize("body", ["PAUSE 0", "PAUSE -3", "PAUSE 200", "pause 1000 days"])
+def test_a_pause_outside_1_to_90_days_says_the_range_and_changes_nothing(
+    twilio: SignedClient, app: Any, body: str
+) -> None:
+    """A tester's PAUSE 0 paused a day, PAUSE -3 until RESUME and PAUSE 200 for
+    90 days, each without a word about it."""
+    join_and_confirm(twilio)
+    before = subscriber(app, ANNA_ATLANTA)
+    [said] = replies(twilio.text(ANNA_ATLANTA, body))
+    assert "PAUSE takes 1 to 90 days, so nothing changed" in said and "PAUSE 7" in said
+    after = subscriber(app, ANNA_ATLANTA)
+    assert before is not None and after is not None and after.state == "active"
+    assert (after.next_send_at, after.paused_until) == (before.next_send_at, None)
+    # Already paused for a week: still paused until the same day.
+    replies(twilio.text(ANNA_ATLANTA, "PAUSE 7"))
+    week = subscriber(app, ANNA_ATLANTA)
+    [again] = replies(twilio.text(ANNA_ATLANTA, body))
+    assert "1 to 90 days" in again
+    later = subscriber(app, ANNA_ATLANTA)
+    assert week is not None and later is not None and later.state == "paused"
+    assert later.paused_until == week.paused_until
+
+
+def test_pausa_outside_the_range_is_answered_in_spanish(twilio: SignedClient, app: Any) -> None:
+    replies(twilio.text(CARLOS_CHICAGO, "HOLA"))
+    replies(twilio.text(CARLOS_CHICAGO, "SI"))
+    [said] = replies(twilio.text(CARLOS_CHICAGO, "PAUSA 200"))
+    assert "PAUSA va de 1 a 90 dias, asi que no cambiamos nada" in said
+    assert subscriber(app, CARLOS_CHICAGO).state == "active"  # type: ignore[union-attr]
+
+
+def test_a_time_in_the_windows_last_half_hour_says_the_time_chosen_and_why(
+    twilio: SignedClient, app: Any
+) -> None:
+    """A tester's TIME 7:45pm came back as 7:30pm with "we only send 9:00am-8:00pm",
+    which 7:45pm is inside: the reason is the half hour kept before the end."""
+    join_and_confirm(twilio)
+    [said] = replies(twilio.text(ANNA_ATLANTA, "TIME 7:45pm"))
+    assert "7:30pm Eastern" in said
+    assert "at least 30 minutes before our sending hours end at 8:00pm" in said
+    assert "We only send" not in said
+    sub = subscriber(app, ANNA_ATLANTA)
+    assert sub is not None and sub.send_minute == 19 * 60 + 30
+    # Outside the hours altogether, the hours are the reason, as before.
+    [late] = replies(twilio.text(ANNA_ATLANTA, "TIME 9pm"))
+    assert "We only send 9:00am-8:00pm" in late and "7:30pm Eastern" in late
+    replies(twilio.text(CARLOS_CHICAGO, "HOLA"))
+    replies(twilio.text(CARLOS_CHICAGO, "SI"))
+    [hora] = replies(twilio.text(CARLOS_CHICAGO, "HORA 7:45pm"))
+    assert "30 minutos antes" in hora and "las 7:30pm (hora del Centro)" in hora

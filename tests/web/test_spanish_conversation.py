@@ -145,6 +145,7 @@ WALK = [
     ("HOLA", ["already_active"]),
     ("SI", ["already_active"]),
     ("HORA 11pm", ["time_moved"]),
+    ("HORA 7:45pm", ["time_margin"]),
     ("HORA 99", ["time_unknown"]),
     ("ZONA Pacifico", ["zone_set"]),
     ("ZONA Marte", ["zone_unknown"]),
@@ -152,6 +153,7 @@ WALK = [
     ("ZONA Este", ["zone_set"]),
     ("DIARIO", ["frequency_set"]),
     ("MENU", ["menu"]),
+    ("PAUSA 0", ["pause_range"]),
     ("TEMA", ["track_menu"]),
     ("TEMA culpa", ["track_set"]),
     ("qué bonito día", ["unrecognised"]),
@@ -200,6 +202,9 @@ def test_every_reply_to_a_spanish_parent_is_spanish(twilio: SignedClient, app: A
         "checkins_off", "checkins_on",
         # A clinician's change, texted through the outbox: tests/web/test_clinician_states.py
         "clinician_changed_time", "clinician_changed_focus", "clinician_changed_both",
+        # A switch of focus after nudges have come (the walk sends none):
+        # tests/domain/test_spanish_conversation.py, tests/web/test_inbound_conversation.py.
+        "track_switched",
     }  # fmt: skip
     assert set(load_library().system["es"]) - seen == elsewhere
 
@@ -310,3 +315,22 @@ def test_a_clinician_invites_in_spanish_from_the_command_line_and_a_csv(
     unknown.write_text("phone,language\n(404) 555-0199,klingon\n")
     refused = runner.invoke(main, ["enroll", "--csv", str(unknown), "--clinician", LEE[0]], env=env)
     assert refused.exit_code == 1 and "row 2" in refused.output and "language" in refused.output
+
+
+def test_spanish_help_names_sin_preguntas_as_english_help_names_checkin_off(
+    twilio: SignedClient, app: Any
+) -> None:
+    """A tester's Spanish HELP left out how to turn off the weekly question."""
+    say(twilio, ANNA_ATLANTA, "HOLA")
+    say(twilio, ANNA_ATLANTA, "SI")
+    [ayuda] = replies(twilio.text(ANNA_ATLANTA, "AYUDA"))
+    [help_] = replies(twilio.text(ANNA_ATLANTA, "HELP"))  # from a Spanish-speaking parent
+    for reply in (ayuda, help_):
+        assert which(reply) == (ES, "help")
+        assert "SIN PREGUNTAS" in reply and "Llama al 988 y marca 2" in reply
+    say(twilio, CARLOS_CHICAGO, "JOIN")
+    say(twilio, CARLOS_CHICAGO, "YES")
+    [english] = replies(twilio.text(CARLOS_CHICAGO, "HELP"))
+    assert "CHECKIN OFF" in english
+    # and the keyword it names does what HELP says
+    assert say(twilio, ANNA_ATLANTA, "SIN PREGUNTAS") == [(ES, "checkins_off")]
