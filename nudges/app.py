@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import re
-import uuid
 from typing import Any
 
 from flask import Flask, Response, g, request
@@ -107,7 +107,8 @@ def _request_ids(app: Flask) -> None:
         offered = environ.get("HTTP_X_REQUEST_ID") or environ.get(
             "HTTP_I_TWILIO_IDEMPOTENCY_TOKEN", ""
         )
-        g.request_id = offered if _REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
+        # 128 random bits in hex, as uuid4().hex gives, without building a UUID.
+        g.request_id = offered if _REQUEST_ID.fullmatch(offered) else os.urandom(16).hex()
 
     @app.after_request
     def _echo(response: Response) -> Response:

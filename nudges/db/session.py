@@ -202,6 +202,16 @@ class Database:
         threading.Thread(target=connect, name="db-warm", daemon=True).start()
 
     def dispose(self) -> None:
+        # A connection being opened in the background would land in a pool
+        # already closed, and be left unclosed: wait for it (connect_timeout).
+        warming = self._warming.acquire(timeout=10)
+        try:
+            self._dispose()
+        finally:
+            if warming:
+                self._warming.release()
+
+    def _dispose(self) -> None:
         if self.engine is not None:
             self.engine.dispose()
         if self._quick is not None and self._quick is not self.engine:

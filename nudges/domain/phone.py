@@ -55,9 +55,13 @@ def parse_phone(raw: str, default_region: str = "US") -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
-@lru_cache(maxsize=8192)  # every inbound text asks; parsing costs more than the rest of HELP
+@lru_cache(maxsize=8192)  # every inbound text asks
 def lifeline_reaches(e164: str) -> bool:
     """True when the number is in the US or Canada (where 988 answers)."""
+    if _NANP_TEN.fullmatch(e164) and not _NOT_LIFELINE.match(e164, 2):
+        # No area code of a plan member outside the lifeline: what the full
+        # parse below would say, for a tenth of its cost (HELP's first read).
+        return True
     try:
         parsed = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
@@ -67,6 +71,25 @@ def lifeline_reaches(e164: str) -> bool:
     region = phonenumbers.region_code_for_number(parsed)
     # Fictional 555-01xx numbers have no region; their area code still places them.
     return region in LIFELINE_REGIONS or region is None
+
+
+def _outside_lifeline() -> re.Pattern[str]:
+    """The leading digits of the North American plan's members outside the
+    lifeline (Jamaica's 876...), from phonenumbers' own data. Each has them:
+    a +1 number is placed there only by them, so a number that starts with
+    none of them is in the lifeline's regions or in none."""
+    patterns = []
+    for region in phonenumbers.COUNTRY_CODE_TO_REGION_CODE[1]:
+        if region in LIFELINE_REGIONS:
+            continue
+        metadata = phonenumbers.PhoneMetadata.metadata_for_region(region, None)
+        assert metadata is not None and metadata.leading_digits, region
+        patterns.append(f"(?:{metadata.leading_digits})")
+    return re.compile("|".join(patterns))
+
+
+_NANP_TEN = re.compile(r"\+1\d{10}")
+_NOT_LIFELINE = _outside_lifeline()
 
 
 def last_four(e164: str) -> str:
