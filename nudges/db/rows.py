@@ -7,9 +7,9 @@ statement on that path, so a text that changes only the subscriber's own row
 reads it with Core (`SubscriberRow`) and writes the decided fields straight to
 the database and onto the loaded object: it reads the new values, and no flush
 has anything left to write for them. A loaded ORM `Subscriber` is written the
-same way (its new values become its committed state). On PostgreSQL a text's
-writes go in one statement (`Writes`): each round trip costs as much as the
-statement."""
+same way (its new values become its committed state). A text's writes go
+together (`Writes`): in one statement on PostgreSQL, where each round trip
+costs as much as the statement, and as SQL compiled once for the driver."""
 
 from __future__ import annotations
 
@@ -31,8 +31,8 @@ _TABLE: Table = Subscriber.__table__  # type: ignore[assignment]
 
 class SubscriberRow:
     """A subscriber as a Core query read it: the model's columns as plain
-    attributes, for code that reads a subscriber and writes only through
-    `write_subscriber` (the ORM's object costs more to load than the query).
+    attributes, for code that reads a subscriber and writes it only through
+    `Writes` (the ORM's object costs more to load than the query).
     Code that needs the ORM's (a new episode, an alert) loads it by id."""
 
     __slots__ = tuple(_TABLE.c.keys())
@@ -246,11 +246,3 @@ def _together(shapes: tuple[RowShape, ...]) -> Insert | Update:
     clause of its own, their parameters prefixed so that none collide."""
     *first, last = (shape.build(prefix=f"w{i}_") for i, shape in enumerate(shapes))
     return last.add_cte(*(part.cte(f"w{i}") for i, part in enumerate(first)))
-
-
-def write_subscriber(session: Session, sub: AnySubscriber, fields: dict[str, Any]) -> None:
-    """UPDATE subscriber SET fields WHERE id = sub.id, in the session's
-    transaction now, and the same values on `sub`."""
-    writes = Writes()
-    writes.subscriber(sub, fields)
-    writes.send(session)

@@ -70,7 +70,7 @@ def apply(
     audit rows, all recorded as done `by` ("sms", "clinician:7", "expiry"...).
 
     The consent state and the fields go in one UPDATE, onto the loaded row or
-    object too (rows.write_subscriber): no statement beyond what the row
+    object too (rows.Writes): no statement beyond what the row
     needs. Audit rows belong to the episode the subscriber is in now. Parking
     (active with no slot) is recorded here, by the system. With `writes` the
     statements go when the caller sends them (with its own: one round trip on
