@@ -61,8 +61,10 @@ MAX_KEPT_BODY = 1600  # ten segments; a webhook body longer than that is not a t
 # Composed once: building the query costs more than SQLite takes to run it.
 # The subscriber as a plain row (rows.SubscriberRow: the ORM's load costs more
 # than the query), with the nudge a reply follows (attribution), in one round trip.
-SUBSCRIBER_BY_PHONE = select(*SUBSCRIBER_COLUMNS, followed_column()).where(
-    Subscriber.phone == bindparam("phone")
+SUBSCRIBER_BY_PHONE = (
+    select(*SUBSCRIBER_COLUMNS, followed_column())
+    .where(Subscriber.phone == bindparam("phone"))
+    .with_for_update(of=Subscriber.__table__)
 )
 # The episode is stamped from the loaded subscriber (rows.insert_of).
 RECORD_INBOUND = insert_of(
@@ -386,53 +388,21 @@ def handle_inbound(
         return _help(runtime, sms, intent, runtime.db.quick_engine())
     now = runtime.clock.now()
     open_session = sessions or runtime.db.session
-    try:
-        with open_session() as session:
-            # Through the Connection: the session would treat the query as the
-            # ORM's (its columns are the model's) and pay for loading it so.
-            found = (
-                session.connection()
-                .execute(SUBSCRIBER_BY_PHONE, {"phone": sms.from_number} | followed_params(now))
-                .first()
-            )
-            sub: AnySubscriber | None = SubscriberRow(found) if found else None
-            follows = found[-1] if found else None
-            decision = decide(
-                snapshot(sub) if sub else None,
-                sms.from_number,
-                intent,
-                _rules(runtime.settings),
-                now,
-                sms.opt_out_type,
-                asked=_asked(session, sub, intent) if sub else None,
-            )
-            writes = Writes()  # the text's writes: one round trip on PostgreSQL
-            sub = _apply(session, runtime.settings, sub, sms, intent, decision, now, writes)
-            messages = [render(runtime.settings, say) for say in decision.replies]
-            writes.insert(
-                RECORD_INBOUND,
-                {
-                    "message_sid": sms.message_sid,
-                    "subscriber_id": sub.id if sub else None,
-                    "episode_id": sub.episode_id if sub else None,
-                    "received_at": now,
-                    "intent": (f"{intent.crisis.level}+" if intent.crisis else "")
-                    + recorded_kind(intent, decision),
-                    "reply": json.dumps(messages),
-                    "level": screen_level(intent),
-                    "body": _kept_body(sub, intent, sms.body, answer=decision.answers is not None),
-                    "answers_outbox_id": decision.answers,
-                    "checkin": decision.checkin,
-                    "follows_outbox_id": follows,
-                },
-            )
-            writes.send(session)
-    except IntegrityError:
-        with open_session() as session:
-            seen = _seen_reply(session, sms.message_sid)
-        if seen is None:
-            raise
-        return seen
+    for attempt in (1, 2):
+        try:
+            with open_session() as session:
+                messages, decision = _handle_once(runtime, session, sms, intent, now)
+            break
+        except IntegrityError:
+            with open_session() as session:
+                seen = _seen_reply(session, sms.message_sid)
+            if seen is not None:
+                return seen
+            if attempt == 2:
+                raise
+            # Another text from a number new to us created it first (both read
+            # no row): read again, and decide with the row it wrote.
+            log.info("inbound text raced another from the same number; deciding again")
     log.info("inbound handled intent=%s level=%s", intent.kind.value, screen_level(intent))
     if decision.event is Event.OPT_OUT:
         metrics.OPT_OUTS.labels(source="sms").inc()
@@ -443,6 +413,58 @@ def handle_inbound(
         signal.tier if signal else 0,
         signal.level if signal else None,
     )
+
+
+def _handle_once(
+    runtime: Runtime, session: Session, sms: InboundSms, intent: Intent, now: datetime
+) -> tuple[list[str], Decision]:
+    """One try at the text, in the session's transaction: read, decide, write.
+
+    Texts from one number are taken one at a time: PostgreSQL locks the
+    subscriber's row for the transaction (FOR UPDATE), SQLite takes its write
+    lock before the read (BEGIN IMMEDIATE), so five STOPs sent at once get one
+    confirmation, as five sent one after another do."""
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # Through the Connection: the session would treat the query as the ORM's
+    # (its columns are the model's) and pay for loading it so.
+    found = conn.execute(
+        SUBSCRIBER_BY_PHONE, {"phone": sms.from_number} | followed_params(now)
+    ).first()
+    sub: AnySubscriber | None = SubscriberRow(found) if found else None
+    follows = found[-1] if found else None
+    decision = decide(
+        snapshot(sub) if sub else None,
+        sms.from_number,
+        intent,
+        _rules(runtime.settings),
+        now,
+        sms.opt_out_type,
+        asked=_asked(session, sub, intent) if sub else None,
+    )
+    writes = Writes()  # the text's writes: one round trip on PostgreSQL
+    sub = _apply(session, runtime.settings, sub, sms, intent, decision, now, writes)
+    messages = [render(runtime.settings, say) for say in decision.replies]
+    writes.insert(
+        RECORD_INBOUND,
+        {
+            "message_sid": sms.message_sid,
+            "subscriber_id": sub.id if sub else None,
+            "episode_id": sub.episode_id if sub else None,
+            "received_at": now,
+            "intent": (f"{intent.crisis.level}+" if intent.crisis else "")
+            + recorded_kind(intent, decision),
+            "reply": json.dumps(messages),
+            "level": screen_level(intent),
+            "body": _kept_body(sub, intent, sms.body, answer=decision.answers is not None),
+            "answers_outbox_id": decision.answers,
+            "checkin": decision.checkin,
+            "follows_outbox_id": follows,
+        },
+    )
+    writes.send(session)
+    return messages, decision
 
 
 def _help_facts(engine: Engine, phone: str, intent: Intent) -> tuple[str, str]:
