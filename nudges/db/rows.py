@@ -19,7 +19,18 @@ from datetime import datetime
 from functools import cached_property, lru_cache
 from typing import Any, TypeAlias
 
-from sqlalchemy import Connection, Dialect, Insert, Row, Table, Update, bindparam, insert, update
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Dialect,
+    Insert,
+    Row,
+    Table,
+    Update,
+    bindparam,
+    insert,
+    update,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -71,10 +82,18 @@ class SubscriberRow:
 def insert_subscriber(session: Session, values: dict[str, Any]) -> SubscriberRow:
     """INSERT a subscriber with these values (the columns' own defaults for the
     rest), now, and the row as written."""
-    shape = _subscriber_insert(tuple(sorted(values)))
-    new_id = session.execute(shape.statement, values).inserted_primary_key[0]  # type: ignore[attr-defined]
-    written = _DEFAULTS | values | {"id": new_id}
+    every = _DEFAULTS | values  # each column named: driver SQL applies no defaults
+    new_id = insert_returning_id(session, _subscriber_insert(tuple(sorted(every))), every)
+    written = every | {"id": new_id}
     return SubscriberRow(tuple(written.get(name) for name in SubscriberRow.__slots__))
+
+
+def insert_returning_id(session: Session, shape: RowShape, values: dict[str, Any]) -> int:
+    """INSERT one row of `shape` now, as driver SQL (see Writes), and its new id."""
+    session.flush()  # anything pending (a new row) goes first, in order
+    conn = session.connection()
+    result = _driver_form(shape.with_id, conn.dialect).execute(conn, values)
+    return int(result.scalar_one())
 
 
 # What a column holds when an INSERT names it not (models.py's `default=`).
@@ -105,6 +124,11 @@ class RowShape:
     @cached_property
     def statement(self) -> Insert | Update:
         return self.build()
+
+    @cached_property
+    def with_id(self) -> Insert | Update:
+        """The statement, returning the row's id."""
+        return self.statement.returning(self.table.c.id)
 
     def build(self, prefix: str = "") -> Insert | Update:
         values: dict[str, Any] = {name: bindparam(prefix + name) for name in self.names}
@@ -195,14 +219,13 @@ class _DriverForm:
     order: tuple[str, ...] | None
     processors: dict[str, Callable[[Any], Any]]
 
-    def execute(self, conn: Connection, values: dict[str, Any]) -> None:
+    def execute(self, conn: Connection, values: dict[str, Any]) -> CursorResult[Any]:
         convert = self.processors
         if self.order is None:
             named = {n: convert[n](v) if n in convert else v for n, v in values.items()}
-            conn.exec_driver_sql(self.sql, named)
-        else:
-            args = tuple(convert[n](values[n]) if n in convert else values[n] for n in self.order)
-            conn.exec_driver_sql(self.sql, args)
+            return conn.exec_driver_sql(self.sql, named)
+        args = tuple(convert[n](values[n]) if n in convert else values[n] for n in self.order)
+        return conn.exec_driver_sql(self.sql, args)
 
 
 @lru_cache(maxsize=512)

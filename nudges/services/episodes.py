@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from nudges.db.models import Episode
-from nudges.db.rows import AnySubscriber, Writes, insert_of
+from nudges.db.rows import AnySubscriber, Writes, insert_of, insert_returning_id
 from nudges.domain.consent import Event, State, next_state
 
 _EPISODE = insert_of(
@@ -31,14 +31,13 @@ def start(
     """Open a new episode for `sub`; rows written from here on belong to it
     (`sub.episode_id` is the new one at once; the subscriber's row is written
     with `writes` when given, else now)."""
-    session.flush()  # the subscriber, if it is new to the ORM
     params = {
         "subscriber_id": sub.id,
         "clinician_id": clinician_id,
         "started_at": now,
         "source": source,
     }
-    episode_id: int = session.execute(_EPISODE.statement, params).inserted_primary_key[0]  # type: ignore[attr-defined]
+    episode_id = insert_returning_id(session, _EPISODE, params)
     batch = Writes() if writes is None else writes
     batch.subscriber(sub, {"episode_id": episode_id})
     if writes is None:
