@@ -29,12 +29,13 @@ from sqlalchemy import (
     Update,
     bindparam,
     insert,
+    select,
     update,
 )
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from nudges.db.models import Subscriber
+from nudges.db.models import Episode, Subscriber
 from nudges.domain.consent import State
 
 _TABLE: Table = Subscriber.__table__  # type: ignore[assignment]
@@ -88,6 +89,40 @@ def insert_subscriber(session: Session, values: dict[str, Any]) -> SubscriberRow
     return SubscriberRow(tuple(written.get(name) for name in SubscriberRow.__slots__))
 
 
+def insert_subscriber_and_episode(
+    session: Session, values: dict[str, Any], episode: dict[str, Any]
+) -> tuple[SubscriberRow, int]:
+    """A new subscriber and its first episode (`episode`: the episode's columns
+    but its subscriber), now: one statement on PostgreSQL, where each round
+    trip costs as much as the statement. The subscriber's `episode_id` is the
+    caller's to write (with its other fields)."""
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        sub = insert_subscriber(session, values)
+        return sub, insert_returning_id(session, EPISODE_ROW, episode | {"subscriber_id": sub.id})
+    every = _DEFAULTS | values
+    session.flush()
+    params = {f"s_{name}": value for name, value in every.items()}
+    params |= {f"e_{name}": value for name, value in episode.items()}
+    statement = _subscriber_with_episode(tuple(sorted(every)), tuple(sorted(episode)))
+    new_id, episode_id = _driver_form(statement, conn.dialect).execute(conn, params).one()
+    written = every | {"id": new_id}
+    return SubscriberRow(tuple(written.get(name) for name in SubscriberRow.__slots__)), episode_id
+
+
+@lru_cache(maxsize=16)
+def _subscriber_with_episode(names: tuple[str, ...], episode: tuple[str, ...]) -> Insert:
+    """WITH s AS (INSERT INTO subscriber ... RETURNING id) INSERT INTO episode
+    (subscriber_id, ...) SELECT s.id, ... FROM s RETURNING the two ids."""
+    new = _subscriber_insert(names).build(prefix="s_").returning(_TABLE.c.id).cte("s")
+    chosen = [bindparam(f"e_{name}", type_=_EPISODES.c[name].type) for name in episode]
+    return (
+        insert(_EPISODES)
+        .from_select(["subscriber_id", *episode], select(new.c.id, *chosen))
+        .returning(_EPISODES.c.subscriber_id, _EPISODES.c.id)
+    )
+
+
 def insert_returning_id(session: Session, shape: RowShape, values: dict[str, Any]) -> int:
     """INSERT one row of `shape` now, as driver SQL (see Writes), and its new id."""
     session.flush()  # anything pending (a new row) goes first, in order
@@ -136,6 +171,10 @@ class RowShape:
             where = self.table.c.id == bindparam(prefix + "row_id")
             return update(self.table).where(where).values(values)
         return insert(self.table).values(values)
+
+
+_EPISODES: Table = Episode.__table__  # type: ignore[assignment]
+EPISODE_ROW = RowShape(_EPISODES, ("subscriber_id", "clinician_id", "started_at", "source"))
 
 
 def insert_of(table: Table, names: tuple[str, ...]) -> RowShape:

@@ -11,13 +11,8 @@ from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from nudges.db.models import Episode
-from nudges.db.rows import AnySubscriber, Writes, insert_of, insert_returning_id
+from nudges.db.rows import EPISODE_ROW, AnySubscriber, Writes, insert_returning_id
 from nudges.domain.consent import Event, State, next_state
-
-_EPISODE = insert_of(
-    Episode.__table__,  # type: ignore[arg-type]
-    ("subscriber_id", "clinician_id", "started_at", "source"),
-)
 
 
 def start(
@@ -37,7 +32,7 @@ def start(
         "started_at": now,
         "source": source,
     }
-    episode_id = insert_returning_id(session, _EPISODE, params)
+    episode_id = insert_returning_id(session, EPISODE_ROW, params)
     batch = Writes() if writes is None else writes
     batch.subscriber(sub, {"episode_id": episode_id})
     if writes is None:

@@ -576,8 +576,19 @@ def _apply(
 ) -> AnySubscriber | None:
     """Carry out a decision: the only writes an inbound text makes. The
     subscriber's own go in `writes`, which the caller sends with its record."""
-    if decision.create and sub is None:
-        sub = new_subscriber_row(session, settings, sms.from_number, now)
+    event = decision.change.event
+    created = decision.create and sub is None
+    if created:
+        # A number new to us that joins opens its first episode as it is written.
+        joins = episodes.self_join_starts(State.NONE, event)
+        sub = new_subscriber_row(
+            session,
+            settings,
+            sms.from_number,
+            now,
+            episode_source="join" if joins else None,
+            writes=writes,
+        )
     if sub is None:
         for action, detail in decision.audit:
             record(session, now, action, actor="sms", detail=detail)
@@ -587,7 +598,8 @@ def _apply(
             # An alert needs the ORM's object: the rare texts load it.
             sub = session.get_one(Subscriber, sub.id)
         _crisis(session, settings, sub, intent, sms.body, now)
-    episodes.on_self_join(session, sub, decision.change.event, now, writes)
+    if not created:
+        episodes.on_self_join(session, sub, event, now, writes)
     apply(
         session,
         sub,

@@ -12,7 +12,13 @@ from sqlalchemy.orm import Session
 
 from nudges.config import Settings
 from nudges.db.models import Subscriber
-from nudges.db.rows import AnySubscriber, SubscriberRow, Writes, insert_subscriber
+from nudges.db.rows import (
+    AnySubscriber,
+    SubscriberRow,
+    Writes,
+    insert_subscriber,
+    insert_subscriber_and_episode,
+)
 from nudges.domain.consent import State
 from nudges.domain.preferences import (
     DEFAULT_FREQUENCY,
@@ -143,10 +149,27 @@ def new_subscriber(session: Session, settings: Settings, phone: str, now: dateti
 
 
 def new_subscriber_row(
-    session: Session, settings: Settings, phone: str, now: datetime
+    session: Session,
+    settings: Settings,
+    phone: str,
+    now: datetime,
+    *,
+    episode_source: str | None = None,
+    writes: Writes | None = None,
 ) -> SubscriberRow:
-    """A new subscriber, as a plain row (an inbound JOIN or STOP: rows.py)."""
-    return insert_subscriber(session, _new(settings, phone, now))
+    """A new subscriber, as a plain row (an inbound JOIN or STOP: rows.py).
+    With `episode_source` its first episode opens with it (one statement on
+    PostgreSQL), and its link to it is written with `writes` (else now)."""
+    values = _new(settings, phone, now)
+    if episode_source is None:
+        return insert_subscriber(session, values)
+    episode = {"clinician_id": None, "started_at": now, "source": episode_source}
+    sub, episode_id = insert_subscriber_and_episode(session, values, episode)
+    batch = Writes() if writes is None else writes
+    batch.subscriber(sub, {"episode_id": episode_id})
+    if writes is None:
+        batch.send(session)
+    return sub
 
 
 def _new(settings: Settings, phone: str, now: datetime) -> dict[str, Any]:

@@ -11,8 +11,14 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select
 
-from nudges.db.models import AuditEvent, ConsentEvent, Subscriber
-from nudges.db.rows import SUBSCRIBER_COLUMNS, SubscriberRow, Writes, insert_of
+from nudges.db.models import AuditEvent, ConsentEvent, Episode, Subscriber
+from nudges.db.rows import (
+    SUBSCRIBER_COLUMNS,
+    SubscriberRow,
+    Writes,
+    insert_of,
+    insert_subscriber_and_episode,
+)
 from nudges.db.session import Database
 from nudges.domain.consent import State
 
@@ -149,3 +155,27 @@ def test_a_failing_row_fails_the_whole_batch(db: Database) -> None:
         writes.send(session)
     with db.session() as session:
         assert session.scalars(select(AuditEvent)).all() == []
+
+
+def test_a_new_subscriber_and_its_episode_go_in_together(db: Database) -> None:
+    seen = _statements(db)
+    values = {
+        "phone": "+13125550188",
+        "state": State.NONE,
+        "state_changed_at": NOW,
+        "timezone": "America/Chicago",
+        "created_at": NOW,
+    }
+    with db.session() as session:
+        seen.clear()
+        sub, episode_id = insert_subscriber_and_episode(
+            session, values, {"clinician_id": None, "started_at": NOW, "source": "join"}
+        )
+        inserts = list(seen)
+    assert len(inserts) == (1 if db.dialect == "postgresql" else 2), inserts
+    assert sub.phone == "+13125550188" and sub.checkins_enabled is True  # the column default
+    with db.session() as session:
+        episode = session.get_one(Episode, episode_id)
+        stored = session.get_one(Subscriber, sub.id)
+    assert (episode.subscriber_id, episode.source, episode.clinician_id) == (sub.id, "join", None)
+    assert stored.timezone == "America/Chicago" and stored.checkins_enabled is True
