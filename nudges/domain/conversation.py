@@ -340,6 +340,15 @@ FREQUENCY_NOTES = {
 }
 
 
+# The frequency as the welcome, the welcome back and DAILY / WEEKLY name it
+# (Spanish: language.FREQUENCY_ES, through `in_language`).
+FREQUENCY_LABELS = {"3w": "3 times a week", "daily": "every day"}
+
+
+def frequency_label(frequency: str) -> str:
+    return FREQUENCY_LABELS.get(frequency, FREQUENCY_LABELS[DEFAULT_FREQUENCY])
+
+
 def help_reply(
     intent: Intent, phone: str, frequency: str = DEFAULT_FREQUENCY, lang: str | None = None
 ) -> Say:
@@ -442,6 +451,11 @@ def _confirm(
     key = {State.PENDING: "welcome", State.STOPPED: "rejoined"}.get(state, "resumed")
     promise = promised_time(sub, phone, rules, now)
     fields = {"time": promise.text if promise else format_minute(sub.send_minute)}
+    if key != "resumed":
+        # The frequency this parent has (DAILY before YES, or before a STOP, is
+        # kept): it once said "about 3 a week" to a daily parent whom HELP then
+        # told "1 msg/day".
+        fields["frequency"] = frequency_label(sub.frequency)
     replies: tuple[Say, ...] = (Say(key, fields),)
     offer = state is State.PENDING and sub.choosing_track(now)
     if offer:
@@ -537,9 +551,8 @@ def _preference_change(
         )
     if kind in (Kind.DAILY, Kind.WEEKLY):
         frequency = "daily" if kind is Kind.DAILY else "3w"
-        label = "every day" if kind is Kind.DAILY else "3 times a week"
         return Decision(
-            replies=(Say("frequency_set", {"frequency": label}),),
+            replies=(Say("frequency_set", {"frequency": frequency_label(frequency)}),),
             change=SubscriberChange(frequency=frequency),
             audit=(("frequency_changed", frequency),),
         )

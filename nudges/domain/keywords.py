@@ -247,6 +247,13 @@ def asks_to_join_in_english(text: str) -> bool:
 
 
 def _reads_spanish(intent: Intent, body: str, plain: str) -> bool:
+    if intent.kind is Kind.CONFIRM and "y" in (words := words_of(plain)):
+        # A yes written "y" ("Y", "y pls") is the English abbreviation, not the
+        # Spanish "and" the language guess counts: it chose Spanish for a parent
+        # answering an English prompt. The other words decide ("y gracias" and
+        # "si y gracias" are Spanish); "y" alone keeps the parent's language.
+        rest = " ".join(w for w in words if w != "y")
+        return intent.lang == "es" or (bool(rest) and interpret(rest).lang == "es")
     return intent.lang == "es" or looks_spanish(body) or _spanish_keyword(plain)
 
 

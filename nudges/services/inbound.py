@@ -44,6 +44,7 @@ from nudges.domain.conversation import (
 from nudges.domain.crisis import CrisisSignal, reassures
 from nudges.domain.keywords import Intent, Kind, interpret
 from nudges.domain.phone import E164
+from nudges.domain.pleasantry import is_pleasantry
 from nudges.domain.preferences import DEFAULT_FREQUENCY
 from nudges.runtime import Runtime
 from nudges.services import episodes
@@ -323,7 +324,9 @@ def screen_with(model: SemanticScreen, body: str) -> Intent:
 
     Tier 1 (phrase rules) reads every text. Tier 2 (the trained model) reads
     free text only: a bare keyword (STOP, HELP, YES...), or one with its
-    argument (TIME 7:30pm, PAUSE 3 days), never pays for it. Of a keyword with
+    argument (TIME 7:30pm, PAUSE 3 days), never pays for it, nor does a text
+    that only greets, thanks or acknowledges ("hello", "ok thanks": see
+    nudges.domain.pleasantry). Of a keyword with
     more words ("STOP. Tonight is my last night") it reads those words, never
     the opt-out wording itself, which it takes for risk ("leave me alone").
     - The model can raise a text the rules missed to concern or crisis, and a
@@ -339,6 +342,11 @@ def screen_with(model: SemanticScreen, body: str) -> Intent:
     text = intent.beyond if intent.is_bare_keyword else body
     if not any(ch.isalnum() for ch in text):
         return intent  # a keyword alone, or nothing in words ("...", "?!"): nothing to read
+    if is_pleasantry(text):
+        # "hello", "ok thanks", "hola buenas": nothing the model was trained to
+        # judge, and its score on one such word is noise above a threshold set
+        # for recall ("hello" read as a concern, "Hello" not). The rules have read it.
+        return intent
     verdict = model.assess(text)
     if verdict is None:
         return intent  # no model: the rules decide alone
