@@ -270,7 +270,7 @@ def _decide(
     if advanced_opt_out == "STOP" or intent.kind is Kind.OPT_OUT or declined:
         if state is State.STOPPED:
             return decision  # a second STOP gets no second confirmation (CTIA: one)
-        replies = () if quiet else (Say("stop_confirm", lang=intent.lang),)
+        replies = () if quiet else (Say(stop_confirm_key(in_area), lang=intent.lang),)
         opt_out = SubscriberChange(event=Event.OPT_OUT)
         return decision.plus(Decision(replies=replies, create=sub is None, change=opt_out))
 
@@ -297,6 +297,11 @@ def _decide(
         key = "menu" if intent.kind is Kind.MENU else "not_subscribed"
         return Decision(replies=(Say(key),))
     return _preference(sub, phone, intent, rules, now)
+
+
+def stop_confirm_key(in_area: bool) -> str:
+    """The stop confirmation names 988 only where 988 answers (US, Canada)."""
+    return "stop_confirm" if in_area else "stop_confirm_outside"
 
 
 # The crisis replies that end by saying our texts are paused; each has a twin

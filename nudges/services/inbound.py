@@ -40,10 +40,11 @@ from nudges.domain.conversation import (
     help_reply,
     recorded_kind,
     safety_language,
+    stop_confirm_key,
 )
 from nudges.domain.crisis import CrisisSignal, reassures
 from nudges.domain.keywords import Intent, Kind, interpret
-from nudges.domain.phone import E164
+from nudges.domain.phone import E164, lifeline_reaches
 from nudges.domain.pleasantry import is_pleasantry
 from nudges.domain.preferences import DEFAULT_FREQUENCY
 from nudges.runtime import Runtime
@@ -261,7 +262,8 @@ def _outage_reply(runtime: Runtime, sms: InboundSms, intent: Intent) -> Reply:
     messages: tuple[str, ...] = safety_reply(runtime.settings, sms, intent) or ()
     _journal(runtime, sms, intent, opting_out)
     if opting_out:
-        confirm = render(runtime.settings, Say("stop_confirm", lang=intent.lang))
+        key = stop_confirm_key(lifeline_reaches(sms.from_number))
+        confirm = render(runtime.settings, Say(key, lang=intent.lang))
         if confirm not in messages:  # a crisis that is also a STOP has it already
             messages += (confirm,)
     elif not messages:

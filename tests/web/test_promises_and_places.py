@@ -9,8 +9,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from nudges.app import create_app
+from nudges.clock import FrozenClock
 from nudges.domain.preferences import candidate_zones, zone_on_join
-from tests.conftest import ANNA_ATLANTA, SignedClient
+from nudges.web import get_runtime
+from tests.conftest import (
+    ANNA_ATLANTA,
+    SECRET_KEY,
+    DatabaseOutage,
+    SignedClient,
+    journal_path,
+)
 from tests.web.test_inbound_conversation import replies, subscriber
 
 LONDON = "+442079460958"
@@ -72,10 +81,29 @@ def test_a_number_outside_the_us_and_canada_is_not_enrolled(twilio: SignedClient
     assert "local emergency" in help_reply and "988" in help_reply
     [crisis] = replies(twilio.text(LONDON, "I want to kill myself"))
     assert "local emergency" in crisis and "not watched around the clock" in crisis
-    # STOP is still honoured, whatever the number.
-    replies(twilio.text(LONDON, "STOP"))
+    # STOP is still honoured, whatever the number; its confirmation names the
+    # local emergency number, not 988, which does not answer there.
+    [confirm] = replies(twilio.text(LONDON, "STOP"))
+    assert "unsubscribed" in confirm and "local emergency" in confirm and "988" not in confirm
     sub = subscriber(app, LONDON)
     assert sub is not None and sub.state == "stopped"
+
+
+def test_a_stop_from_outside_the_us_and_canada_during_an_outage_names_no_988(
+    outage: DatabaseOutage, clock: FrozenClock
+) -> None:
+    app = create_app({"TESTING": True}, settings=outage.settings, clock=clock)
+    outage.watch(get_runtime(app))
+    phone = SignedClient(app.test_client(), SECRET_KEY)
+    try:
+        with outage:
+            [confirm] = replies(phone.text(LONDON, "STOP"))
+            [english] = replies(phone.text(ANNA_ATLANTA, "STOP"))
+            assert journal_path().exists()  # answered without the database
+    finally:
+        get_runtime(app).db.dispose()
+    assert "unsubscribed" in confirm and "local emergency" in confirm and "988" not in confirm
+    assert "988" in english
 
 
 def test_a_canadian_number_is_welcome(twilio: SignedClient, app: Any) -> None:

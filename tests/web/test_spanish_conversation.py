@@ -188,7 +188,8 @@ def test_every_reply_to_a_spanish_parent_is_spanish(twilio: SignedClient, app: A
         "crisis", "paused_indefinitely", "still_paused", "not_subscribed", "not_in_area",
         "invitation",
         "clinician_alert",  # to the clinician, in English
-        "crisis_outside", "help_outside",  # numbers outside the US and Canada
+        # Numbers outside the US and Canada (the next test sends each):
+        "crisis_outside", "help_outside", "stop_confirm_outside",
         "expired",  # kept for a pending sign-up that expired; not sent today
         "no_window",  # needs a narrow SEND_WINDOW: tests/domain/test_spanish_conversation.py
         # A crisis from a number that gets no texts: tests/domain/test_conversation.py
@@ -215,6 +216,7 @@ def test_a_newcomer_writing_spanish_is_told_how_to_start_in_spanish(twilio: Sign
     assert say(twilio, "+442071838750", "HOLA") == [(ES, "not_in_area")]
     assert say(twilio, "+442071838750", "AYUDA") == [(ES, "help_outside")]
     assert say(twilio, "+442071838750", "quiero morir") == [(ES, "crisis_outside")]
+    assert say(twilio, "+442071838750", "PARAR") == [(ES, "stop_confirm_outside")]
 
 
 def test_help_from_a_spanish_parent_is_spanish_even_in_english(
