@@ -72,7 +72,7 @@ REQUIRED_FACTS: dict[str, tuple[str, ...]] = {
     ),
     "invitation": (
         "{program}",
-        "3 msgs/wk",
+        "{msg_frequency}",  # the frequency the clinician chose (carriers: state it)
         "Msg&data rates may apply",
         "YES",
         "HELP",
@@ -82,7 +82,7 @@ REQUIRED_FACTS: dict[str, tuple[str, ...]] = {
     "invitation_from": (
         "{program}",
         "{inviter}",
-        "3 msgs/wk",
+        "{msg_frequency}",
         "Msg&data rates may apply",
         "YES",
         "HELP",
@@ -158,7 +158,7 @@ REQUIRED_FACTS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED_FACTS_ES: dict[str, tuple[str, ...]] = {
     "consent_prompt": ("{program}", "3 por semana", "tarifas de mensajes y datos", "SI", "STOP"),
-    "invitation": ("{program}", "3 por semana", "tarifas de mensajes y datos", "SI", "STOP"),
+    "invitation": ("{program}", "{msg_frequency}", "tarifas de mensajes y datos", "SI", "STOP"),
     "welcome": ("HORA", "PAUSA", "STOP", "AYUDA", "consejo médico", "988"),
     "rejoined": ("STOP", "AYUDA", "988"),
     "help": (

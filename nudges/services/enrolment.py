@@ -16,9 +16,10 @@ from messages import system_text
 from nudges.db.models import Clinician, Subscriber
 from nudges.domain.clinician import invitation
 from nudges.domain.consent import Event, State, invitation_refusal, sends_invitation
+from nudges.domain.conversation import FREQUENCY_NOTES
 from nudges.domain.keywords import TRACK_CHOICES, track_named
 from nudges.domain.phone import InvalidPhone, lifeline_reaches, parse_phone
-from nudges.domain.preferences import lifeline_zone
+from nudges.domain.preferences import DEFAULT_FREQUENCY, lifeline_zone
 from nudges.domain.subscriber import SubscriberChange
 from nudges.runtime import Runtime
 from nudges.services import episodes, notice, standing
@@ -140,7 +141,7 @@ def _invite(
     )
     episodes.start(session, sub, now, "invite", clinician_id)  # history stays with the last one
     apply(session, sub, change, now, by=actor)
-    body = invitation_text(session, runtime, clinician_id, inv.lang)
+    body = invitation_text(session, runtime, clinician_id, inv.lang, inv.frequency)
     notice.queue_in_window(
         session,
         settings,
@@ -155,12 +156,24 @@ def _invite(
     return sub.id
 
 
-def invitation_text(session: Session, runtime: Runtime, clinician_id: int, lang: str) -> str:
+def invitation_text(
+    session: Session,
+    runtime: Runtime,
+    clinician_id: int,
+    lang: str,
+    frequency: str = DEFAULT_FREQUENCY,
+) -> str:
     """The one invitation: naming who invites as the clinician chose on their
-    account, or the neutral text (program, how to get info) when they chose none."""
+    account, or the neutral text (program, how to get info) when they chose none;
+    either way stating the frequency the clinician chose (carriers require it)."""
     settings = runtime.settings
     inviter = session.scalar(select(Clinician.invite_name).where(Clinician.id == clinician_id))
-    fields = {"program": settings.program_name, "support": settings.support_contact}
+    notes = FREQUENCY_NOTES["es" if lang == "es" else "en"]
+    fields = {
+        "program": settings.program_name,
+        "support": settings.support_contact,
+        "msg_frequency": notes.get(frequency, notes[DEFAULT_FREQUENCY]),
+    }
     if inviter:
         return system_text("invitation_from", lang=lang, inviter=inviter, **fields)
     return system_text("invitation", lang=lang, **fields)

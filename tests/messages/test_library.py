@@ -295,8 +295,8 @@ def test_a_track_without_two_care_steps_is_a_problem(bad_library: Path) -> None:
 def test_a_system_text_in_uk_spelling_is_a_problem(bad_library: Path) -> None:
     edit(
         bad_library / "system/en.toml",
-        "texts for parents, {msg_frequency}",
-        "texts for mums, {msg_frequency}",
+        ": texts for parents, {msg_frequency}",  # HELP's (invitations say it too)
+        ": texts for mums, {msg_frequency}",
     )
     problems = check_library(bad_library)
     assert any(p.rule == "us spelling" and p.id == "help" for p in problems)

@@ -60,6 +60,7 @@ def test_the_spanish_invitation_names_ayuda_as_the_english_names_help() -> None:
     """A tester found the Spanish invitation named SI and STOP but not AYUDA."""
     from messages import system_text
 
-    english = system_text("invitation", lang="en", program="GoodEnough", support="x@y.example")
-    spanish = system_text("invitation", lang="es", program="GoodEnough", support="x@y.example")
+    fields = {"program": "GoodEnough", "support": "x@y.example"}
+    english = system_text("invitation", lang="en", msg_frequency="1 msg/day", **fields)
+    spanish = system_text("invitation", lang="es", msg_frequency="1 al dia", **fields)
     assert "HELP" in english and "AYUDA" in spanish and "STOP" in spanish

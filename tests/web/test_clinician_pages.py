@@ -355,3 +355,17 @@ def test_the_client_page_shows_times_in_the_clients_own_day(lee: Clinic, runtime
     assert b"Mon Nov 23, 3:00pm Eastern" in atlanta.data
     assert b"Mon Nov 23, 10:00am Hawaii" in honolulu.data
     assert b"UTC" not in atlanta.data
+
+
+@pytest.mark.parametrize(
+    ("frequency", "lang", "says"),
+    [("3w", "en", "up to 3 msgs/wk"), ("daily", "en", "1 msg/day"), ("daily", "es", "1 al dia")],
+)
+def test_the_invitation_states_the_frequency_the_clinician_chose(
+    lee: Clinic, runtime: Runtime, frequency: str, lang: str, says: str
+) -> None:
+    """Carriers require the invitation to say how often texts come: the client's."""
+    response = lee.invite(ANNA_ATLANTA, frequency=frequency, language=lang)
+    assert response.status_code in (200, 302), response.status_code
+    [invitation] = rows(runtime, Outbox, Outbox.kind == "invitation")
+    assert invitation.body is not None and says in invitation.body
