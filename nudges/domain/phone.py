@@ -62,6 +62,11 @@ def lifeline_reaches(e164: str) -> bool:
         # No area code of a plan member outside the lifeline: what the full
         # parse below would say, for a tenth of its cost (HELP's first read).
         return True
+    return reaches_by_full_parse(e164)
+
+
+def reaches_by_full_parse(e164: str) -> bool:
+    """`lifeline_reaches` by phonenumbers' full parse, for any number."""
     try:
         parsed = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
