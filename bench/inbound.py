@@ -4,7 +4,13 @@ and returns an empty TwiML, and the same endpoint making one durable commit of
 one row in the same database (the least a text that changes state can cost).
 Prints medians, p95 and the ratios of medians.
 
-    .venv/bin/python bench/inbound.py [--rounds 400] [--runs 1] [--database postgresql://...]
+    .venv/bin/python bench/inbound.py [--rounds 400] [--runs 1] [--http] [--database postgresql://...]
+
+By default requests go through the WSGI app in-process (Flask's test client):
+the strictest measure, since every path pays only the app's own work. With
+--http each app is served by waitress (what `nudges serve` runs, 32 threads)
+on 127.0.0.1 and every request goes over a kept-alive HTTP connection, as
+Twilio's would: the same floors, plus what every request pays a server.
 
 With --runs N the whole measurement is made N times (a fresh database each)
 and the goal lines give the median of the N ratios, each run's beside it: one
@@ -17,14 +23,19 @@ TIME, PAUSE, STOP) within 1.5x the one-commit endpoint.
 from __future__ import annotations
 
 import argparse
+import http.client
 import logging
 import statistics
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from urllib.parse import urlencode
 
+import waitress
 from flask import Flask, Response, request
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert, text
 from twilio.request_validator import RequestValidator
@@ -93,6 +104,41 @@ def commit_app(url: str) -> Flask:
     return app
 
 
+class HttpClient:
+    """`client.post` as Flask's test client has it, over one kept-alive HTTP
+    connection to a served app."""
+
+    def __init__(self, port: int) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+
+    def post(self, path: str, data: dict[str, str], headers: dict[str, str]) -> HttpAnswer:
+        headers = {**headers, "Content-Type": "application/x-www-form-urlencoded"}
+        self.connection.request("POST", path, body=urlencode(data), headers=headers)
+        response = self.connection.getresponse()
+        response.read()
+        return HttpAnswer(response.status)
+
+
+class HttpAnswer:
+    def __init__(self, status: int) -> None:
+        self.status_code = status
+
+
+@contextmanager
+def served(app: Flask) -> Iterator[HttpClient]:
+    """The app on waitress, as `nudges serve` runs it, on a free local port."""
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=32, ident="bench")
+    thread = threading.Thread(target=server.run, name="bench-waitress", daemon=True)
+    thread.start()
+    client = HttpClient(server.effective_port)  # type: ignore[union-attr]
+    try:
+        yield client
+    finally:
+        client.connection.close()
+        server.task_dispatcher.shutdown()
+        server.close()  # the loop ends when its last channel closes
+
+
 def timed(client, body: str, phone: str, sid: str) -> float:  # type: ignore[no-untyped-def]
     data = {"From": phone, "To": "+14045550100", "Body": body, "MessageSid": sid}
     signature = RequestValidator(TOKEN).compute_signature(BASE + "/sms/inbound", data)
@@ -108,6 +154,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=400)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--database", default="", help="PostgreSQL URL (default: SQLite)")
+    parser.add_argument("--http", action="store_true", help="over HTTP to waitress on 127.0.0.1")
     args = parser.parse_args()
     logging.disable(logging.INFO)  # the same for every path; a console would time the terminal
     ratios = [_run(args) for _ in range(args.runs)]
@@ -126,40 +173,49 @@ def _run(args: argparse.Namespace) -> dict[str, float]:
             _reset(url)
         upgrade(url)
         env = {"DATABASE_URL": url, "SECRET_KEY": TOKEN, "PUBLIC_BASE_URL": BASE}
-        ours = create_app(settings=load_settings(env)).test_client()
-        bare = bare_app().test_client()
-        floor = commit_app(url).test_client()
-        names = ["bare", "one commit", "HELP", *STATE_CHANGES, "free text"]
-        results: dict[str, list[float]] = {name: [] for name in names}
-        for i in range(args.rounds):
-            phone = f"+1404{5550000 + i:07d}"
-            results["bare"].append(timed(bare, "HELP", phone, f"SM{i:08x}{'0' * 24}"))
-            results["one commit"].append(timed(floor, "HELP", phone, f"SM{i:08x}{'6' * 24}"))
-            results["HELP"].append(timed(ours, "HELP", phone, f"SM{i:08x}{'1' * 24}"))
-            results["JOIN"].append(timed(ours, "JOIN", phone, f"SM{i:08x}{'2' * 24}"))
-            results["YES"].append(timed(ours, "YES", phone, f"SM{i:08x}{'3' * 24}"))
-            results["TIME"].append(timed(ours, "TIME 7:30pm", phone, f"SM{i:08x}{'7' * 24}"))
-            results["free text"].append(
-                timed(ours, "thank you, needed that", phone, f"SM{i:08x}{'4' * 24}")
-            )
-            results["PAUSE"].append(timed(ours, "PAUSE", phone, f"SM{i:08x}{'8' * 24}"))
-            results["STOP"].append(timed(ours, "STOP", phone, f"SM{i:08x}{'5' * 24}"))
-        bare_median = statistics.median(results["bare"])
-        floor_median = statistics.median(results["one commit"])
-        database = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
-        print(f"rounds: {args.rounds} ({database}, in-process WSGI, signed requests)")
-        print(f"{'path':<12} {'median ms':>10} {'p95 ms':>8} {'x bare':>7} {'x commit':>9}")
-        for name, samples in results.items():
-            median = statistics.median(samples)
-            p95 = statistics.quantiles(samples, n=20)[18]
-            print(
-                f"{name:<12} {median * 1000:>10.3f} {p95 * 1000:>8.3f} "
-                f"{median / bare_median:>7.2f} {median / floor_median:>9.2f}"
-            )
-        goals = {"HELP / bare": statistics.median(results["HELP"]) / bare_median}
-        for name in STATE_CHANGES:
-            goals[f"{name} / one commit"] = statistics.median(results[name]) / floor_median
-        return goals
+        apps = (create_app(settings=load_settings(env)), bare_app(), commit_app(url))
+        with ExitStack() as stack:
+            if args.http:
+                ours, bare, floor = (stack.enter_context(served(app)) for app in apps)
+            else:
+                ours, bare, floor = (app.test_client() for app in apps)
+            return _measure(args, url, ours, bare, floor)
+
+
+def _measure(args: argparse.Namespace, url: str, ours, bare, floor) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Times every path, interleaved round by round; prints the table."""
+    names = ["bare", "one commit", "HELP", *STATE_CHANGES, "free text"]
+    results: dict[str, list[float]] = {name: [] for name in names}
+    for i in range(args.rounds):
+        phone = f"+1404{5550000 + i:07d}"
+        results["bare"].append(timed(bare, "HELP", phone, f"SM{i:08x}{'0' * 24}"))
+        results["one commit"].append(timed(floor, "HELP", phone, f"SM{i:08x}{'6' * 24}"))
+        results["HELP"].append(timed(ours, "HELP", phone, f"SM{i:08x}{'1' * 24}"))
+        results["JOIN"].append(timed(ours, "JOIN", phone, f"SM{i:08x}{'2' * 24}"))
+        results["YES"].append(timed(ours, "YES", phone, f"SM{i:08x}{'3' * 24}"))
+        results["TIME"].append(timed(ours, "TIME 7:30pm", phone, f"SM{i:08x}{'7' * 24}"))
+        results["free text"].append(
+            timed(ours, "thank you, needed that", phone, f"SM{i:08x}{'4' * 24}")
+        )
+        results["PAUSE"].append(timed(ours, "PAUSE", phone, f"SM{i:08x}{'8' * 24}"))
+        results["STOP"].append(timed(ours, "STOP", phone, f"SM{i:08x}{'5' * 24}"))
+    bare_median = statistics.median(results["bare"])
+    floor_median = statistics.median(results["one commit"])
+    database = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+    transport = "HTTP to waitress" if args.http else "in-process WSGI"
+    print(f"rounds: {args.rounds} ({database}, {transport}, signed requests)")
+    print(f"{'path':<12} {'median ms':>10} {'p95 ms':>8} {'x bare':>7} {'x commit':>9}")
+    for name, samples in results.items():
+        median = statistics.median(samples)
+        p95 = statistics.quantiles(samples, n=20)[18]
+        print(
+            f"{name:<12} {median * 1000:>10.3f} {p95 * 1000:>8.3f} "
+            f"{median / bare_median:>7.2f} {median / floor_median:>9.2f}"
+        )
+    goals = {"HELP / bare": statistics.median(results["HELP"]) / bare_median}
+    for name in STATE_CHANGES:
+        goals[f"{name} / one commit"] = statistics.median(results[name]) / floor_median
+    return goals
 
 
 def _goal(label: str, ratio: float, each: list[float] | None) -> None:
