@@ -36,8 +36,17 @@ def db_upgrade() -> None:
     from nudges.db.migrate import upgrade
 
     settings = settings_or_exit()
-    upgrade(settings.database_url)
-    click.echo("database is up to date")
+    before, after = upgrade(settings.database_url)
+    click.echo(migration_summary(before, after))
+
+
+def migration_summary(before: str | None, after: str | None) -> str:
+    """What `db upgrade` did, in the operator's words."""
+    if before == after:
+        return f"database is already up to date (revision {after})"
+    if before is None:
+        return f"empty database: created every table (revision {after})"
+    return f"database migrated from revision {before} to {after}"
 
 
 @main.command("sms", help='Text the service as PHONE would, e.g. nudges sms "(404) 555-0123" HELP.')

@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from nudges.cli import main
+from nudges.db.migrate import current_revision, downgrade
 
 
 @pytest.fixture
@@ -64,6 +65,16 @@ def test_db_upgrade_creates_a_fresh_sqlite_database(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["db", "upgrade"], env={"DATABASE_URL": url})
     assert result.exit_code == 0, result.output
     assert (tmp_path / "sub" / "fresh.sqlite3").exists()
+    head = current_revision(url)
+    assert head is not None
+    assert result.output.strip() == f"empty database: created every table (revision {head})"
+    again = CliRunner().invoke(main, ["db", "upgrade"], env={"DATABASE_URL": url})
+    assert again.output.strip() == f"database is already up to date (revision {head})"
+    downgrade(url, "-1")
+    earlier = current_revision(url)
+    assert earlier not in (None, head)
+    moved = CliRunner().invoke(main, ["db", "upgrade"], env={"DATABASE_URL": url})
+    assert moved.output.strip() == f"database migrated from revision {earlier} to {head}"
 
 
 def test_every_command_has_help() -> None:
