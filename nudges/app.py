@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from typing import Any
@@ -10,13 +11,14 @@ from flask import Flask, Response, g, request
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from nudges.clock import Clock
-from nudges.config import Settings, load_settings
+from nudges.config import SHORT_SECRET_KEY, Settings, load_settings, weak_secret_key
 from nudges.logs import configure_logging
 from nudges.runtime import build_runtime
 from nudges.sms.transports import Transport
 
 MAX_REQUEST_BYTES = 64 * 1024  # Twilio webhooks are small; a 10 kB body still fits.
 WEBHOOKS_AT = "/sms"  # Twilio's two webhooks: /sms/inbound and /sms/status
+log = logging.getLogger(__name__)
 
 
 def create_app(
@@ -32,6 +34,12 @@ def create_app(
     if test_config:
         app.config.update(test_config)
     configure_logging()
+    if weak_secret_key(settings):
+        log.warning(
+            "setting SECRET_KEY is shorter than %d characters: clinicians' sessions "
+            "signed with it can be forged; set a long random value",
+            SHORT_SECRET_KEY,
+        )
 
     runtime = build_runtime(settings, clock=clock, transport=transport)
     app.extensions["nudges"] = runtime

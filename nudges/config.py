@@ -99,6 +99,19 @@ def _default_database_url() -> str:
 Env = Mapping[str, str]
 
 
+# The console transport's key when none is set (the README names it, so it
+# signs nothing a stranger could not).
+DEV_SECRET_KEY = "dev-only-not-secret"
+# Shorter than this, a key that signs sessions can be guessed offline.
+SHORT_SECRET_KEY = 32
+
+
+def weak_secret_key(settings: Settings) -> bool:
+    """A key too short to sign clinicians' sessions in production: said at
+    start-up (a warning, since a short key is weak rather than public)."""
+    return settings.sms_transport == "twilio" and len(settings.secret_key) < SHORT_SECRET_KEY
+
+
 def _get(env: Env, name: str, default: str = "") -> str:
     return env.get(name, default).strip()
 
@@ -120,7 +133,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if not secret_key:
         if transport == "twilio":
             raise _fail("SECRET_KEY", "required in production (set a long random value)")
-        secret_key = "dev-only-not-secret"
+        secret_key = DEV_SECRET_KEY
+    elif transport == "twilio" and secret_key == DEV_SECRET_KEY:
+        # Published in the README: anyone could sign a clinician's session cookie.
+        raise _fail("SECRET_KEY", "the published development value; set a long random value")
     public_base_url = _get(env, "PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     if not re.match(r"^https?://[^\s/]+", public_base_url):
         raise _fail("PUBLIC_BASE_URL", "expected the URL Twilio calls, e.g. https://nudges.example")

@@ -1,7 +1,10 @@
+import logging
 from datetime import time
+from pathlib import Path
 
 import pytest
 
+from nudges import create_app
 from nudges.config import ConfigError, load_settings
 
 GOOD_TWILIO = {
@@ -57,6 +60,7 @@ def test_plain_postgresql_urls_use_psycopg3() -> None:
         ({**GOOD_TWILIO, "TWILIO_FROM_NUMBER": ""}, "TWILIO_FROM_NUMBER"),
         ({**GOOD_TWILIO, "TWILIO_FROM_NUMBER": "404-555-0100"}, "TWILIO_FROM_NUMBER"),
         ({**GOOD_TWILIO, "SECRET_KEY": ""}, "SECRET_KEY"),
+        ({**GOOD_TWILIO, "SECRET_KEY": "dev-only-not-secret"}, "SECRET_KEY"),
         ({"TWILIO_API_BASE_URL": "localhost:4010"}, "TWILIO_API_BASE_URL"),
         ({"MESSAGE_RETENTION_DAYS": "-1"}, "MESSAGE_RETENTION_DAYS"),
     ],
@@ -69,3 +73,17 @@ def test_a_bad_setting_stops_start_up_naming_it(env: dict[str, str], named: str)
 def test_a_send_window_up_to_the_federal_quiet_hours_is_accepted() -> None:
     settings = load_settings({"SEND_WINDOW": "08:00-21:00"})
     assert settings.send_window == (time(8, 0), time(21, 0))
+
+
+def test_a_short_secret_key_with_twilio_is_warned_about_at_start(
+    caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path / 'n.sqlite3'}"}
+    with caplog.at_level(logging.WARNING, logger="nudges.app"):
+        create_app(settings=load_settings({**GOOD_TWILIO, **database}))
+    assert any("SECRET_KEY is shorter" in r.getMessage() for r in caplog.records)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="nudges.app"):
+        create_app(settings=load_settings({**GOOD_TWILIO, **database, "SECRET_KEY": "x" * 32}))
+        create_app(settings=load_settings({**database, "SECRET_KEY": "k"}))  # console: a dev key
+    assert not any("SECRET_KEY" in r.getMessage() for r in caplog.records)
