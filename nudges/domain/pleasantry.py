@@ -13,6 +13,14 @@ and an emoji ("hi 🙏") are read as before. No
 farewell is here ("bye", "adios", "good night", "goodnight"): a goodbye is a
 warning sign, and the model keeps reading it. "buenas noches" is here because
 in Spanish it is also the greeting after dark ("good evening").
+
+`is_farewell(text)`: a text that only says goodbye ("Bye", "adios", "ok bye
+thanks", "hasta luego"). The model still reads it, but its word alone never
+gives it the full crisis response: one-word farewells answer a nudge every day,
+and the model's score on one was noise ("Bye" 0.99, "bye" 0.001). A training
+author labelled a lone "adios" a goodbye, so the model's concern stands (988
+and 741741, no clinician woken); a farewell with more in it ("goodbye everyone,
+I'm done", "adios para siempre") is read as any text, and the rules answer it.
 """
 
 from __future__ import annotations
@@ -59,6 +67,33 @@ _THANKS = (
 )
 _ACKNOWLEDGEMENTS = ("ok", "okay", "k", "kk", "got it", "vale", "sale", "va")
 _PHRASES = _GREETINGS + _THANKS + _ACKNOWLEDGEMENTS
+_FAREWELLS = (
+    "bye",
+    "bye bye",
+    "bye now",
+    "bye for now",
+    "goodbye",
+    "good bye",
+    "see you",
+    "see ya",
+    "cya",
+    "later",
+    "talk later",
+    "talk soon",
+    "ttyl",
+    "good night",
+    "goodnight",
+    "night night",
+    "nite",
+    "adios",
+    "chao",
+    "chau",
+    "ciao",
+    "hasta luego",
+    "hasta manana",
+    "hasta pronto",
+    "nos vemos",
+)
 _REPEATS = re.compile(r"([a-z])\1+")
 _NOT_LETTERS = re.compile(r"[^a-z]+")
 # Only letters, spaces and plain punctuation. A trailing-off "hey..." or an
@@ -81,15 +116,37 @@ def _only(phrases: Iterable[str]) -> re.Pattern[str]:
 _ONLY = _only(_PHRASES)
 # Letters a parent stretches ("heyyy", "hellooo", "graciaaas"), read once on both sides.
 _ONLY_SQUEEZED = _only(map(_squeeze, _PHRASES))
+_PARTING = _only(_PHRASES + _FAREWELLS)
+_PARTING_SQUEEZED = _only(map(_squeeze, _PHRASES + _FAREWELLS))
 
 
 def is_pleasantry(text: str) -> bool:
     """Only greetings, thanks or acknowledgements, in English or Spanish, in any
     case, with plain punctuation: "hello", "Hola, buenas!", "ok thanks", "heyyy"."""
+    words = _plain_words(text)
+    return words is not None and _matches(words, _ONLY, _ONLY_SQUEEZED)
+
+
+def is_farewell(text: str) -> bool:
+    """Only a goodbye, with pleasantries or none, in any case, with plain
+    punctuation: "Bye", "adiós", "ok bye thanks", "Good night!", "byeee"."""
+    words = _plain_words(text)
+    return (
+        words is not None
+        and _matches(words, _PARTING, _PARTING_SQUEEZED)
+        and not _matches(words, _ONLY, _ONLY_SQUEEZED)
+    )
+
+
+def _plain_words(text: str) -> str | None:
+    """The words of a short text in plain punctuation; None for anything else."""
     if len(text) > 60:
-        return False  # a pleasantry is short; a long text is never one
+        return None  # a pleasantry is short; a long text is never one
     plain = fold(visible(text)).replace("\u2019", "'").strip()
     if not _PLAIN.fullmatch(plain) or ".." in plain:
-        return False
-    words = _NOT_LETTERS.sub(" ", plain).strip()
-    return bool(_ONLY.fullmatch(words) or _ONLY_SQUEEZED.fullmatch(_squeeze(words)))
+        return None
+    return _NOT_LETTERS.sub(" ", plain).strip()
+
+
+def _matches(words: str, only: re.Pattern[str], squeezed: re.Pattern[str]) -> bool:
+    return bool(only.fullmatch(words) or squeezed.fullmatch(_squeeze(words)))

@@ -44,8 +44,9 @@ from nudges.domain.conversation import (
 )
 from nudges.domain.crisis import CrisisSignal, reassures
 from nudges.domain.keywords import Intent, Kind, interpret
+from nudges.domain.model_reading import model_reading
 from nudges.domain.phone import E164, lifeline_reaches
-from nudges.domain.pleasantry import is_pleasantry
+from nudges.domain.pleasantry import is_farewell, is_pleasantry
 from nudges.domain.preferences import DEFAULT_FREQUENCY
 from nudges.runtime import Runtime
 from nudges.services import episodes
@@ -328,7 +329,8 @@ def screen_with(model: SemanticScreen, body: str) -> Intent:
     free text only: a bare keyword (STOP, HELP, YES...), or one with its
     argument (TIME 7:30pm, PAUSE 3 days), never pays for it, nor does a text
     that only greets, thanks or acknowledges ("hello", "ok thanks": see
-    nudges.domain.pleasantry). Of a keyword with
+    nudges.domain.pleasantry). It reads a one-word text or one in capitals in
+    lower case, and a word repeated once (nudges.domain.model_reading). Of a keyword with
     more words ("STOP. Tonight is my last night") it reads those words, never
     the opt-out wording itself, which it takes for risk ("leave me alone").
     - The model can raise a text the rules missed to concern or crisis, and a
@@ -337,19 +339,23 @@ def screen_with(model: SemanticScreen, body: str) -> Intent:
       ordinary (an idiom): then it is answered as a concern. Either way the
       parent gets 988 and 741741; only the pause and the clinician's text differ.
     - A parent who says, in so many words, that they are safe ("not suicidal,
-      just tired") gets at most a concern reply on the model's word alone; the
-      rules still answer a warning sign in the same message."""
+      just tired"), or only says goodbye ("Bye", "adios"), gets at most a
+      concern reply on the model's word alone; the rules still answer a warning
+      sign in the same message."""
     intent = interpret(body)
     rules = intent.crisis
     text = intent.beyond if intent.is_bare_keyword else body
     if not any(ch.isalnum() for ch in text):
         return intent  # a keyword alone, or nothing in words ("...", "?!"): nothing to read
-    if is_pleasantry(text):
+    # One word or capitals in lower case, a word repeated once ("blah" x 2000):
+    # see nudges.domain.model_reading.
+    reading = model_reading(text)
+    if is_pleasantry(reading):
         # "hello", "ok thanks", "hola buenas": nothing the model was trained to
         # judge, and its score on one such word is noise above a threshold set
         # for recall ("hello" read as a concern, "Hello" not). The rules have read it.
         return intent
-    verdict = model.assess(text)
+    verdict = model.assess(reading)
     if verdict is None:
         return intent  # no model: the rules decide alone
     if rules is None:
@@ -357,8 +363,9 @@ def screen_with(model: SemanticScreen, body: str) -> Intent:
             return intent
         # "I'm not going to do anything stupid, I just don't want to be here":
         # a reassurance does not silence the model, but it does not wake a
-        # clinician either; the parent gets the caring concern reply.
-        level = "concern" if reassures(body) else verdict.level
+        # clinician either; the parent gets the caring concern reply. Nor does
+        # a farewell alone ("Bye", "adios"), which answers a nudge every day.
+        level = "concern" if reassures(body) or is_farewell(text) else verdict.level
         categories = (verdict.topic,) if verdict.topic else ("possible",)
         return replace(intent, crisis=CrisisSignal(categories, tier=2, level=level))
     if not rules.is_concern and not verdict.confirms_crisis:

@@ -170,3 +170,44 @@ def test_the_end_of_a_very_long_message_is_read() -> None:
     assert detect_crisis(filler + "I am going to end my life tonight.") is not None
     assert detect_crisis("I am going to end my life tonight. " + filler) is not None
     assert detect_crisis(filler) is None
+
+
+# Black-box testers' means-ready texts: preparation (the means ready, alone or for
+# a time) is a crisis. "tengo las pastillas listas" got only the model's concern.
+@pytest.mark.parametrize(
+    "message",
+    [
+        "tengo las pastillas listas",
+        "tengo las pastillas listas para esta noche",
+        "ya tengo las pastillas listas y los niños dormidos",
+        "I have the pills ready",
+        "I have the pills ready for tonight",
+        "got the pills lined up",
+        "I've got all my pills lined up",
+        "the meds are counted out",
+        "the rope is ready",
+    ],
+)
+def test_the_means_ready_is_a_crisis(message: str) -> None:
+    signal = detect_crisis(message)
+    assert signal is not None and signal.level == "crisis" and "preparation" in signal.categories
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I have the pills ready for the kids' flu",
+        "tengo las pastillas listas para mi mamá",
+        "tengo las pastillas listas para mañana",
+        "tengo las pastillas listas en la bolsa",
+        "I have the kids' meds ready for tonight",
+        "the kids meds are ready",
+        "the meds are ready at the pharmacy",
+        "the pills are ready to pick up",
+        "I have my meds lined up for the week",
+        "got my meds laid out for the trip",
+        "bye for now, thanks!",
+    ],
+)
+def test_means_ready_for_a_purpose_or_someone_else_stays_ordinary(message: str) -> None:
+    assert detect_crisis(message) is None

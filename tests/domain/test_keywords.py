@@ -148,6 +148,9 @@ def test_it_survives_a_ten_kilobyte_body_with_emoji() -> None:
         "Stahp",
         "STOPPP",
         "Unsuscribe",
+        "St0p",  # a digit for a letter: a tester's "St0p" got a concern and no stop
+        "5T0P pls",
+        "unsubscr1be",
         "unsubscibe me",
         "pls unsuscribe",
         "ST\u200bOP",

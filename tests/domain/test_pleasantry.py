@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nudges.domain.pleasantry import is_pleasantry
+from nudges.domain.pleasantry import is_farewell, is_pleasantry
 from tests.crisis.corpus import HELDOUT, load_author, training_rows
 
 
@@ -50,3 +50,27 @@ def test_no_risk_text_in_any_labelled_corpus_is_a_pleasantry() -> None:
     risky = [r.text for r in rows if r.crisis]
     assert len(risky) > 1000
     assert [t for t in risky if is_pleasantry(t)] == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        *("Bye", "bye!", "BYE", "byeee", "bye bye", "ok bye thanks", "bye for now, thanks!"),
+        *("goodbye", "Good night!", "see ya", "ttyl", "later"),
+        *("adios", "Adiós", "chao", "Ciao", "hasta luego", "nos vemos", "gracias, adios"),
+    ],
+)
+def test_a_goodbye_alone_is_a_farewell(body: str) -> None:
+    assert is_farewell(body) and not is_pleasantry(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        *("goodbye everyone, I'm done", "goodbye forever", "adios para siempre"),
+        *("bye...", "bye 💔", "see you tomorrow", "thanks for everything, bye"),
+        *("hello", "thanks", "", "bye " * 20),
+    ],
+)
+def test_a_goodbye_with_more_is_not(body: str) -> None:
+    assert not is_farewell(body)
