@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from itertools import groupby, product
+from itertools import groupby
 
 # Words one of the ways above from a keyword: every English and Spanish word of
 # Debian's word lists (wamerican, wspanish) was run through `respell_word`, and
@@ -46,6 +46,7 @@ REAL_WORDS = frozenset(
     }
 )
 _DIGITS = {"0": "o", "1": "il", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b"}
+_LONGEST_DIGITED = 16  # characters: no keyword with digits in it is longer
 _MIN_SWAPPED = 5  # letters in a keyword before one swap is read as that keyword
 # Three or more single letters or digits, spaced, dotted or dashed: "s t o p".
 _SPACED = re.compile(r"(?<![a-z0-9])[a-z0-9](?:[ .\-_*]+[a-z0-9]){2,}(?![a-z0-9])")
@@ -63,6 +64,9 @@ class Vocabulary:
         self._squeezed: dict[str, list[str]] = {}
         for word in sorted(self.words):
             self._squeezed.setdefault(squeeze(word), []).append(word)
+        self._by_runs: dict[int, list[str]] = {}  # keywords by their number of runs
+        for word in sorted(self.fuzzy):
+            self._by_runs.setdefault(len(squeeze(word)), []).append(word)
         self._swapped = {
             swapped: word
             for word in sorted(self.fuzzy)
@@ -79,10 +83,10 @@ class Vocabulary:
         if found is not None:
             return found
         if any(ch.isdigit() for ch in word) and any(ch.isalpha() for ch in word):
-            for letters in _undigited(word):
-                found = letters if letters in self.fuzzy else self._repeated(letters)
-                if found in self.fuzzy:
-                    return found
+            if len(word) <= _LONGEST_DIGITED:
+                for keyword in self._by_runs.get(len(squeeze(word)), ()):
+                    if _digits_read_as(word, keyword):
+                        return keyword
             return word
         return self._swapped.get(word, word)
 
@@ -129,13 +133,15 @@ def _swaps(word: str) -> Iterator[str]:
             yield word[:i] + word[i + 1] + word[i] + word[i + 2 :]
 
 
-def _undigited(word: str) -> Iterator[str]:
-    """Each reading of a word with its digits as the letters they stand for."""
-    choices = [_DIGITS.get(ch, ch) if ch.isdigit() else ch for ch in word]
-    if any(ch.isdigit() for choice in choices for ch in choice):
-        return  # a digit that stands for no letter ("2", "9"): not a spelling
-    for letters in product(*choices):
-        yield "".join(letters)
+def _digits_read_as(word: str, keyword: str) -> bool:
+    """ "St0p", "H3LP", "st00p": the word is the keyword with digits for some of its
+    letters (0 for o, 3 for e, 1 for i or l...), letters repeated or not."""
+    runs = [(ch, len(list(g))) for ch, g in groupby(word)]
+    wanted = [(ch, len(list(g))) for ch, g in groupby(keyword)]
+    return len(runs) == len(wanted) and all(
+        (ch == letter or letter in _DIGITS.get(ch, "")) and count >= needed
+        for (ch, count), (letter, needed) in zip(runs, wanted, strict=True)
+    )
 
 
 # The keywords a misspelling may stand for (each a keyword of
