@@ -138,10 +138,15 @@ def decide(
     the next send time it implies: the slot the reply promised. `asked` is the
     last programme text sent, when it asked a question: a reply may answer it.
     """
-    lang = reply_language(sub, intent)
     state = sub.state if sub else State.NONE
     if intent.kind is Kind.SPANISH and state not in SUBSCRIBED:
         intent = replace(intent, kind=Kind.JOIN)  # ESPAÑOL from a newcomer: join in Spanish
+    if intent.consents and state is State.PENDING:
+        # "ok" or a thumbs-up to "Reply YES to start" is a yes to it (and the
+        # consent record keeps what they wrote). To anything else, a stop
+        # confirmation above all, it is only an acknowledgement.
+        intent = replace(intent, kind=Kind.CONFIRM)
+    lang = reply_language(sub, intent)
     safe_lang = safety_language(sub, intent)
     safety = intent if safe_lang == intent.lang else replace(intent, lang=safe_lang)
     decision = in_language(_decide(sub, phone, safety, rules, now, advanced_opt_out, asked), lang)
@@ -294,9 +299,18 @@ def _decide(
             keep_consent_text=True,
         )
     if sub is None or state not in SUBSCRIBED:
-        key = "menu" if intent.kind is Kind.MENU else "not_subscribed"
-        return Decision(replies=(Say(key),))
+        return Decision(replies=(Say(_not_subscribed_key(intent, state)),))
     return _preference(sub, phone, intent, rules, now)
+
+
+def _not_subscribed_key(intent: Intent, state: State) -> str:
+    """What a number that gets no texts hears for a text that needs them (TIME,
+    PAUSE, TRACK, anything). A stopped number is told what the stop confirmation
+    told it, START, which rejoins at once (JOIN would ask for YES all over again);
+    a number we never texted, or whose invitation expired, is told JOIN."""
+    if intent.kind is Kind.MENU:
+        return "menu"
+    return "not_subscribed_stopped" if state is State.STOPPED else "not_subscribed"
 
 
 def stop_confirm_key(in_area: bool) -> str:
@@ -443,7 +457,8 @@ def _confirm(
 ) -> Decision:
     state = sub.state if sub else State.NONE
     if state is State.ACTIVE:
-        return Decision(replies=() if quiet else (Say("already_active"),))
+        assert sub is not None
+        return Decision(replies=() if quiet else already_on(sub, phone, rules, now))
     if state in (State.NONE, State.EXPIRED):
         # A YES we never asked for is not informed consent: ask properly first.
         return Decision(
@@ -479,6 +494,17 @@ def _confirm(
         ),
         keep_consent_text=True,
     )
+
+
+def already_on(sub: Subscription, phone: str, rules: Rules, now: datetime) -> tuple[Say, ...]:
+    """RESUME, START or YES from a parent whose texts are coming: say so, and
+    when, and change nothing (a "welcome back" read as if they had been away).
+    A parent whose zones share no sending hours hears why nothing comes."""
+    promise = promised_time(sub, phone, rules, now)
+    if promise is None:
+        fields = {"zone": zone_label(sub.timezone), "window": window_text(rules.window)}
+        return (Say("no_window", fields),)
+    return (Say("already_on", {"frequency": frequency_label(sub.frequency), "time": promise.text}),)
 
 
 # Settings a parent can change before YES or while paused; the reply then says
@@ -524,6 +550,8 @@ def _preference_change(
             replies=(Say("paused", {"until": _local_date(until, sub.timezone)}),),
             change=SubscriberChange(event=Event.PAUSE, paused_until=until),
         )
+    if kind is Kind.RESUME and sub.state is State.ACTIVE:
+        return Decision(replies=already_on(sub, phone, rules, now))  # nothing to resume
     if kind is Kind.RESUME:
         promise = promised_time(sub, phone, rules, now)
         text = promise.text if promise else format_minute(sub.send_minute)
@@ -590,8 +618,10 @@ def _track(sub: Subscription, intent: Intent, now: datetime) -> Decision:
     if intent.kind is Kind.CHOICE and (not sub.choosing_track(now) or intent.track is None):
         return Decision(replies=(Say("number_unclear"),))  # 4 or 5 is no focus
     if intent.track is None or intent.track not in TRACK_CHOICES:
+        # TRACK 5 names the tracks there are, and that nothing changed; either
+        # way the choice is open, so a bare 1, 2 or 3 now picks.
         return Decision(
-            replies=(Say("track_menu"),),
+            replies=(Say("track_unknown" if intent.unknown_track else "track_menu"),),
             change=SubscriberChange(track_choice_until=now + CHOICE_OPEN),
         )
     key = "track_switched" if sub.nudges_sent > 0 else "track_set"
@@ -602,6 +632,9 @@ def _track(sub: Subscription, intent: Intent, now: datetime) -> Decision:
     )
 
 
+# The replies that offer the focus choice: a bare digit after them picks a track.
+FOCUS_QUESTIONS = frozenset({"track_menu", "track_unknown"})
+
 # A bare number the conversation did not take (no focus choice or check-in was
 # open, or 4 to a focus question): the clinician reads it as what it was.
 UNTAKEN_NUMBER = "unclear_number"
@@ -609,7 +642,10 @@ UNTAKEN_NUMBER = "unclear_number"
 
 def recorded_kind(intent: Intent, decision: Decision) -> str:
     """What the text is recorded as for the clinician: its keyword, except a bare
-    number that chose no focus, answered no check-in and no nudge."""
+    number that chose no focus, answered no check-in and no nudge, and an "ok"
+    that was a yes to the consent prompt."""
+    if intent.consents and decision.event is Event.CONFIRM:
+        return Kind.CONFIRM.value
     if intent.kind is Kind.CHOICE:
         took = any(action == "track_changed" for action, _ in decision.audit)
         if not (took or decision.checkin is not None or decision.answers is not None):
@@ -745,7 +781,7 @@ def _in_question_context(
     - A safety reply answered a message that also scored the week ("1. I
       can't go on"): the score is still recorded for the clinician; the safety
       reply is the only text."""
-    if any(say.key == "track_menu" for say in decision.replies):
+    if any(say.key in FOCUS_QUESTIONS for say in decision.replies):
         asked = SubscriberChange(question=checkins.TRACK_QUESTION, question_at=now)
         return replace(decision, change=decision.change.plus(asked))
     if decision.checkin is None and intent.crisis is not None:

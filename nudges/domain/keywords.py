@@ -36,6 +36,7 @@ from nudges.domain.opt_out import (
     words_of,
 )
 from nudges.domain.preferences import TRACKS, parse_local_time, parse_zone
+from nudges.domain.spelling import respell_keywords
 from nudges.domain.text import fold, straight_apostrophes, visible
 
 
@@ -83,6 +84,14 @@ class Intent:
     # A score 1-5 the message is or starts with ("4", "2/5", "2, rough week"):
     # a check-in answer when a check-in is the open question.
     number: int | None = None
+    # TRACK 5, TEMA cooking: a track was named that does not exist (the reply
+    # names the ones that do, rather than asking again as if nothing was said).
+    unknown_track: bool = False
+    # "ok", "okay", a thumbs-up: an affirmative that is consent only as the answer
+    # to the consent prompt (a sign-up waiting for YES). Anywhere else it is an
+    # acknowledgement ("ok" to a stop confirmation rejoins nobody), so the kind
+    # stays OTHER and the conversation reads it as a yes only at the prompt.
+    consents: bool = False
     # The words beyond the keyword, for the trained crisis model: "" for a keyword
     # alone or with its argument ("STOP please", "TIME 7:30pm"); "Tonight is my
     # last night" for "STOP. Tonight is my last night". Free text (OTHER) is read whole.
@@ -99,6 +108,7 @@ CONFIRM_WORDS = {
     "yes",
     "y",
     "yeah",
+    "yea",
     "yep",
     "yup",
     "ya",
@@ -117,11 +127,11 @@ CONFIRM_WORDS = {
     "im in",
 }
 # A leading yes with words that only say yes more fully: "Yes please sign me up".
-_YES_HEADS = {"yes", "y", "yeah", "yep", "yup", "sure", "si", "absolutely", "definitely"}
+_YES_HEADS = {"yes", "y", "yeah", "yea", "yep", "yup", "sure", "si", "absolutely", "definitely"}
 _YES_FILLER = {
     "please", "pls", "sign", "me", "up", "i", "i'm", "im", "want", "to", "join", "in", "do",
     "would", "like", "ok", "okay", "count", "absolutely", "definitely", "of", "course", "thanks",
-    "thank", "you", "lets", "let's", "go", "sounds", "good", "great", "start", "it",
+    "thank", "you", "lets", "let's", "go", "sounds", "good", "great", "start", "it", "sure",
 }  # fmt: skip
 DECLINE_WORDS = {"no", "nope", "nah", "no thanks", "no thank you", "not now", "no thx"}
 JOIN_WORDS = {"join", "subscribe", "sign up", "signup", "sign me up"}
@@ -165,9 +175,11 @@ def _interpret_short(body: str) -> Intent:
 
 def _interpret(body: str) -> Intent:
     body = visible(body)  # "ST\u200bOP" is STOP, a coloured STOP too
-    crisis = detect_crisis(body)
+    crisis = detect_crisis(body)  # on the words as written: nothing below weakens it
     text = normalise(body)
-    plain = fold(text)
+    # "helpp", "S T O P", "St0p", "pasue": keywords as tired thumbs spell them;
+    # a thumbs-up is an "ok" (consent only at the prompt: `Intent.consents`).
+    plain = respell_keywords(_THUMBS_UP.sub(" ok ", fold(text)))
     intent = _checkin_reading(_keyword(text, plain, body), text, plain)
     moment = moment_asked(plain)
     if moment is not None and intent.kind is Kind.OTHER:
@@ -184,8 +196,21 @@ def _interpret(body: str) -> Intent:
         lang="es" if _reads_spanish(intent, body, plain) else "en",
         short_answer=is_only(words_of(plain), SHORT_ANSWER_WORDS),
         number=intent.number,
+        unknown_track=intent.unknown_track,
+        consents=intent.kind is Kind.OTHER and _acknowledges(words_of(plain)),
         beyond=_beyond_keyword(intent, body),
     )
+
+
+# A thumbs-up in any skin tone, with or without the emoji presentation selector.
+_THUMBS_UP = re.compile("\U0001f44d[\U0001f3fb-\U0001f3ff]?\ufe0f?")
+# Affirmatives that say yes to what was just asked, whatever it was.
+OK_WORDS = {"ok", "okay", "okey", "okie"}
+
+
+def _acknowledges(words: list[str]) -> bool:
+    """`ok`, `Okay!`, `ok thanks`, a thumbs-up: an "ok" with nothing but politeness."""
+    return any(w in OK_WORDS for w in words) and all(w in OK_WORDS or w in POLITE for w in words)
 
 
 def _beyond_keyword(intent: Intent, body: str) -> str:
@@ -200,6 +225,9 @@ def _beyond_keyword(intent: Intent, body: str) -> str:
     kind = intent.kind
     if kind is Kind.OPT_OUT:
         return beyond_opt_out(body)
+    whole = words_of(respell_keywords(fold(body)))
+    if kind in (Kind.HELP, Kind.HELP_ES, Kind.JOIN) and is_only(whole, _BARE_WORDS):
+        return ""  # the keyword alone, however spelt: "H.E.L.P" is not four sentences
     if kind in (Kind.HELP, Kind.HELP_ES):  # "HELP. I can't breathe"; "I need help" is help
         return beyond(
             body, lambda part: bool(_HELP_WORDS_IN.search(fold(part))) or not _words(part)
@@ -209,6 +237,7 @@ def _beyond_keyword(intent: Intent, body: str) -> str:
     return ""
 
 
+_BARE_WORDS = HELP_WORDS | HELP_ES_WORDS | JOIN_WORDS | {"hola", "unirme", "unirse"}
 _HELP_WORDS_IN = re.compile(r"\b(?:help|helpline|info|ayuda|ayudame)\b")
 
 
@@ -246,13 +275,19 @@ def asks_to_join_in_english(text: str) -> bool:
     return bool(_JOIN_SENTENCE_EN.search(plain))
 
 
+# Yes in either language: "y" is the English abbreviation and the Spanish "and";
+# "ya" the English "yeah" and the Spanish "already / enough".
+_EITHER_LANGUAGE_YES = {"y", "ya"}
+
+
 def _reads_spanish(intent: Intent, body: str, plain: str) -> bool:
-    if intent.kind is Kind.CONFIRM and "y" in (words := words_of(plain)):
-        # A yes written "y" ("Y", "y pls") is the English abbreviation, not the
-        # Spanish "and" the language guess counts: it chose Spanish for a parent
-        # answering an English prompt. The other words decide ("y gracias" and
-        # "si y gracias" are Spanish); "y" alone keeps the parent's language.
-        rest = " ".join(w for w in words if w != "y")
+    words = words_of(plain)
+    if intent.kind is Kind.CONFIRM and _EITHER_LANGUAGE_YES.intersection(words):
+        # A yes written "y" or "ya" is not Spanish for it: the language guess
+        # counted it so and chose Spanish for a parent answering an English
+        # prompt. The other words decide ("y gracias" and "si ya" are Spanish);
+        # "ya" alone keeps the parent's language.
+        rest = " ".join(w for w in words if w not in _EITHER_LANGUAGE_YES)
         return intent.lang == "es" or (bool(rest) and interpret(rest).lang == "es")
     return intent.lang == "es" or looks_spanish(body) or _spanish_keyword(plain)
 
@@ -297,16 +332,31 @@ def _spanish_keyword(plain: str) -> bool:
 _SPANISH_POLITE = {"por", "favor", "gracias", "ya"}
 
 
+# Politeness a command may come wrapped in: "time 7:30PM please", "gracias, PAUSA
+# 3", "ok, TRACK 2 thanks". Taken off the edges only: the command itself must
+# still be the whole of what is left.
+_POLITE_WORD = "|".join(sorted((re.escape(w) for w in POLITE), key=len, reverse=True))
+_POLITE_EDGES = re.compile(
+    rf"^(?:(?:{_POLITE_WORD})\b\W*)+|(?:(?<=\w)\W+(?:{_POLITE_WORD})\b)+\W*$|\W+$"
+)
+
+
+def command_part(plain: str) -> str:
+    """`time 7:30pm please` -> `time 7:30pm`; `gracias, pausa 3` -> `pausa 3`."""
+    return _POLITE_EDGES.sub("", plain).strip()
+
+
 def _keyword(text: str, plain: str, raw: str) -> Intent:
     words = words_of(plain)
     joined = " ".join(words)
+    command = command_part(plain)  # for the commands that take an argument
     if is_only(words, HELP_WORDS):
         return Intent(Kind.HELP)
     if is_only(words, HELP_ES_WORDS):
         return Intent(Kind.HELP_ES)
     if is_opt_out(plain, raw):
         return Intent(Kind.OPT_OUT)
-    spanish = spanish_keyword(words, plain, raw)
+    spanish = spanish_keyword(words, plain, raw, command)
     if spanish is not None:
         return spanish
     if is_only(words, CONFIRM_WORDS) or (
@@ -317,17 +367,18 @@ def _keyword(text: str, plain: str, raw: str) -> Intent:
         return Intent(Kind.DECLINE)
     if is_only(words, JOIN_WORDS) or asks_to_join_in_english(plain):
         return Intent(Kind.JOIN)
-    head, _, rest = joined.partition(" ")
-    pause = _pause(head, rest, joined)
+    said = " ".join(words_of(command))
+    head, _, rest = said.partition(" ")
+    pause = _pause(head, rest, said)
     if pause is not None:
         return pause
     if is_only(words, RESUME_WORDS):
         return Intent(Kind.RESUME)
-    zone = _ZONE_COMMAND.match(plain)
+    zone = _ZONE_COMMAND.match(command)
     if zone and (parse_zone(zone.group(1)) or len(zone.group(1).split()) <= 3):
         typed = zone.group(1).strip()
         return Intent(Kind.ZONE, zone=parse_zone(typed), zone_text=typed[:40])
-    time_command = _TIME_COMMAND.match(plain)
+    time_command = _TIME_COMMAND.match(command)
     if time_command:
         minute = parse_local_time(time_command.group(1))
         # "Time is flying" is a sentence, not a command we failed to read.
@@ -339,7 +390,7 @@ def _keyword(text: str, plain: str, raw: str) -> Intent:
         return Intent(Kind.WEEKLY)
     if is_only(words, MENU_WORDS):
         return Intent(Kind.MENU)
-    track = _track(joined)
+    track = _track(said)
     if track is not None:
         return track
     if MAYBE_OPT_OUT.search(joined) and len(words) <= 8 and not OTHER_STOP.search(plain):
@@ -397,7 +448,7 @@ def _track(joined: str) -> Intent | None:
     named = track_named(rest)
     if named is None and len(rest.split()) > 3:
         return None  # "focus is hard today" is a sentence, not a command
-    return Intent(Kind.TRACK, track=named)
+    return Intent(Kind.TRACK, track=named, unknown_track=named is None)
 
 
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
@@ -559,9 +610,12 @@ _SPANISH_TIME_WORDS = (
 )
 
 
-def spanish_keyword(words: list[str], plain: str, raw: str) -> Intent | None:
-    """A Spanish keyword or a Spanish request to join, as an intent in Spanish."""
-    joined = " ".join(words)
+def spanish_keyword(
+    words: list[str], plain: str, raw: str, command: str | None = None
+) -> Intent | None:
+    """A Spanish keyword or a Spanish request to join, as an intent in Spanish.
+    `command` is the message without the politeness around it (`command_part`)."""
+    said = " ".join(words_of(plain if command is None else command))
     if is_only(words, SPANISH_SWITCH_WORDS):
         return Intent(Kind.SPANISH, lang="es")
     if is_only(words, ENGLISH_SWITCH_WORDS):
@@ -572,8 +626,8 @@ def spanish_keyword(words: list[str], plain: str, raw: str) -> Intent | None:
         return Intent(Kind.DECLINE, lang="es")
     if is_only(words, SPANISH_JOIN_WORDS) or asks_to_join_in_spanish(raw):
         return Intent(Kind.JOIN, lang="es")
-    for command in (_pausa, _hora, _zona, _tema):
-        intent = command(joined)
+    for reading in (_pausa, _hora, _zona, _tema):
+        intent = reading(said)
         if intent is not None:
             return replace(intent, lang="es")
     for table, kind in (
@@ -648,4 +702,4 @@ def _tema(joined: str) -> Intent | None:
     named = SPANISH_TRACK_NAMES.get(rest) or track_named(rest)
     if named is None and len(rest.split()) > 3:
         return None
-    return Intent(Kind.TRACK, track=named)
+    return Intent(Kind.TRACK, track=named, unknown_track=named is None)

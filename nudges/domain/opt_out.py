@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from nudges.domain.spelling import respell_keywords
 from nudges.domain.text import fold, straight_apostrophes
 
 OPT_OUT_WORDS = {
@@ -74,6 +75,10 @@ POLITE = {
     "por",
     "favor",
     "gracias",
+    "porfa",
+    "porfavor",
+    "porfis",
+    "xfa",
     "ya",
 }
 
@@ -277,8 +282,10 @@ def _spelled(word: str) -> str:
 
 def respelled(plain: str) -> str:
     """Common misspellings of STOP and UNSUBSCRIBE as the word itself, also with
-    digits for letters ("St0p"); any other word with digits stays as it is ("b4")."""
-    return _ALNUM.sub(lambda m: _respelled_word(m.group(0)), plain)
+    digits for letters ("St0p"; any other word with digits stays as it is: "b4"),
+    and every keyword spelt the usual ways (nudges/domain/spelling.py): each line
+    or sentence too ("S T O P. I want to die" opts out, and the model reads the rest)."""
+    return _ALNUM.sub(lambda m: _respelled_word(m.group(0)), respell_keywords(plain))
 
 
 def _respelled_word(word: str) -> str:
@@ -328,6 +335,8 @@ def beyond(raw: str, is_keyword: Callable[[str], bool]) -> str:
 
 def beyond_opt_out(raw: str) -> str:
     """The words of an opt-out beyond the opt-out itself (see the module's notes)."""
+    if _is_opt_out_part(raw):
+        return ""  # all opt-out, dots and all: "s.t.o.p" is not four sentences
     shouted = _SHOUTED_STOP.match(raw)
     return beyond(raw[shouted.end() :] if shouted else raw, _is_opt_out_part)
 

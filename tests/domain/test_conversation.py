@@ -50,9 +50,9 @@ def keys(decision: Decision) -> list[str]:
         (State.PENDING, "No thanks", ["stop_confirm"], Event.OPT_OUT),
         (State.PENDING, "Yes please sign me up", ["welcome"], Event.CONFIRM),
         (State.ACTIVE, "no", ["unrecognised"], None),
-        (State.STOPPED, "nope", ["not_subscribed"], None),
+        (State.STOPPED, "nope", ["not_subscribed_stopped"], None),
         (None, "no thanks", ["not_subscribed"], None),
-        (State.ACTIVE, "YES", ["already_active"], None),
+        (State.ACTIVE, "YES", ["already_on"], None),
         (State.ACTIVE, "JOIN", ["already_active"], None),
         (State.ACTIVE, "PAUSE", ["paused_indefinitely"], Event.PAUSE),
         (State.ACTIVE, "pause 7", ["paused"], Event.PAUSE),
@@ -77,8 +77,27 @@ def keys(decision: Decision) -> list[str]:
         (State.PAUSED, "YES", ["resumed"], Event.CONFIRM),
         (State.STOPPED, "STOP", [], None),
         (State.STOPPED, "START", ["rejoined"], Event.CONFIRM),
-        (State.STOPPED, "TIME 10am", ["not_subscribed"], None),
+        (State.STOPPED, "TIME 10am", ["not_subscribed_stopped"], None),
         (State.EXPIRED, "YES", ["consent_prompt"], Event.CONFIRM),
+        # "ok" and a thumbs-up say yes to the consent prompt, and to nothing else.
+        (State.PENDING, "ok", ["welcome"], Event.CONFIRM),
+        (State.PENDING, "Okay!", ["welcome"], Event.CONFIRM),
+        (State.PENDING, "👍🏽", ["welcome"], Event.CONFIRM),
+        (State.PENDING, "s", ["consent_prompt"], None),
+        (State.STOPPED, "ok", ["not_subscribed_stopped"], None),
+        (State.STOPPED, "👍", ["not_subscribed_stopped"], None),
+        (State.EXPIRED, "ok", ["not_subscribed"], None),
+        (None, "👍", ["not_subscribed"], None),
+        (State.ACTIVE, "ok", ["unrecognised"], None),
+        # A parent already getting texts: nothing to resume, nothing changes.
+        (State.ACTIVE, "RESUME", ["already_on"], None),
+        (State.ACTIVE, "START", ["already_on"], None),
+        (State.PAUSED, "START", ["resumed"], Event.CONFIRM),
+        # No such track: name the ones there are.
+        (State.ACTIVE, "TRACK 5", ["track_unknown"], None),
+        (State.ACTIVE, "TRACK", ["track_menu"], None),
+        (State.STOPPED, "RESUME", ["not_subscribed_stopped"], None),
+        (State.STOPPED, "MENU", ["menu"], None),
     ],
 )
 def test_the_conversation_table(
@@ -181,3 +200,26 @@ def test_track_alone_offers_the_choice() -> None:
 
 def test_join_opens_the_choice_for_after_yes() -> None:
     assert run(None, "JOIN").change.track_choice_until is not KEEP
+
+
+def test_already_on_changes_nothing_and_names_when_texts_come() -> None:
+    for body in ("RESUME", "START", "YES"):
+        decision = run(State.ACTIVE, body)
+        assert decision.change.is_empty(), body
+        assert not decision.audit and not decision.keep_consent_text
+        [say] = decision.replies
+        assert say.fields == {"frequency": "3 times a week", "time": "12:00pm Eastern"}
+
+
+def test_already_on_says_why_nothing_comes_when_the_zones_share_no_hours() -> None:
+    honolulu = "+18085550199"  # 808: Hawaii, with a stored zone of New York
+    narrow = Rules(window=(time(18), time(20)))
+    decision = decide(sub(State.ACTIVE), honolulu, interpret("RESUME"), narrow, NOW)
+    assert keys(decision) == ["no_window"]
+    assert decision.change.is_empty()
+
+
+def test_a_track_that_does_not_exist_opens_the_choice() -> None:
+    decision = run(State.ACTIVE, "TRACK 5")
+    assert decision.change.track_choice_until == NOW + timedelta(days=1)
+    assert decision.change.track is KEEP

@@ -74,7 +74,7 @@ THANKS = ANSWER_THANKS[ASKED.outbox_id % len(ANSWER_THANKS)]
         (State.PAUSED, "yes", [THANKS], 41, None),  # an answer does not resume them
         (State.PAUSED, "It was a hard week", [THANKS], 41, None),
         # Keywords keep their meaning.
-        (State.ACTIVE, "START", ["already_active"], None, None),
+        (State.ACTIVE, "START", ["already_on"], None, None),
         (State.ACTIVE, "TIME 7pm", ["time_set"], None, None),
         (State.ACTIVE, "STOP", ["stop_confirm"], None, Event.OPT_OUT),
         (State.ACTIVE, "HELP", ["help"], None, None),
@@ -82,7 +82,7 @@ THANKS = ANSWER_THANKS[ASKED.outbox_id % len(ANSWER_THANKS)]
         # Only subscribed parents who get nudges answer them.
         (State.PENDING, "no", ["stop_confirm"], None, Event.OPT_OUT),
         (State.STOPPED, "yes", ["rejoined"], None, Event.CONFIRM),
-        (State.STOPPED, "it went ok", ["not_subscribed"], None, None),
+        (State.STOPPED, "it went ok", ["not_subscribed_stopped"], None, None),
     ],
 )
 def test_an_answer_to_a_question_is_thanked_and_linked_to_its_nudge(
@@ -95,7 +95,7 @@ def test_an_answer_to_a_question_is_thanked_and_linked_to_its_nudge(
 
 
 def test_without_a_question_the_same_texts_mean_what_they_meant() -> None:
-    assert keys(run(State.ACTIVE, "YES", asked=None)) == ["already_active"]
+    assert keys(run(State.ACTIVE, "YES", asked=None)) == ["already_on"]
     assert keys(run(State.ACTIVE, "I made it to the park", asked=None)) == ["unrecognised"]
     assert keys(run(State.PAUSED, "yes", asked=None)) == ["resumed"]
     assert run(State.ACTIVE, "I made it to the park", asked=None).answers is None
@@ -105,7 +105,7 @@ def test_a_question_is_open_for_48_hours() -> None:
     just_in = AskedNudge(7, NOW - ANSWER_OPEN)
     too_late = AskedNudge(7, NOW - ANSWER_OPEN - timedelta(minutes=1))
     assert run(State.ACTIVE, "yes", asked=just_in).answers == 7
-    assert keys(run(State.ACTIVE, "yes", asked=too_late)) == ["already_active"]
+    assert keys(run(State.ACTIVE, "yes", asked=too_late)) == ["already_on"]
     assert run(State.ACTIVE, "yes", asked=too_late).answers is None
 
 
@@ -225,7 +225,7 @@ def test_the_spanish_twin_answers_from_the_spanish_bank() -> None:
         (State.ACTIVE, [MOMENT_KEY]),
         (State.PAUSED, [MOMENT_KEY]),
         (State.PENDING, [MOMENT_KEY]),
-        (State.STOPPED, ["not_subscribed"]),
+        (State.STOPPED, ["not_subscribed_stopped"]),
         (None, ["not_subscribed"]),
     ],
 )

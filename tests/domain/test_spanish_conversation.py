@@ -80,7 +80,7 @@ STOPPED_EN = parent(State.STOPPED)
         (ACTIVE_ES, "PARAR", ["stop_confirm"], "es", KEEP),
         # An English parent's settings stay English; a Spanish stop or help is Spanish.
         (ACTIVE_EN, "PAUSA", ["paused_indefinitely"], "en", KEEP),
-        (ACTIVE_EN, "SI", ["already_active"], "en", KEEP),
+        (ACTIVE_EN, "SI", ["already_on"], "en", KEEP),
         (ACTIVE_EN, "PARAR", ["stop_confirm"], "es", KEEP),
         (ACTIVE_EN, "AYUDA", ["help_es"], "es", KEEP),
         # Crisis: Spanish when the parent or the message is.

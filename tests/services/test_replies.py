@@ -112,7 +112,7 @@ def test_a_later_text_that_asks_nothing_closes_the_question(
     clock.advance(hours=2)
     answer = sid()
     [reply] = text(runtime, ANNA_ATLANTA, "YES", answer)
-    assert "already signed up" in reply
+    assert "already getting texts" in reply
     assert stored(runtime, answer).answers_outbox_id is None
 
 

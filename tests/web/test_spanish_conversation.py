@@ -143,7 +143,8 @@ WALK = [
     ("3", ["track_set"]),
     ("2", ["number_unclear"]),
     ("HOLA", ["already_active"]),
-    ("SI", ["already_active"]),
+    ("SI", ["already_on"]),
+    ("REANUDAR", ["already_on"]),
     ("HORA 11pm", ["time_moved"]),
     ("HORA 7:45pm", ["time_margin"]),
     ("HORA 99", ["time_unknown"]),
@@ -155,6 +156,7 @@ WALK = [
     ("MENU", ["menu"]),
     ("PAUSA 0", ["pause_range"]),
     ("TEMA", ["track_menu"]),
+    ("TEMA 5", ["track_unknown"]),
     ("TEMA culpa", ["track_set"]),
     ("qué bonito día", ["unrecognised"]),
     ("stop for a week", ["opt_out_question"]),
@@ -168,6 +170,7 @@ WALK = [
     ("ENGLISH", ["language_set"]),
     ("ESPAÑOL", ["language_set"]),
     ("STOP", ["stop_confirm"]),
+    ("HORA 7pm", ["not_subscribed_stopped"]),
     ("START", ["rejoined"]),
 ]
 
