@@ -132,6 +132,7 @@ _YES_FILLER = {
     "please", "pls", "sign", "me", "up", "i", "i'm", "im", "want", "to", "join", "in", "do",
     "would", "like", "ok", "okay", "count", "absolutely", "definitely", "of", "course", "thanks",
     "thank", "you", "lets", "let's", "go", "sounds", "good", "great", "start", "it", "sure",
+    "yes", "yeah", "yep",
 }  # fmt: skip
 DECLINE_WORDS = {"no", "nope", "nah", "no thanks", "no thank you", "not now", "no thx"}
 JOIN_WORDS = {"join", "subscribe", "sign up", "signup", "sign me up"}
@@ -578,6 +579,13 @@ SPANISH_CONFIRM_WORDS = {
     "si", "sip", "si quiero", "si acepto", "acepto", "claro", "claro que si", "de acuerdo",
     "si claro", "dale", "va", "empezar", "comenzar",
 }  # fmt: skip
+# A leading Spanish yes with words that only say it more fully: "si, claro que
+# si", "si quiero unirme", "claro que si, gracias".
+_SPANISH_YES_HEADS = {"si", "sip", "claro", "dale", "acepto", "va"}
+_SPANISH_YES_FILLER = {
+    "si", "sip", "claro", "que", "quiero", "unirme", "me", "uno", "acepto", "por", "favor",
+    "gracias", "de", "acuerdo", "dale", "va", "supuesto", "porfa", "empezar", "comenzar", "bueno",
+}  # fmt: skip
 SPANISH_DECLINE_WORDS = {"no gracias", "no quiero", "ahora no", "no por ahora"}
 SPANISH_RESUME_WORDS = {"reanudar", "reanuda", "reanudar mensajes", "continuar", "seguir"}
 SPANISH_MENU_WORDS = {"opciones", "comandos"}
@@ -620,7 +628,11 @@ def spanish_keyword(
         return Intent(Kind.SPANISH, lang="es")
     if is_only(words, ENGLISH_SWITCH_WORDS):
         return Intent(Kind.ENGLISH, lang="en")
-    if is_only(words, SPANISH_CONFIRM_WORDS):
+    if is_only(words, SPANISH_CONFIRM_WORDS) or (
+        words
+        and words[0] in _SPANISH_YES_HEADS
+        and all(w in _SPANISH_YES_FILLER for w in words[1:])
+    ):
         return Intent(Kind.CONFIRM, lang="es")
     if is_only(words, SPANISH_DECLINE_WORDS):
         return Intent(Kind.DECLINE, lang="es")

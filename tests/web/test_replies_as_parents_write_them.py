@@ -57,7 +57,8 @@ def state(app: Any, phone: str = ANNA_ATLANTA) -> str | None:
 @pytest.mark.parametrize(
     "yes",
     ["Yess", "yes!!", "yes please", "yeah", "yea sure", "yep", "yup", "sure", "ok", "okay",
-     "ok!", "OK", "Okay!!", "ok thanks", "👍", "👍🏽", "👍🏿", "👍 👍", "Yesss!", "YEAHHH"],
+     "ok!", "OK", "Okay!!", "ok thanks", "👍", "👍🏽", "👍🏿", "👍 👍", "Yesss!", "YEAHHH",
+     "yes, of course yes"],
 )  # fmt: skip
 def test_an_affirmative_at_the_english_prompt_confirms_and_is_the_consent_record(
     twilio: SignedClient, app: Any, yes: str
@@ -69,7 +70,11 @@ def test_an_affirmative_at_the_english_prompt_confirms_and_is_the_consent_record
     assert consent_texts(app) == [yes]  # what the parent wrote, as written
 
 
-@pytest.mark.parametrize("yes", ["si", "sí", "Sí!", "claro", "dale", "va", "ya", "siii", "👍"])
+@pytest.mark.parametrize(
+    "yes",
+    ["si", "sí", "Sí!", "claro", "dale", "va", "ya", "siii", "👍", "sí, claro que sí",
+     "sí quiero unirme", "Si, me uno", "claro que sí, gracias"],
+)  # fmt: skip
 def test_an_affirmative_at_the_spanish_prompt_confirms_in_spanish(
     twilio: SignedClient, app: Any, yes: str
 ) -> None:
@@ -90,9 +95,30 @@ def test_ya_after_an_english_join_is_the_english_yeah(
     assert say(twilio, ANNA_ATLANTA, "MENU") == [(EN, "menu")]
 
 
+def test_a_spanish_sentence_of_yes_after_an_english_join_confirms_in_spanish(
+    twilio: SignedClient, app: Any
+) -> None:
+    assert say(twilio, ANNA_ATLANTA, "JOIN") == [(EN, "consent_prompt")]
+    assert say(twilio, ANNA_ATLANTA, "sí, claro que sí") == WELCOME_ES
+
+
 @pytest.mark.parametrize(
     "unclear",
-    ["s", "S", "k", "maybe", "what is this", "🙂", "👎", "👌", "ok what is this", "yes no"],
+    [
+        "s",
+        "S",
+        "k",
+        "maybe",
+        "what is this",
+        "🙂",
+        "👎",
+        "👌",
+        "ok what is this",
+        "yes no",
+        "yes but not now",
+        "si pero no se",
+        "claro que no",
+    ],
 )
 def test_what_is_not_an_affirmative_does_not_confirm(
     twilio: SignedClient, app: Any, unclear: str
