@@ -284,6 +284,11 @@ def _decide(
     if answers is not None and asked is not None:
         # "YES" to "Did you...?" is an answer, not a second sign-up.
         return acknowledge(answers, asked.lang, quiet)
+    # "yeah", "sure" to a stop confirmation is an acknowledgement, not a new
+    # opt-in: only the words that confirmation named (START, YES, UNSTOP) rejoin.
+    acknowledges_stop = intent.kind is Kind.CONFIRM and not intent.rejoins
+    if state is State.STOPPED and acknowledges_stop and advanced_opt_out != "START":
+        return Decision(replies=(Say("not_subscribed_stopped"),))
     if advanced_opt_out == "START" or intent.kind is Kind.CONFIRM:
         return _confirm(sub, phone, rules, now, quiet)
     if intent.kind is Kind.JOIN:

@@ -92,6 +92,10 @@ class Intent:
     # acknowledgement ("ok" to a stop confirmation rejoins nobody), so the kind
     # stays OTHER and the conversation reads it as a yes only at the prompt.
     consents: bool = False
+    # The message is an opt-in keyword itself (START, UNSTOP, YES, SI: the words a
+    # stop confirmation names), with anything after it: only these rejoin a
+    # stopped number. "yeah" or "sure" to a stop confirmation is not a new opt-in.
+    rejoins: bool = False
     # The words beyond the keyword, for the trained crisis model: "" for a keyword
     # alone or with its argument ("STOP please", "TIME 7:30pm"); "Tonight is my
     # last night" for "STOP. Tonight is my last night". Free text (OTHER) is read whole.
@@ -199,12 +203,21 @@ def _interpret(body: str) -> Intent:
         number=intent.number,
         unknown_track=intent.unknown_track,
         consents=intent.kind is Kind.OTHER and _acknowledges(words_of(plain)),
+        rejoins=intent.kind is Kind.CONFIRM and _first_word(plain) in REJOIN_WORDS,
         beyond=_beyond_keyword(intent, body),
     )
 
 
+def _first_word(plain: str) -> str:
+    words = words_of(plain)
+    return words[0] if words else ""
+
+
 # A thumbs-up in any skin tone, with or without the emoji presentation selector.
 _THUMBS_UP = re.compile("\U0001f44d[\U0001f3fb-\U0001f3ff]?\ufe0f?")
+# The opt-in keywords (CTIA, Twilio's defaults) and the Spanish yes, as the
+# first word of a message.
+REJOIN_WORDS = frozenset({"start", "unstop", "yes", "si"})
 # Affirmatives that say yes to what was just asked, whatever it was.
 OK_WORDS = {"ok", "okay", "okey", "okie"}
 

@@ -129,7 +129,7 @@ def test_what_is_not_an_affirmative_does_not_confirm(
     assert consent_texts(app) == []
 
 
-@pytest.mark.parametrize("ack", ["ok", "👍", "👍🏽", "okay thanks"])
+@pytest.mark.parametrize("ack", ["ok", "👍", "👍🏽", "okay thanks", "yeah", "sure", "yep", "claro"])
 def test_an_ok_after_a_stop_acknowledges_it_and_does_not_rejoin(
     twilio: SignedClient, app: Any, ack: str
 ) -> None:
@@ -137,6 +137,16 @@ def test_an_ok_after_a_stop_acknowledges_it_and_does_not_rejoin(
     assert say(twilio, ANNA_ATLANTA, "STOP") == [(EN, "stop_confirm")]
     say(twilio, ANNA_ATLANTA, ack)
     assert state(app) == "stopped"
+
+
+@pytest.mark.parametrize("opt_in", ["START", "yes", "Unstop", "Yes please", "Sí"])
+def test_the_opt_in_words_the_stop_confirmation_names_rejoin(
+    twilio: SignedClient, app: Any, opt_in: str
+) -> None:
+    active(twilio)
+    assert say(twilio, ANNA_ATLANTA, "STOP") == [(EN, "stop_confirm")]
+    say(twilio, ANNA_ATLANTA, opt_in)
+    assert state(app) == "active"
 
 
 @pytest.mark.parametrize("ack", ["ok", "👍"])
