@@ -365,3 +365,34 @@ def test_an_alert_after_stop_says_they_stopped_not_that_they_are_paused(
     alert = lee.client.get(f"/clinician/alerts/{token}").data
     assert b"stopped the texts: nothing more is sent unless they text START" in alert
     assert b"Paused their nudges" not in alert
+
+
+NEW_YORK_CARA = "+12125550203"  # 212: New York, whatever zone the clinician picks
+
+
+def test_the_time_shown_is_the_time_the_window_allows_in_every_zone_the_parent_may_be_in(
+    lee: Clinic, runtime: Runtime, twilio: SignedClient
+) -> None:
+    """Pacific, 8:45pm, on a New York number: 7:30pm Pacific would be 10:30pm in
+    New York, so texts come at 4:30pm Pacific. The invitation's message, the
+    client page and its time field say the time the scheduler will send at,
+    before and after the parent's own TIME."""
+    response = lee.invite(
+        "(212) 555-0203", timezone="America/Los_Angeles", send_time="8:45pm", frequency="daily"
+    )
+    page = follow(lee, response)
+    said = flash(page)
+    assert "around 4:30pm Pacific (not 8:45pm)" in said, said
+    text = page.decode()
+    assert "every day, around 4:30pm Pacific" in text
+    assert "around 7:30pm" not in text and "keep 7:30pm" not in text
+    assert "around 4:30pm Pacific" in twilio.text(NEW_YORK_CARA, "YES").data.decode()
+    page = lee.client.get(f"/clinician/clients/{client_id(runtime, NEW_YORK_CARA)}").data.decode()
+    assert "every day, around 4:30pm Pacific" in page and "keep 4:30pm Pacific" in page
+    twilio.text(NEW_YORK_CARA, "TIME 8:45pm")
+    page = lee.client.get(f"/clinician/clients/{client_id(runtime, NEW_YORK_CARA)}").data.decode()
+    assert "every day, around 4:30pm Pacific" in page and "keep 4:30pm Pacific" in page
+    [sub] = rows(runtime, Subscriber)
+    # The scheduler's own slot: 4:30pm Pacific is 00:30 UTC the next day.
+    assert sub.next_send_at is not None
+    assert sub.next_send_at.strftime("%H:%M") == "00:30"
