@@ -19,7 +19,7 @@ from nudges.db.models import (
     Outbox,
     Subscriber,
 )
-from nudges.domain.clinician import ACTIONS, Edit, clinician_action, clinician_change
+from nudges.domain.clinician import ACTIONS, Edit, Told, clinician_action, clinician_change
 from nudges.domain.consent import State
 from nudges.domain.conversation import TRACK_LABELS
 from nudges.domain.outbox import OutboxState
@@ -358,7 +358,7 @@ def change(
         if sub is None:
             return None
         window = settings.send_window
-        before = (sub.track, sub.send_minute)
+        before = Told(sub.track, sub.send_minute)
         edit = clinician_change(
             snapshot(sub), sub.phone, window, now, track=track, send_minute=send_minute
         )
@@ -371,15 +371,21 @@ def change(
             return ChangeResult(None, None, None, False, False, None)
         asked = format_minute(send_minute) if send_minute is not None else None
         # Only what really changed is texted: saving the same settings again
-        # sends the parent nothing.
-        new_focus = focus if sub.track != before[0] else None
-        new_time = time_text if sub.send_minute != before[1] else None
-        if new_focus is None and new_time is None:
+        # sends the parent nothing (and leaves a notice still waiting as it is).
+        if Told(sub.track, sub.send_minute) == before:
             return ChangeResult(focus, asked, time_text, moved, False, None)
         why = notice.why_not(sub)
-        if why is None:
-            notice.queue(session, settings, sub, now, focus=new_focus, time=new_time)
-        return ChangeResult(focus, asked, time_text, moved, why is None, why)
+        if why is not None:
+            return ChangeResult(focus, asked, time_text, moved, False, why)
+        if notice.queue(session, settings, sub, now, before=before):
+            return ChangeResult(focus, asked, time_text, moved, True, None)
+        return ChangeResult(focus, asked, time_text, moved, False, BACK_AS_TOLD)
+
+
+# A change that undoes the one a waiting notice was about: that notice is withdrawn.
+BACK_AS_TOLD = (
+    "their settings are back to what they were last told, so the notice waiting to go was withdrawn"
+)
 
 
 @dataclass(frozen=True)
