@@ -7,6 +7,8 @@ call services and never query rows themselves."""
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -16,6 +18,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -23,6 +26,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_limiter import RequestLimit
 from flask_login import current_user, login_required, login_user, logout_user
 
 from nudges.domain.keywords import TRACK_CHOICES
@@ -55,9 +59,29 @@ bp = Blueprint(
 security.init_blueprint(bp)
 # A client id is a 32-bit integer; anything past that matches no route (404).
 CLIENT = "<int(max=2147483647):client_id>"
-# Repeated failures slow logins per account and per address; successes do not count.
+# Wrong passwords slow logins to that account (key: the email typed), and, far
+# more loosely, from one address: a clinic's clinicians share one, and guesses at
+# one account must not keep the others from their crisis alerts. Only a wrong
+# password counts (deduct_when): not a success, not a refused (429) attempt.
 ACCOUNT_LIMIT = "5 per minute;20 per hour"
-ADDRESS_LIMIT = "10 per minute;50 per hour"
+ADDRESS_LIMIT = "30 per minute;100 per hour"
+ACCOUNT_WAIT = "Too many wrong passwords for this account. To keep it safe, logins to it wait"
+ADDRESS_WAIT = "Too many wrong passwords from your network. Logins from it wait"
+
+
+def too_many(why: str) -> Callable[[RequestLimit], Response]:
+    """The limiter's answer when a limit is reached (its on_breach): a page in the
+    clinic's style that says, in plain words, when to try again."""
+
+    def page(limit: RequestLimit) -> Response:
+        seconds = max(1, int(limit.reset_at - time.time()))
+        minutes = -(-seconds // 60)
+        wait = f"{minutes} minute{'s' if minutes != 1 else ''}"
+        response = make_response(render_template("too_many.html", why=why, wait=wait), 429)
+        response.headers["Retry-After"] = str(seconds)
+        return response
+
+    return page
 
 
 @bp.app_template_filter("client_time")
@@ -89,8 +113,16 @@ def _me() -> int:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(ACCOUNT_LIMIT, key_func=login_email_key, methods=["POST"], deduct_when=failed_login)
-@limiter.limit(ADDRESS_LIMIT, methods=["POST"], deduct_when=failed_login)
+@limiter.limit(
+    ACCOUNT_LIMIT,
+    key_func=login_email_key,
+    methods=["POST"],
+    deduct_when=failed_login,
+    on_breach=too_many(ACCOUNT_WAIT),
+)
+@limiter.limit(
+    ADDRESS_LIMIT, methods=["POST"], deduct_when=failed_login, on_breach=too_many(ADDRESS_WAIT)
+)
 def login() -> ResponseReturnValue:
     form = LoginForm()
     next_page = _next_page(request.args.get("next", ""))
