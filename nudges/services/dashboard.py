@@ -39,6 +39,13 @@ from nudges.services.subscriptions import apply, snapshot
 
 
 @dataclass(frozen=True)
+class EarlierAlert:
+    token: str
+    created_at: datetime
+    tier: str
+
+
+@dataclass(frozen=True)
 class ClientRow:
     id: int
     alias: str
@@ -48,7 +55,11 @@ class ClientRow:
     last_nudge_at: datetime | None
     last_nudge_status: str | None
     open_alerts: int
-    last_checkin: LastCheckin | None = None  # "last check-in 2/5", flagged when low
+    last_checkin: LastCheckin | None = None
+    # Unacknowledged alerts of this clinician's earlier enrolment of the number
+    # (ended, then re-joined): never hidden until acknowledged, never counted as
+    # this enrolment's.
+    earlier_alerts: tuple[EarlierAlert, ...] = ()  # "last check-in 2/5", flagged when low
     note: str = ""  # what the status means for the parent
     actions: tuple[str, ...] = ()  # only the actions that do something now
     reinvite: bool = False  # a lapsed invitation: "Invite again"
@@ -114,6 +125,17 @@ def _row(session: Session, sub: Subscriber) -> ClientRow:
             CrisisAlert.acknowledged_at.is_(None),
         )
     )
+    earlier = session.scalars(
+        select(CrisisAlert)
+        .where(
+            CrisisAlert.subscriber_id == sub.id,
+            ~same(CrisisAlert.episode_id, sub.episode_id),
+            CrisisAlert.clinician_id == sub.clinician_id,
+            CrisisAlert.acknowledged_at.is_(None),
+            CrisisAlert.token.is_not(None),
+        )
+        .order_by(CrisisAlert.id.desc())
+    ).all()
     now_standing = standing(session, sub)
     return ClientRow(
         id=sub.id,
@@ -128,6 +150,7 @@ def _row(session: Session, sub: Subscriber) -> ClientRow:
         note=now_standing.note,
         actions=now_standing.actions,
         reinvite=now_standing.reinvite,
+        earlier_alerts=tuple(EarlierAlert(a.token or "", a.created_at, a.tier) for a in earlier),
     )
 
 
@@ -150,7 +173,9 @@ def clients(runtime: Runtime, clinician_id: int) -> list[ClientRow]:
             .order_by(Subscriber.id)
         ).all()
         rows = [_row(session, sub) for sub in subs]
-    return sorted(rows, key=lambda r: (-r.open_alerts, r.alias.lower(), r.id))
+    return sorted(
+        rows, key=lambda r: (-(r.open_alerts + len(r.earlier_alerts)), r.alias.lower(), r.id)
+    )
 
 
 def _own(session: Session, clinician_id: int, client_id: int) -> Subscriber | None:
