@@ -55,11 +55,11 @@ class ClientRow:
     last_nudge_at: datetime | None
     last_nudge_status: str | None
     open_alerts: int
-    last_checkin: LastCheckin | None = None
+    last_checkin: LastCheckin | None = None  # "last check-in 2/5", flagged when low
     # Unacknowledged alerts of this clinician's earlier enrolment of the number
     # (ended, then re-joined): never hidden until acknowledged, never counted as
     # this enrolment's.
-    earlier_alerts: tuple[EarlierAlert, ...] = ()  # "last check-in 2/5", flagged when low
+    earlier_alerts: tuple[EarlierAlert, ...] = ()
     note: str = ""  # what the status means for the parent
     actions: tuple[str, ...] = ()  # only the actions that do something now
     reinvite: bool = False  # a lapsed invitation: "Invite again"
@@ -402,15 +402,8 @@ def change(
         why = notice.why_not(sub)
         if why is not None:
             return ChangeResult(focus, asked, time_text, moved, False, why)
-        if notice.queue(session, settings, sub, now, before=before):
-            return ChangeResult(focus, asked, time_text, moved, True, None)
-        return ChangeResult(focus, asked, time_text, moved, False, BACK_AS_TOLD)
-
-
-# A change that undoes the one a waiting notice was about: that notice is withdrawn.
-BACK_AS_TOLD = (
-    "their settings are back to what they were last told, so the notice waiting to go was withdrawn"
-)
+        untold = notice.queue(session, settings, sub, now, before=before)
+        return ChangeResult(focus, asked, time_text, moved, untold is None, untold)
 
 
 @dataclass(frozen=True)

@@ -47,9 +47,9 @@ WITHDRAWN = "withdrawn: the settings are back as they were"
 
 def queue(
     session: Session, settings: Settings, sub: Subscriber, now: datetime, *, before: Told
-) -> bool:
+) -> str | None:
     """Queue the one text for a change (`before` is the settings before it);
-    returns whether a text is queued.
+    returns None when a text is queued, else why not, in the clinician's words.
 
     One notice at a time: a change made before the last notice went out replaces
     it, and the new one names everything the parent has not been told yet (the
@@ -65,8 +65,14 @@ def queue(
     told = next(filter(None, map(Told.decode, waiting)), before)
     focus, time = untold(told, snapshot(sub), sub.phone, settings.send_window, now)
     if focus is None and time is None:
-        outbox_store.supersede(session, subscriber_id=sub.id, kind=KIND, now=now, reason=WITHDRAWN)
-        return False
+        if outbox_store.supersede(
+            session, subscriber_id=sub.id, kind=KIND, now=now, reason=WITHDRAWN
+        ):
+            return (
+                "their settings are back to what they were last told, so the notice"
+                " waiting to go was withdrawn"
+            )
+        return "the time their texts really come did not change"
     label = TRACK_LABELS[focus] if focus else None
     if label and time:
         key, fields = "clinician_changed_both", {"focus": label, "time": time}
@@ -90,7 +96,7 @@ def queue(
         clinician_id=sub.clinician_id,
         told_from=told.encode(),
     )
-    return True
+    return None
 
 
 def queue_in_window(

@@ -469,3 +469,18 @@ def test_a_notice_the_sender_could_not_send_says_why_on_the_page(
     [notice] = rows(runtime, Outbox, Outbox.kind == "notice")
     assert notice.state == "skipped" and notice.skip_reason == "no longer active"
     assert "skipped: no longer active" in lee.client.get(client_page).data.decode()
+
+
+def test_a_new_time_the_window_moves_to_the_same_time_texts_nothing_and_says_why(
+    lee: Clinic, runtime: Runtime, twilio: SignedClient
+) -> None:
+    lee.invite("(212) 555-0203", timezone="America/Los_Angeles", send_time="8:45pm")
+    twilio.text(NEW_YORK_CARA, "YES")
+    client_page = f"/clinician/clients/{client_id(runtime, NEW_YORK_CARA)}"
+    response = lee.post(
+        f"{client_page}/change", client_page, track="perfectionism", send_time="7pm"
+    )
+    said = flash(follow(lee, response))
+    assert "texts will come around 4:30pm Pacific (not 7:00pm)" in said
+    assert "They were not texted: the time their texts really come did not change." in said
+    assert rows(runtime, Outbox, Outbox.kind == "notice") == []
