@@ -76,7 +76,7 @@ def claim_batch(runtime: Runtime, size: int, token: str, after_id: int = 0) -> B
         if not claimed:
             return Batch([], 0, 0)
         work: list[Work] = []
-        refused: list[int] = []
+        refused: dict[str, list[int]] = {}
         for row in _claimed_rows(session, claimed):
             reason = refusal_at_send(
                 row.state,
@@ -90,7 +90,7 @@ def claim_batch(runtime: Runtime, size: int, token: str, after_id: int = 0) -> B
             if not (row.to_phone or row.phone):
                 reason = "no number to send to"
             if reason is not None:
-                refused.append(row.id)
+                refused.setdefault(reason, []).append(row.id)
                 log.info("outbox %s skipped at send time: %s", row.id, reason)
                 continue
             sms = OutgoingSms(
@@ -103,8 +103,9 @@ def claim_batch(runtime: Runtime, size: int, token: str, after_id: int = 0) -> B
             work.append(Work(row.id, sms, verify_since, row.kind))
         # Counted as claimed-and-refused, as before: the rows were just claimed
         # in this transaction, so all of them are still ours to skip.
-        outbox_store.skip(session, token=token, ids=refused, now=now)
-        return Batch(work, len(refused), max(claimed))
+        for why, ids in refused.items():
+            outbox_store.skip(session, token=token, ids=ids, now=now, reason=why)
+        return Batch(work, sum(map(len, refused.values())), max(claimed))
 
 
 def _claimed_rows(session: Session, ids: list[int]) -> list[Row[Any]]:

@@ -328,6 +328,12 @@ class Outbox(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     episode_id: Mapped[int | None] = mapped_column(ForeignKey("episode.id"))
+    # Why a `skipped` row did not go, in words a clinician reads beside it
+    # ("replaced by a later notice", "no longer active").
+    skip_reason: Mapped[str | None] = mapped_column(String(64))
+    # A clinician's notice: the settings the parent knew before the changes it
+    # names (notice.Told), carried to a notice that replaces it unsent.
+    told_from: Mapped[str | None] = mapped_column(String(64))
 
     @validates("state")
     def _state_member(self, key: str, value: str) -> OutboxState:

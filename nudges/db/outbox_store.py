@@ -150,19 +150,30 @@ def release(session: Session, *, token: str, ids: Sequence[int], now: datetime) 
     )
 
 
-def skip(session: Session, *, token: str, ids: Sequence[int], now: datetime) -> int:
-    """Held rows that may not go out now (consent or the window changed) become `skipped`."""
+def skip(
+    session: Session, *, token: str, ids: Sequence[int], now: datetime, reason: str | None = None
+) -> int:
+    """Held rows that may not go out now (consent or the window changed) become
+    `skipped`, with why (the clinician reads it beside the text)."""
     if not ids:
         return 0
     return _move(
-        session, S.SKIPPED, _OUTBOX.c.id.in_(ids), *_held(token), among={S.SENDING}, updated_at=now
+        session,
+        S.SKIPPED,
+        _OUTBOX.c.id.in_(ids),
+        *_held(token),
+        among={S.SENDING},
+        updated_at=now,
+        skip_reason=reason,
     )
 
 
-def supersede(session: Session, *, subscriber_id: int, kind: str, now: datetime) -> int:
+def supersede(
+    session: Session, *, subscriber_id: int, kind: str, now: datetime, reason: str
+) -> int:
     """This subscriber's texts of `kind` not yet claimed become `skipped`: a newer
     one says the same thing better (a clinician's second change before the first
-    notice went out)."""
+    notice went out), or there is nothing left to say."""
     return _move(
         session,
         S.SKIPPED,
@@ -170,6 +181,7 @@ def supersede(session: Session, *, subscriber_id: int, kind: str, now: datetime)
         _OUTBOX.c.kind == kind,
         among={S.QUEUED},
         updated_at=now,
+        skip_reason=reason,
     )
 
 

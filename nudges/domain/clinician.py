@@ -4,13 +4,19 @@ scheduling rules as the parent's own TIME."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time
 
 from nudges.domain.consent import Event, State
 from nudges.domain.conversation import CHOICE_OPEN_AFTER_JOIN, TRACK_LABELS
 from nudges.domain.preferences import clamp_to_window, format_minute
-from nudges.domain.subscriber import KEEP, SubscriberChange, Subscription, scheduled
+from nudges.domain.subscriber import (
+    KEEP,
+    SubscriberChange,
+    Subscription,
+    promised_time,
+    scheduled,
+)
 
 
 @dataclass(frozen=True)
@@ -82,7 +88,8 @@ def clinician_change(
     if track and track in TRACK_LABELS and track != sub.track:
         change = SubscriberChange(track=track, track_choice_until=None)
         audit += (("track_changed", track),)
-    if send_minute is not None:
+    if send_minute is not None and clamp_to_window(send_minute, window) != sub.send_minute:
+        # Saving the time already set is no change: not written, not audited.
         minute = clamp_to_window(send_minute, window)
         change = change.plus(SubscriberChange(send_minute=minute))
         audit += (("time_changed", format_minute(minute)),)
@@ -116,3 +123,35 @@ def invitation(
         track_choice_until=None if track else now + CHOICE_OPEN_AFTER_JOIN,
         lang=lang,
     )
+
+
+@dataclass(frozen=True)
+class Told:
+    """What a parent knows of their settings: the focus and the time set. A
+    clinician's notice names what differs from it; one that replaces an unsent
+    notice starts from what that one started from."""
+
+    track: str
+    send_minute: int
+
+    def encode(self) -> str:
+        return f"{self.track} {self.send_minute}"
+
+    @classmethod
+    def decode(cls, raw: str | None) -> Told | None:
+        track, _, minute = (raw or "").partition(" ")
+        return cls(track, int(minute)) if track and minute.isdigit() else None
+
+
+def untold(
+    told: Told, sub: Subscription, phone: str, window: tuple[time, time], now: datetime
+) -> tuple[str | None, str | None]:
+    """What a notice must name: the focus (its key) if it is not the one the parent
+    knows, and the time texts come ("4:30pm Pacific", the one promised_time every
+    reply gives) if it is not the time the parent was told; None for what did not
+    change (guilt -> perfectionism -> guilt before any notice went is no change)."""
+    focus = sub.track if sub.track != told.track else None
+    now_promise = promised_time(sub, phone, window, now)
+    before = promised_time(replace(sub, send_minute=told.send_minute), phone, window, now)
+    moved = now_promise is not None and (before is None or before.text != now_promise.text)
+    return focus, now_promise.text if moved and now_promise is not None else None

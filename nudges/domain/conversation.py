@@ -26,12 +26,11 @@ from nudges.domain.preferences import (
     within_hours,
     zone_label,
 )
-from nudges.domain.schedule import local_minute
 from nudges.domain.subscriber import (
     KEEP,
     SubscriberChange,
     Subscription,
-    next_send,
+    promised_time,
     scheduled,
 )
 
@@ -474,7 +473,7 @@ def _confirm(
         )
     assert sub is not None
     key = {State.PENDING: "welcome", State.STOPPED: "rejoined"}.get(state, "resumed")
-    promise = promised_time(sub, phone, rules, now)
+    promise = promised_time(sub, phone, rules.window, now)
     fields = {"time": promise.text if promise else format_minute(sub.send_minute)}
     if key != "resumed":
         # The frequency this parent has (DAILY before YES, or before a STOP, is
@@ -558,7 +557,7 @@ def _preference_change(
     if kind is Kind.RESUME and sub.state is State.ACTIVE:
         return Decision(replies=already_on(sub, phone, rules, now))  # nothing to resume
     if kind is Kind.RESUME:
-        promise = promised_time(sub, phone, rules, now)
+        promise = promised_time(sub, phone, rules.window, now)
         text = promise.text if promise else format_minute(sub.send_minute)
         return Decision(
             replies=(Say("resumed", {"time": text}),),
@@ -658,23 +657,6 @@ def recorded_kind(intent: Intent, decision: Decision) -> str:
     return intent.kind.value
 
 
-@dataclass(frozen=True)
-class Promise:
-    minute: int  # local minutes after midnight in the parent's stored zone
-    text: str  # "4:30pm Pacific"
-    slot: datetime  # when, in UTC: the next send time the change carries
-
-
-def promised_time(sub: Subscription, phone: str, rules: Rules, now: datetime) -> Promise | None:
-    """The local time the next nudge will really arrive, after every window rule;
-    None when the parent's zones share no part of the window."""
-    slot = next_send(sub, phone, rules.window, now)
-    if slot is None:
-        return None
-    minute = local_minute(slot, sub.timezone)
-    return Promise(minute, f"{format_minute(minute)} {zone_label(sub.timezone)}", slot)
-
-
 def window_text(window: tuple[time, time]) -> str:
     return "-".join(format_minute(t.hour * 60 + t.minute) for t in window)
 
@@ -689,7 +671,7 @@ def _with_promise(
     audit: tuple[str, str | None],
 ) -> Decision:
     """Set a time or zone, and tell the parent the time their texts will really come."""
-    promise = promised_time(changed, phone, rules, now)
+    promise = promised_time(changed, phone, rules.window, now)
     change = SubscriberChange(
         send_minute=changed.send_minute,
         timezone=changed.timezone,

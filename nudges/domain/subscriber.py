@@ -20,8 +20,10 @@ from nudges.domain.preferences import (
     DEFAULT_SEND_MINUTE,
     DEFAULT_TRACK,
     candidate_zones,
+    format_minute,
+    zone_label,
 )
-from nudges.domain.schedule import Preferences, next_slot
+from nudges.domain.schedule import Preferences, local_minute, next_slot
 
 
 class Keep(Enum):
@@ -145,6 +147,30 @@ def next_send(
     the parent's zones share no part of the window."""
     zones = candidate_zones(phone, sub.timezone)
     return next_slot(sub.preferences(), zones, window, now)
+
+
+@dataclass(frozen=True)
+class Promise:
+    """When texts really come: the next slot, as the parent's own clock reads it."""
+
+    minute: int  # local minutes after midnight in the parent's stored zone
+    text: str  # "4:30pm Pacific"
+    slot: datetime  # when, in UTC: the next send time a change carries
+
+
+def promised_time(
+    sub: Subscription, phone: str, window: tuple[time, time], now: datetime
+) -> Promise | None:
+    """The local time the next nudge will really arrive, after every window rule
+    (the stored zone and the number's own); None when the zones share no part of
+    the window. The one answer for the reply to TIME or ZONE, the welcome, the
+    clinician's pages and the slot the scheduler stores: a chosen 7:30pm Pacific
+    on a New York number is promised, shown and sent at 4:30pm Pacific."""
+    slot = next_send(sub, phone, window, now)
+    if slot is None:
+        return None
+    minute = local_minute(slot, sub.timezone)
+    return Promise(minute, f"{format_minute(minute)} {zone_label(sub.timezone)}", slot)
 
 
 def scheduled(

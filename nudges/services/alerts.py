@@ -264,6 +264,9 @@ class OpenAlert:
     tier: str
     client: str
     texts: int
+    # Raised in the clinician's earlier enrolment of a number that has since
+    # re-joined (a new episode): still open, but not this enrolment's.
+    earlier: bool = False
 
 
 def open_for(runtime: Runtime, clinician_id: int) -> list[OpenAlert]:
@@ -283,6 +286,7 @@ def open_for(runtime: Runtime, clinician_id: int) -> list[OpenAlert]:
                 alert.tier,
                 _client_name(sub, clinician_id),
                 len(_flagged(session, alert)),
+                sub.clinician_id == clinician_id and alert.episode_id != sub.episode_id,
             )
             for alert, sub in rows
             if alert.token

@@ -29,6 +29,7 @@ from messages import load_library
 from nudges.db.models import InboundMessage, Outbox, Subscriber
 from nudges.domain.checkin import HIGHEST
 from nudges.domain.conversation import UNTAKEN_NUMBER
+from nudges.domain.outbox import OutboxState
 from nudges.services.episodes import same
 
 TEXT_DELETED = "text deleted"
@@ -76,7 +77,8 @@ def conversation(session: Session, sub: Subscriber) -> list[Line]:
             Outbox.kind != "alert",  # the clinician's own alert texts are not the parent's
         )
     ):
-        keyed.append((o.slot_at, o.id, 0, Line(o.slot_at, "out", o.kind, _sent_words(o), o.state)))
+        line = Line(o.slot_at, "out", o.kind, _sent_words(o), _status(o))
+        keyed.append((o.slot_at, o.id, 0, line))
     for m in session.scalars(
         select(InboundMessage).where(
             InboundMessage.subscriber_id == sub.id,
@@ -92,6 +94,13 @@ def conversation(session: Session, sub: Subscriber) -> list[Line]:
             keyed.append((m.received_at, m.id, n, line))
     keyed.sort(key=lambda k: (k[0], k[2] > 0, k[1], k[2]))
     return [line for *_, line in keyed]
+
+
+def _status(o: Outbox) -> str:
+    """The delivery state, and for a text that did not go, why."""
+    if o.state is OutboxState.SKIPPED and o.skip_reason:
+        return f"skipped: {o.skip_reason}"
+    return str(o.state)
 
 
 def _sent_words(o: Outbox) -> str:

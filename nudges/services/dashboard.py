@@ -6,7 +6,7 @@ answer 404), and every view of a client is audited."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -19,14 +19,14 @@ from nudges.db.models import (
     Outbox,
     Subscriber,
 )
-from nudges.domain.clinician import ACTIONS, Edit, clinician_action, clinician_change
+from nudges.domain.clinician import ACTIONS, Edit, Told, clinician_action, clinician_change
 from nudges.domain.consent import State
 from nudges.domain.conversation import TRACK_LABELS
 from nudges.domain.outbox import OutboxState
 from nudges.domain.phone import last_four
 from nudges.domain.preferences import format_minute, zone_label
 from nudges.domain.schedule import local_minute
-from nudges.domain.subscriber import KEEP, next_send
+from nudges.domain.subscriber import KEEP, promised_time
 from nudges.runtime import Runtime
 from nudges.services import notice
 from nudges.services.alerts import held, stopped_then
@@ -36,6 +36,13 @@ from nudges.services.episodes import mine, same
 from nudges.services.outcomes import LastCheckin, OutcomeWeek, for_client, last_checkin
 from nudges.services.standing import Standing, standing, stopped_note
 from nudges.services.subscriptions import apply, snapshot
+
+
+@dataclass(frozen=True)
+class EarlierAlert:
+    token: str
+    created_at: datetime
+    tier: str
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,10 @@ class ClientRow:
     last_nudge_status: str | None
     open_alerts: int
     last_checkin: LastCheckin | None = None  # "last check-in 2/5", flagged when low
+    # Unacknowledged alerts of this clinician's earlier enrolment of the number
+    # (ended, then re-joined): never hidden until acknowledged, never counted as
+    # this enrolment's.
+    earlier_alerts: tuple[EarlierAlert, ...] = ()
     note: str = ""  # what the status means for the parent
     actions: tuple[str, ...] = ()  # only the actions that do something now
     reinvite: bool = False  # a lapsed invitation: "Invite again"
@@ -73,7 +84,11 @@ class ClientDetail:
     row: ClientRow
     zone: str
     timezone: str  # IANA: the client page shows when things happened in the client's day
-    send_time: str
+    # When texts really come ("4:30pm Pacific"), after every window rule; None
+    # when no time fits the window in every zone the parent may be in.
+    send_time: str | None
+    chosen_time: str  # the time set ("7:30pm"), which the window may move
+    time_moved: bool  # the window moves it: `send_time` is not `chosen_time`
     frequency: str
     track_key: str
     consent: list[tuple[datetime, State, State, str]]  # at, from, to, source
@@ -110,6 +125,17 @@ def _row(session: Session, sub: Subscriber) -> ClientRow:
             CrisisAlert.acknowledged_at.is_(None),
         )
     )
+    earlier = session.scalars(
+        select(CrisisAlert)
+        .where(
+            CrisisAlert.subscriber_id == sub.id,
+            ~same(CrisisAlert.episode_id, sub.episode_id),
+            CrisisAlert.clinician_id == sub.clinician_id,
+            CrisisAlert.acknowledged_at.is_(None),
+            CrisisAlert.token.is_not(None),
+        )
+        .order_by(CrisisAlert.id.desc())
+    ).all()
     now_standing = standing(session, sub)
     return ClientRow(
         id=sub.id,
@@ -124,6 +150,7 @@ def _row(session: Session, sub: Subscriber) -> ClientRow:
         note=now_standing.note,
         actions=now_standing.actions,
         reinvite=now_standing.reinvite,
+        earlier_alerts=tuple(EarlierAlert(a.token or "", a.created_at, a.tier) for a in earlier),
     )
 
 
@@ -146,7 +173,9 @@ def clients(runtime: Runtime, clinician_id: int) -> list[ClientRow]:
             .order_by(Subscriber.id)
         ).all()
         rows = [_row(session, sub) for sub in subs]
-    return sorted(rows, key=lambda r: (-r.open_alerts, r.alias.lower(), r.id))
+    return sorted(
+        rows, key=lambda r: (-(r.open_alerts + len(r.earlier_alerts)), r.alias.lower(), r.id)
+    )
 
 
 def _own(session: Session, clinician_id: int, client_id: int) -> Subscriber | None:
@@ -222,6 +251,7 @@ def client_detail(
                 .order_by(CrisisAlert.id.desc())
             )
         ]
+        promise = promised_time(snapshot(sub), sub.phone, runtime.settings.send_window, now)
         record(
             session,
             now,
@@ -234,7 +264,9 @@ def client_detail(
             row=_row(session, sub),
             zone=zone_label(sub.timezone),
             timezone=sub.timezone,
-            send_time=format_minute(sub.send_minute),
+            send_time=promise.text if promise is not None else None,
+            chosen_time=format_minute(sub.send_minute),
+            time_moved=promise is not None and promise.minute != sub.send_minute,
             frequency="every day" if sub.frequency == "daily" else "3 a week",
             track_key=sub.track,
             consent=consent,
@@ -329,6 +361,7 @@ class ChangeResult:
     focus: str | None  # the new focus, in words, when it changed
     asked_time: str | None  # the time the clinician typed, when one was given
     time: str | None  # when texts will really come ("9:00am Eastern"), after the window
+    moved: bool  # the window moved the time typed: `time` is not `asked_time`
     texted: bool  # the parent was sent one text saying so
     why_not_texted: str | None  # when something changed but they were not texted
 
@@ -350,35 +383,51 @@ def change(
         if sub is None:
             return None
         window = settings.send_window
-        before = (sub.track, sub.send_minute)
+        before = Told(sub.track, sub.send_minute)
         edit = clinician_change(
             snapshot(sub), sub.phone, window, now, track=track, send_minute=send_minute
         )
         _write(session, sub, edit, clinician_id, now)
         focus = TRACK_LABELS[sub.track] if edit.change.track is not KEEP else None
-        time_text = None
-        if send_minute is not None:
-            time_text = promised(sub, window, now)
-        if focus is None and time_text is None:
-            return ChangeResult(None, None, None, False, None)
+        promise = promised_time(snapshot(sub), sub.phone, window, now)
+        time_text = promise.text if promise is not None and send_minute is not None else None
+        moved = promise is not None and send_minute is not None and promise.minute != send_minute
+        if focus is None and send_minute is None:
+            return ChangeResult(None, None, None, False, False, None)
         asked = format_minute(send_minute) if send_minute is not None else None
         # Only what really changed is texted: saving the same settings again
-        # sends the parent nothing.
-        new_focus = focus if sub.track != before[0] else None
-        new_time = time_text if sub.send_minute != before[1] else None
-        if new_focus is None and new_time is None:
-            return ChangeResult(focus, asked, time_text, False, None)
+        # sends the parent nothing (and leaves a notice still waiting as it is).
+        if Told(sub.track, sub.send_minute) == before:
+            return ChangeResult(focus, asked, time_text, moved, False, None)
         why = notice.why_not(sub)
-        if why is None:
-            notice.queue(session, settings, sub, now, focus=new_focus, time=new_time)
-        return ChangeResult(focus, asked, time_text, why is None, why)
+        if why is not None:
+            return ChangeResult(focus, asked, time_text, moved, False, why)
+        untold = notice.queue(session, settings, sub, now, before=before)
+        return ChangeResult(focus, asked, time_text, moved, untold is None, untold)
 
 
-def promised(sub: Subscriber, window: tuple[time, time], now: datetime) -> str | None:
-    """The local time the client's texts will really come at, after every window
-    rule (the stored zone and the number's own); None if no time fits."""
-    slot = next_send(snapshot(sub), sub.phone, window, now)
-    return _local(slot, sub.timezone) if slot is not None else None
+@dataclass(frozen=True)
+class Promised:
+    """When an invited client's texts will come, for the page's message."""
+
+    time: str | None  # "4:30pm Pacific"; None when no time fits the window
+    moved: bool  # the window moved the time the clinician chose
+
+
+def promised(
+    runtime: Runtime, clinician_id: int, client_id: int, asked: int | None
+) -> Promised | None:
+    """When the client's texts will come, and whether that is not the time
+    `asked` (minutes after local midnight) the clinician typed."""
+    with runtime.db.session() as session:
+        sub = _own(session, clinician_id, client_id)
+        if sub is None:
+            return None
+        window = runtime.settings.send_window
+        promise = promised_time(snapshot(sub), sub.phone, window, runtime.clock.now())
+        if promise is None:
+            return Promised(None, False)
+        return Promised(promise.text, asked is not None and promise.minute != asked)
 
 
 def _local(slot: datetime, zone: str) -> str:

@@ -9,17 +9,20 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from messages import system_text
 from nudges.config import Settings
 from nudges.db import outbox_store
 from nudges.db.models import Outbox, Subscriber
+from nudges.domain.clinician import Told, untold
 from nudges.domain.consent import State
-from nudges.domain.conversation import Decision, Say, in_language
+from nudges.domain.conversation import TRACK_LABELS, Decision, Say, in_language
 from nudges.domain.outbox import OutboxState
 from nudges.domain.preferences import candidate_zones
 from nudges.domain.schedule import window_opening
+from nudges.services.subscriptions import snapshot
 
 KIND = "notice"  # an outbox kind: sent under the nudges' rules (active, in the window)
 
@@ -37,30 +40,50 @@ def why_not(sub: Subscriber) -> str | None:
     return None
 
 
+# Why a notice did not go, as the clinician reads it beside it.
+REPLACED = "replaced by a later notice"
+WITHDRAWN = "withdrawn: the settings are back as they were"
+
+
 def queue(
-    session: Session,
-    settings: Settings,
-    sub: Subscriber,
-    now: datetime,
-    *,
-    focus: str | None,
-    time: str | None,
-) -> None:
-    """Queue the one text for this change (focus, time, or both at once)."""
-    if focus and time:
-        key, fields = "clinician_changed_both", {"focus": focus, "time": time}
-    elif focus:
-        key, fields = "clinician_changed_focus", {"focus": focus}
-    elif time:
-        key, fields = "clinician_changed_time", {"time": time}
+    session: Session, settings: Settings, sub: Subscriber, now: datetime, *, before: Told
+) -> str | None:
+    """Queue the one text for a change (`before` is the settings before it);
+    returns None when a text is queued, else why not, in the clinician's words.
+
+    One notice at a time: a change made before the last notice went out replaces
+    it, and the new one names everything the parent has not been told yet (the
+    focus, the time, or both), as the settings are now. What is back where the
+    parent knew it is not named; if nothing is left to tell, nothing is sent."""
+    waiting = session.scalars(
+        select(Outbox.told_from).where(
+            Outbox.subscriber_id == sub.id,
+            Outbox.kind == KIND,
+            Outbox.state == OutboxState.QUEUED,
+        )
+    ).all()
+    told = next(filter(None, map(Told.decode, waiting)), before)
+    focus, time = untold(told, snapshot(sub), sub.phone, settings.send_window, now)
+    if focus is None and time is None:
+        if outbox_store.supersede(
+            session, subscriber_id=sub.id, kind=KIND, now=now, reason=WITHDRAWN
+        ):
+            return (
+                "their settings are back to what they were last told, so the notice"
+                " waiting to go was withdrawn"
+            )
+        return "the time their texts really come did not change"
+    label = TRACK_LABELS[focus] if focus else None
+    if label and time:
+        key, fields = "clinician_changed_both", {"focus": label, "time": time}
+    elif label:
+        key, fields = "clinician_changed_focus", {"focus": label}
     else:
-        return
+        key, fields = "clinician_changed_time", {"time": time or ""}
     # The fields as the parent's language says them ("las 9:00am (hora del Este)").
     [say] = in_language(Decision(replies=(Say(key, fields, lang=None),)), sub.lang or "en").replies
     body = system_text(key, lang=say.lang or "en", program=settings.program_name, **say.fields)
-    # One notice at a time: a change made before the last notice went out
-    # replaces it (it says the settings as they are now), never adds a text.
-    outbox_store.supersede(session, subscriber_id=sub.id, kind=KIND, now=now)
+    outbox_store.supersede(session, subscriber_id=sub.id, kind=KIND, now=now, reason=REPLACED)
     dedupe_key = f"{KIND}:{sub.id}:{now.isoformat()}:{secrets.token_hex(6)}"
     queue_in_window(
         session,
@@ -71,7 +94,9 @@ def queue(
         dedupe_key=dedupe_key,
         body=body,
         clinician_id=sub.clinician_id,
+        told_from=told.encode(),
     )
+    return None
 
 
 def queue_in_window(
@@ -84,6 +109,7 @@ def queue_in_window(
     dedupe_key: str,
     body: str,
     clinician_id: int | None,
+    told_from: str | None = None,
 ) -> None:
     """Queue one text to the parent for when the send window next opens in every
     zone their number may be in (now, if it is open): an invitation or a notice."""
@@ -101,6 +127,7 @@ def queue_in_window(
             state=OutboxState.QUEUED,
             attempts=0,
             verify_before_send=False,
+            told_from=told_from,
             created_at=now,
             updated_at=now,
         )

@@ -7,6 +7,8 @@ call services and never query rows themselves."""
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -16,6 +18,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -23,10 +26,16 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_limiter import RequestLimit
 from flask_login import current_user, login_required, login_user, logout_user
 
 from nudges.domain.keywords import TRACK_CHOICES
-from nudges.domain.preferences import local_time_label, parse_local_time, zone_label
+from nudges.domain.preferences import (
+    format_minute,
+    local_time_label,
+    parse_local_time,
+    zone_label,
+)
 from nudges.services import alerts, clinicians, dashboard, enrolment, outcomes
 from nudges.services.conversation import to_csv
 from nudges.web import get_runtime, security
@@ -50,9 +59,29 @@ bp = Blueprint(
 security.init_blueprint(bp)
 # A client id is a 32-bit integer; anything past that matches no route (404).
 CLIENT = "<int(max=2147483647):client_id>"
-# Repeated failures slow logins per account and per address; successes do not count.
+# Wrong passwords slow logins to that account (key: the email typed), and, far
+# more loosely, from one address: a clinic's clinicians share one, and guesses at
+# one account must not keep the others from their crisis alerts. Only a wrong
+# password counts (deduct_when): not a success, not a refused (429) attempt.
 ACCOUNT_LIMIT = "5 per minute;20 per hour"
-ADDRESS_LIMIT = "10 per minute;50 per hour"
+ADDRESS_LIMIT = "30 per minute;100 per hour"
+ACCOUNT_WAIT = "Too many wrong passwords for this account. To keep it safe, logins to it wait"
+ADDRESS_WAIT = "Too many wrong passwords from your network. Logins from it wait"
+
+
+def too_many(why: str) -> Callable[[RequestLimit], Response]:
+    """The limiter's answer when a limit is reached (its on_breach): a page in the
+    clinic's style that says, in plain words, when to try again."""
+
+    def page(limit: RequestLimit) -> Response:
+        seconds = max(1, int(limit.reset_at - time.time()))
+        minutes = -(-seconds // 60)
+        wait = f"{minutes} minute{'s' if minutes != 1 else ''}"
+        response = make_response(render_template("too_many.html", why=why, wait=wait), 429)
+        response.headers["Retry-After"] = str(seconds)
+        return response
+
+    return page
 
 
 @bp.app_template_filter("client_time")
@@ -84,8 +113,16 @@ def _me() -> int:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(ACCOUNT_LIMIT, key_func=login_email_key, methods=["POST"], deduct_when=failed_login)
-@limiter.limit(ADDRESS_LIMIT, methods=["POST"], deduct_when=failed_login)
+@limiter.limit(
+    ACCOUNT_LIMIT,
+    key_func=login_email_key,
+    methods=["POST"],
+    deduct_when=failed_login,
+    on_breach=too_many(ACCOUNT_WAIT),
+)
+@limiter.limit(
+    ADDRESS_LIMIT, methods=["POST"], deduct_when=failed_login, on_breach=too_many(ADDRESS_WAIT)
+)
 def login() -> ResponseReturnValue:
     form = LoginForm()
     next_page = _next_page(request.args.get("next", ""))
@@ -169,7 +206,7 @@ def new_client() -> ResponseReturnValue:
             except enrolment.InviteError as exc:
                 error = str(exc)
             else:
-                flash(_invitation_said(client_id))
+                flash(_invitation_said(client_id, asked=minute))
                 return redirect(url_for("clinician.client_page", client_id=client_id))
     elif request.method == "POST":
         error = "Please check the form: " + "; ".join(
@@ -180,17 +217,28 @@ def new_client() -> ResponseReturnValue:
     return render_template("new_client.html", form=form, error=error), status
 
 
-def _invitation_said(client_id: int, *, again: bool = False) -> str:
-    """ "Sent" only when it goes now: outside the send window it waits, and says until when."""
+def _invitation_said(client_id: int, *, again: bool = False, asked: int | None = None) -> str:
+    """ "Sent" only when it goes now: outside the send window it waits, and says
+    until when. Then the time their texts will really come after YES (the one
+    their welcome gives), and the time typed if the window moved it."""
     runtime = get_runtime(current_app)
     due = dashboard.queued_invitation(runtime, _me(), client_id)
     done = "queued again" if again else "queued"
     if due is not None and due[0] > runtime.clock.now():
-        return (
+        said = (
             f"Invitation {done}: it goes out {local_time_label(*due)}, when texting is"
             " allowed where they are. Nothing more is sent until they reply YES."
         )
-    return f"Invitation sent{' again' if again else ''}. Nothing more is sent until they reply YES."
+    else:
+        said = (
+            f"Invitation sent{' again' if again else ''}."
+            " Nothing more is sent until they reply YES."
+        )
+    promised = dashboard.promised(runtime, _me(), client_id, asked)
+    if promised is None:
+        return said
+    typed = format_minute(asked) if asked is not None else None
+    return f"{said} {time_said(promised.time, typed, promised.moved)}"
 
 
 @bp.get(f"/clients/{CLIENT}")
@@ -324,24 +372,28 @@ def changed(result: dashboard.ChangeResult) -> str:
     if result.focus:
         parts.append(f"Focus is now {result.focus}.")
     if result.asked_time:
-        if result.time is None:
-            parts.append(
-                "Time saved, but no time fits the sending window where they live and where"
-                " their number is from, so texts are on hold."
-            )
-        elif not result.time.startswith(result.asked_time + " "):
-            parts.append(
-                f"We only text inside the sending window where they live and where their"
-                f" number is from, so texts will come around {result.time}"
-                f" (not {result.asked_time})."
-            )
-        else:
-            parts.append(f"Texts will come around {result.time}.")
+        parts.append(time_said(result.time, result.asked_time, result.moved))
     if result.texted:
         parts.append("They will get one text saying so.")
     elif result.why_not_texted:
         parts.append(f"They were not texted: {result.why_not_texted}.")
     return " ".join(parts)
+
+
+WINDOW_WHY = "We only text inside the sending window where they live and where their number is from"
+
+
+def time_said(time: str | None, asked: str | None, moved: bool) -> str:
+    """The time texts will really come (what the parent is told, and when the
+    scheduler sends), and the time typed when the window moved it."""
+    if time is None:
+        return (
+            "Time saved, but no time fits the sending window where they live and where"
+            " their number is from, so texts are on hold."
+        )
+    if moved and asked:
+        return f"{WINDOW_WHY}, so texts will come around {time} (not {asked})."
+    return f"Texts will come around {time}."
 
 
 @bp.post("/alerts/<int(max=2147483647):alert_id>/acknowledge")

@@ -78,5 +78,8 @@ def login_email_key() -> str:
 
 
 def failed_login(response: Any) -> bool:
-    """Only failed attempts count against the limits (a success redirects)."""
-    return bool(response.status_code != 302)
+    """Only a wrong password counts against the limits (the login page answers it
+    401): not a success (a redirect), and not an attempt the limiter already
+    refused (429), or every retry during the wait would lengthen it and spill
+    onto the address's count, locking out the clinic's other clinicians."""
+    return bool(response.status_code == 401)

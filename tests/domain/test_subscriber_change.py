@@ -8,10 +8,17 @@ import pytest
 
 from nudges.domain.clinician import clinician_action, clinician_change, invitation
 from nudges.domain.consent import Event, State
-from nudges.domain.conversation import CONCERN_HOLD, crisis_hold, decide, promised_time
+from nudges.domain.conversation import CONCERN_HOLD, crisis_hold, decide
 from nudges.domain.conversation import Rules as ConversationRules
 from nudges.domain.keywords import interpret
-from nudges.domain.subscriber import KEEP, SubscriberChange, Subscription, next_send, scheduled
+from nudges.domain.subscriber import (
+    KEEP,
+    SubscriberChange,
+    Subscription,
+    next_send,
+    promised_time,
+    scheduled,
+)
 
 WINDOW = (time(9), time(20))
 NOW = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)  # Monday 3pm in New York
@@ -77,7 +84,7 @@ def test_the_next_send_time_is_the_slot_the_reply_promised() -> None:
     pacific = Subscription(State.ACTIVE, "America/Los_Angeles")
     decision = decide(pacific, ATLANTA, interpret("TIME 7:30pm"), rules, NOW)
     changed = Subscription(State.ACTIVE, "America/Los_Angeles", 19 * 60 + 30)
-    promise = promised_time(changed, ATLANTA, rules, NOW)
+    promise = promised_time(changed, ATLANTA, rules.window, NOW)
     assert promise is not None and decision.change.next_send_at == promise.slot
     assert promise.slot == next_send(changed, ATLANTA, WINDOW, NOW)
 

@@ -137,3 +137,33 @@ def test_a_nudge_written_by_the_scheduler_carries_the_episode(
     assert nudges and {n.episode_id for n in nudges} == {episode.id}
     page = lee.client.get(f"/clinician/clients/{client_id(runtime)}").data.decode()
     assert nudges[0].body and nudges[0].body in page.replace("&#39;", "'").replace("&#34;", '"')
+
+
+def test_an_earlier_enrolments_open_alert_stays_open_and_says_where_it_is_from(
+    lee: Clinic, runtime: Runtime, twilio: SignedClient
+) -> None:
+    """Lee ends a client's texts with a crisis alert not yet acknowledged; the
+    parent texts HOLA and SI and is back, in a new episode. The alert does not
+    vanish, nor read as this enrolment's: the row, the open alerts and the
+    client page all say it is from before they re-joined, until acknowledged."""
+    lee.invite(ANNA_ATLANTA)
+    twilio.text(ANNA_ATLANTA, "YES")
+    twilio.text(ANNA_ATLANTA, CRISIS)
+    sub_id = client_id(runtime)
+    client_page = f"/clinician/clients/{sub_id}"
+    lee.post(f"{client_page}/end", f"{client_page}/end", confirm="yes")
+    twilio.text(ANNA_ATLANTA, "hola")
+    twilio.text(ANNA_ATLANTA, "SI")
+    dashboard = lee.client.get("/clinician/").data.decode()
+    row = re.search(rf'<tr[^>]*data-client="{sub_id}">.*?</tr>', dashboard, re.S)
+    assert row is not None
+    assert "1 open, from before they re-joined" in row.group(0)
+    assert '<td data-label="Alerts">none</td>' not in row.group(0)
+    [listed] = re.findall(r'<li class="card alert">.*?</li>', dashboard, re.S)
+    assert "from before they re-joined" in listed
+    page = lee.client.get(client_page).data.decode()
+    assert "still open from before they re-joined" in page
+    [alert] = rows(runtime, CrisisAlert)
+    lee.post(f"/clinician/alerts/{alert.id}/acknowledge", client_page)
+    dashboard = lee.client.get("/clinician/").data.decode()
+    assert "from before they re-joined" not in dashboard

@@ -128,6 +128,37 @@ def test_repeated_failures_slow_logins_for_that_account(app: Any, runtime: Runti
     assert clinic.login(*LEE).status_code == 429
 
 
+def test_guesses_at_one_account_do_not_lock_another_clinician_out(
+    app: Any, runtime: Runtime
+) -> None:
+    """One clinic address: dr.kim's account is guessed at (and retried while it
+    waits); dr.lee, at the next desk, still logs in. The wait is a page in the
+    clinic's style that says when to try again."""
+    create_clinician(runtime, *LEE)
+    create_clinician(runtime, *ROSS)
+    clinic = Clinic(app)
+    codes = [clinic.login(ROSS[0], f"guess number {n}").status_code for n in range(15)]
+    assert codes[:5] == [401] * 5 and set(codes[5:]) == {429}
+    waiting = clinic.login(ROSS[0], "guess number 16")
+    page = waiting.data.decode()
+    assert waiting.status_code == 429 and 'rel="stylesheet"' in page
+    assert "Too many wrong passwords for this account" in page and "try again in 1 minute" in page
+    assert "per 1 minute" not in page and int(waiting.headers["Retry-After"]) <= 60
+    assert Clinic(app).login(*LEE).status_code == 302
+
+
+def test_many_accounts_guessed_from_one_address_are_slowed_for_that_address(
+    app: Any, runtime: Runtime
+) -> None:
+    """Spraying: a few guesses at each of many accounts. A looser cap on the
+    address stops it, and says so."""
+    create_clinician(runtime, *LEE)
+    clinic = Clinic(app)
+    codes = [clinic.login(f"user{n}@example.org", "a guess at it").status_code for n in range(31)]
+    assert codes[:30] == [401] * 30 and codes[30] == 429
+    assert "Too many wrong passwords from your network" in clinic.login(*LEE).data.decode()
+
+
 def _redis_or_skip(url: str) -> None:
     import os
 

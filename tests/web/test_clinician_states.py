@@ -17,7 +17,7 @@ from nudges.db.models import AuditEvent, ConsentEvent, Outbox, Subscriber
 from nudges.runtime import Runtime
 from scheduler.maintenance import maintain
 from scheduler.runner import tick
-from tests.conftest import ANNA_ATLANTA, SignedClient
+from tests.conftest import ANNA_ATLANTA, CARLOS_CHICAGO, SignedClient
 from tests.web import test_clinician_pages as pages
 from tests.web.test_clinician_pages import Clinic, client_id, rows
 
@@ -365,3 +365,122 @@ def test_an_alert_after_stop_says_they_stopped_not_that_they_are_paused(
     alert = lee.client.get(f"/clinician/alerts/{token}").data
     assert b"stopped the texts: nothing more is sent unless they text START" in alert
     assert b"Paused their nudges" not in alert
+
+
+NEW_YORK_CARA = "+12125550203"  # 212: New York, whatever zone the clinician picks
+
+
+def test_the_time_shown_is_the_time_the_window_allows_in_every_zone_the_parent_may_be_in(
+    lee: Clinic, runtime: Runtime, twilio: SignedClient
+) -> None:
+    """Pacific, 8:45pm, on a New York number: 7:30pm Pacific would be 10:30pm in
+    New York, so texts come at 4:30pm Pacific. The invitation's message, the
+    client page and its time field say the time the scheduler will send at,
+    before and after the parent's own TIME."""
+    response = lee.invite(
+        "(212) 555-0203", timezone="America/Los_Angeles", send_time="8:45pm", frequency="daily"
+    )
+    page = follow(lee, response)
+    said = flash(page)
+    assert "around 4:30pm Pacific (not 8:45pm)" in said, said
+    text = page.decode()
+    assert "every day, around 4:30pm Pacific" in text
+    assert "around 7:30pm" not in text and "keep 7:30pm" not in text
+    assert "around 4:30pm Pacific" in twilio.text(NEW_YORK_CARA, "YES").data.decode()
+    page = lee.client.get(f"/clinician/clients/{client_id(runtime, NEW_YORK_CARA)}").data.decode()
+    assert "every day, around 4:30pm Pacific" in page and "keep 4:30pm Pacific" in page
+    twilio.text(NEW_YORK_CARA, "TIME 8:45pm")
+    page = lee.client.get(f"/clinician/clients/{client_id(runtime, NEW_YORK_CARA)}").data.decode()
+    assert "every day, around 4:30pm Pacific" in page and "keep 4:30pm Pacific" in page
+    [sub] = rows(runtime, Subscriber)
+    # The scheduler's own slot: 4:30pm Pacific is 00:30 UTC the next day.
+    assert sub.next_send_at is not None
+    assert sub.next_send_at.strftime("%H:%M") == "00:30"
+
+
+def test_a_notice_that_replaces_an_unsent_one_names_every_change_not_yet_told(
+    lee: Clinic, runtime: Runtime, twilio: SignedClient
+) -> None:
+    """Time 10am, then the focus, before the first notice went out: one text
+    with both, and the first shows on the page as replaced, not a bare skipped."""
+    lee.invite(CARLOS_CHICAGO, track="guilt")
+    twilio.text(CARLOS_CHICAGO, "YES")
+    client_page = f"/clinician/clients/{client_id(runtime, CARLOS_CHICAGO)}"
+    lee.post(f"{client_page}/change", client_page, track="guilt", send_time="10am")
+    said = flash(follow(lee, lee.post(f"{client_page}/change", client_page, track="role_strain")))
+    assert said == "Focus is now juggling work and family. They will get one text saying so."
+    [queued] = rows(runtime, Outbox, Outbox.kind == "notice", Outbox.state == "queued")
+    assert queued.body == system_text(
+        "clinician_changed_both",
+        program=runtime.settings.program_name,
+        focus="juggling work and family",
+        time="10:00am Central",
+    )
+    page = lee.client.get(client_page).data.decode()
+    assert "skipped: replaced by a later notice" in page
+
+
+def test_a_replacing_notice_in_spanish_names_the_time_and_not_a_focus_back_where_it_was(
+    lee: Clinic, runtime: Runtime, twilio: SignedClient
+) -> None:
+    """Guilt at 9am; then perfectionism at 8:15pm (7:30pm in the window); then
+    guilt again, before any notice went: his topic is still guilt as far as he
+    knows, and his time moved from 9am to 7:30pm. One Spanish text, the time."""
+    lee.invite(CARLOS_CHICAGO, track="guilt", send_time="9am", language="es")
+    twilio.text(CARLOS_CHICAGO, "SI")
+    client_page = f"/clinician/clients/{client_id(runtime, CARLOS_CHICAGO)}"
+    lee.post(f"{client_page}/change", client_page, track="perfectionism", send_time="8:15pm")
+    lee.post(f"{client_page}/change", client_page, track="guilt")
+    [queued] = rows(runtime, Outbox, Outbox.kind == "notice", Outbox.state == "queued")
+    assert "la hora de tus mensajes" in (queued.body or "")
+    assert "7:30pm" in (queued.body or "") and "tema" not in (queued.body or "")
+    # And back to 9am too: nothing is left to tell, so nothing goes.
+    said = flash(
+        follow(lee, lee.post(f"{client_page}/change", client_page, track="guilt", send_time="9am"))
+    )
+    assert "They were not texted: their settings are back to what they were last told" in said
+    assert rows(runtime, Outbox, Outbox.kind == "notice", Outbox.state == "queued") == []
+
+
+def test_saving_the_same_time_twice_is_audited_once(
+    lee: Clinic, runtime: Runtime, twilio: SignedClient
+) -> None:
+    lee.invite(ANNA_ATLANTA)
+    twilio.text(ANNA_ATLANTA, "YES")
+    client_page = f"/clinician/clients/{client_id(runtime)}"
+    for _ in range(2):
+        lee.post(f"{client_page}/change", client_page, track="perfectionism", send_time="9am")
+    assert [e.detail for e in rows(runtime, AuditEvent, AuditEvent.action == "time_changed")] == [
+        "9:00am"
+    ]
+    audit = lee.client.get("/clinician/audit").data.decode()
+    assert audit.count('<td data-label="What">time changed</td>') == 1
+
+
+def test_a_notice_the_sender_could_not_send_says_why_on_the_page(
+    lee: Clinic, runtime: Runtime, twilio: SignedClient
+) -> None:
+    lee.invite(ANNA_ATLANTA)
+    twilio.text(ANNA_ATLANTA, "YES")
+    client_page = f"/clinician/clients/{client_id(runtime)}"
+    lee.post(f"{client_page}/change", client_page, track="perfectionism", send_time="10am")
+    twilio.text(ANNA_ATLANTA, "PAUSE")  # before the notice went
+    tick(runtime)
+    [notice] = rows(runtime, Outbox, Outbox.kind == "notice")
+    assert notice.state == "skipped" and notice.skip_reason == "no longer active"
+    assert "skipped: no longer active" in lee.client.get(client_page).data.decode()
+
+
+def test_a_new_time_the_window_moves_to_the_same_time_texts_nothing_and_says_why(
+    lee: Clinic, runtime: Runtime, twilio: SignedClient
+) -> None:
+    lee.invite("(212) 555-0203", timezone="America/Los_Angeles", send_time="8:45pm")
+    twilio.text(NEW_YORK_CARA, "YES")
+    client_page = f"/clinician/clients/{client_id(runtime, NEW_YORK_CARA)}"
+    response = lee.post(
+        f"{client_page}/change", client_page, track="perfectionism", send_time="7pm"
+    )
+    said = flash(follow(lee, response))
+    assert "texts will come around 4:30pm Pacific (not 7:00pm)" in said
+    assert "They were not texted: the time their texts really come did not change." in said
+    assert rows(runtime, Outbox, Outbox.kind == "notice") == []
