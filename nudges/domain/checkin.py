@@ -57,10 +57,13 @@ def checkin_due(
 
 
 def checkin_open(question: str | None, question_at: datetime | None, now: datetime) -> bool:
-    """Was the last question asked a check-in, recently enough to be answered?"""
+    """Was the last question asked a check-in, recently enough to be answered?
+
+    A question stamped after `now` is still the last one asked (the scheduler's
+    clock ahead of this host's, or `nudges tick --now`): it is open."""
     if question != CHECKIN_QUESTION or question_at is None:
         return False
-    return question_at <= now <= question_at + ANSWER_OPEN
+    return now <= question_at + ANSWER_OPEN
 
 
 def is_answer(number: int | None) -> bool:

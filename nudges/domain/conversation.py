@@ -384,12 +384,17 @@ def answered(
     An answer is an ordinary message (no keyword) or a plain yes/no ("yeah",
     "sort of") from an active or paused parent, within ANSWER_OPEN of a nudge
     that asked a question, with no focus choice offered since (a check-in sent
-    since is a later programme text, so `asked` is then None)."""
+    since is a later programme text, so `asked` is then None).
+
+    `asked` is the last programme text that reached the number, so a reply
+    follows it whatever its stamp says: a nudge stamped after `now` (its slot,
+    by a scheduler whose clock runs ahead of this host's, or by `nudges tick
+    --now`) is still the one being answered."""
     if sub is None or asked is None or sub.state not in _ANSWERING:
         return None
     if intent.kind is not Kind.OTHER and not intent.short_answer:
         return None
-    if not asked.sent_at <= now <= asked.sent_at + ANSWER_OPEN:
+    if now > asked.sent_at + ANSWER_OPEN:
         return None
     if _focus_offered_since(sub, asked.sent_at):
         return None

@@ -69,6 +69,7 @@ class Line:
 def conversation(session: Session, sub: Subscriber) -> list[Line]:
     """Every text of the subscriber's current episode, oldest first."""
     keyed: list[tuple[datetime, int, int, Line]] = []
+    stamps: dict[int, datetime] = {}
     for o in session.scalars(
         select(Outbox).where(
             Outbox.subscriber_id == sub.id,
@@ -77,19 +78,23 @@ def conversation(session: Session, sub: Subscriber) -> list[Line]:
         )
     ):
         keyed.append((o.slot_at, o.id, 0, Line(o.slot_at, "out", o.kind, _sent_words(o), o.state)))
+        stamps[o.id] = o.slot_at
     for m in session.scalars(
         select(InboundMessage).where(
             InboundMessage.subscriber_id == sub.id,
             same(InboundMessage.episode_id, sub.episode_id),
         )
     ):
-        # An answer to a nudge's question reads as one, right after that nudge.
+        # An answer to a nudge's question reads as one, right after that nudge,
+        # even when the nudge is stamped after it (its slot, by a scheduler whose
+        # clock ran ahead, or `nudges tick --now`); each line keeps its own time.
         kind = "answer" if m.answers_outbox_id is not None else "message"
+        place = max(m.received_at, stamps.get(m.answers_outbox_id or 0, m.received_at))
         line = Line(m.received_at, "in", kind, *_theirs(m), checkin=_answer(m))
-        keyed.append((m.received_at, m.id, 1, line))
+        keyed.append((place, m.id, 1, line))
         for n, reply in enumerate(json.loads(m.reply or "[]"), start=2):
             line = Line(m.received_at, "out", "reply", reply, "sent as the reply")
-            keyed.append((m.received_at, m.id, n, line))
+            keyed.append((place, m.id, n, line))
     keyed.sort(key=lambda k: (k[0], k[2] > 0, k[1], k[2]))
     return [line for *_, line in keyed]
 

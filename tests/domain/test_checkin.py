@@ -61,6 +61,10 @@ DIGIT_CASES = [
     (parent(CHECKIN_QUESTION, HOUR), "3, long week", "checkin_thanks", 3, KEEP),
     (parent(CHECKIN_QUESTION, 2 * DAY), "4", "checkin_thanks_glad", 4, KEEP),
     (parent(CHECKIN_QUESTION, HOUR, state=State.PAUSED), "2", "checkin_low", 2, KEEP),
+    # Stamped ahead of this host's clock (the scheduler's runs ahead, or `tick --now`):
+    # still the last question asked.
+    (parent(CHECKIN_QUESTION, -HOUR), "2, rough week", "checkin_low", 2, KEEP),
+    (parent(CHECKIN_QUESTION, -3 * DAY), "4", "checkin_thanks_glad", 4, KEEP),
     # A check-in more than 3 days ago is no longer the question.
     (parent(CHECKIN_QUESTION, 4 * DAY), "4", "number_unclear", None, KEEP),
     (parent(CHECKIN_QUESTION, 4 * DAY), "2", "number_unclear", None, KEEP),
