@@ -88,10 +88,12 @@ def test_replies_to_nudges_sent_by_tick_now_next_are_answers_as_the_readme_says(
         if "weekly check-in" in shown:
             low = run("sms", "480-555-0142", "2, rough week")
             assert system_text("checkin_low", program="GoodEnough") in low
+            assert "we changed your answer to 4" in run("sms", "480-555-0142", "4")
             checked_in = True
         if replied and checked_in:
             break
     assert replied and checked_in
     # Each reply counts for the text it answered, as `nudges messages stats` says.
     stats = {row["id"]: row for row in json.loads(run("messages", "stats", "--json"))}
-    assert stats["perf-w1-3"]["replies"] == 1 and stats["checkin"]["replies"] == 1
+    assert stats["perf-w1-3"]["replies"] == 1
+    assert stats["checkin"]["replies"] == 2  # "2, rough week" and the "4" that changed it

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from messages import load_library
 from nudges.db.models import InboundMessage, Outbox, Subscriber
-from nudges.domain.checkin import HIGHEST
+from nudges.domain.checkin import CHANGED, HIGHEST
 from nudges.domain.conversation import UNTAKEN_NUMBER
 from nudges.services.episodes import same
 
@@ -113,6 +113,10 @@ def _sent_words(o: Outbox) -> str:
 def _theirs(m: InboundMessage) -> tuple[str, str]:
     """The words and the status of one of the parent's messages."""
     keyword = m.intent.rsplit("+", 1)[-1]
+    if keyword.startswith(CHANGED) and m.level is None:  # a bare digit a later one replaced
+        return f"check-in answer {keyword.removeprefix(CHANGED)}, changed by their next text", (
+            "keyword"
+        )
     if m.level is None and m.answers_outbox_id is not None and m.body is not None:
         return m.body, "answer"  # "yes" to "Did you...?": kept as the answer it is
     if m.level is None:  # a bare keyword: its words were never kept
