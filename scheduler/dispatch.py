@@ -198,11 +198,10 @@ def _dispatch_batch(
             if move["next_send_at"] is None:
                 parked.append(_parked(sub, "no slot inside SEND_WINDOW"))
         moves.append(move)
-        if slots[sub.id] != sub.next_send_at:
-            report.skipped += 1  # the late slot passed over for a later one on time
-        if row is None:
+        # Once a parent: their slot skipped, or passed over for a later one on time.
+        if row is None or slots[sub.id] != sub.next_send_at:
             report.skipped += 1
-        else:
+        if row is not None:
             rows.append(row)
     # Few statements for the whole batch: an executemany UPDATE by primary key
     # and multi-row INSERTs.

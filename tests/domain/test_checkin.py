@@ -203,6 +203,8 @@ def test_checkin_off_also_closes_an_open_check_in() -> None:
 def test_a_spanish_parent_is_thanked_in_spanish() -> None:
     decision = reply(parent(CHECKIN_QUESTION, HOUR, lang="es"), "4")
     assert [(say.key, say.lang) for say in decision.replies] == [("checkin_thanks_glad", "es")]
+    changed = reply(parent(answered_question(4), MINUTES_AGO, lang="es"), "1")
+    assert [(say.key, say.lang) for say in changed.replies] == [("checkin_changed_low", "es")]
 
 
 START = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)  # Monday noon in New York
