@@ -48,6 +48,7 @@ LONGEST_FIELDS = {
     "focus": "juggling work and family",
     "msg_frequency": "hasta 3 por semana",
     "inviter": "Bayside Family and Child Therapy",  # 32: nudges.domain.clinician.INVITE_NAME_MAX
+    "score": "5",  # a check-in answer, 1 to 5
 }
 # The same fields as a Spanish reply gets them (nudges/domain/language.py, whose
 # tests hold every Spanish label to these lengths): each carries its article.
@@ -142,6 +143,8 @@ REQUIRED_FACTS: dict[str, tuple[str, ...]] = {
     "answer_thanks": ("988",),
     "answer_thanks_2": ("988",),
     "answer_thanks_3": ("988",),
+    "checkin_changed": ("{score}",),
+    "checkin_changed_low": ("{score}", "988"),
     "menu": ("SORRY", "CALM", "BEDTIME", "NIGHT"),
     "unrecognised": ("automated", "not watched around the clock", "988"),
     "crisis_outside": ("not watched around the clock", "988", "local emergency"),
@@ -181,6 +184,8 @@ REQUIRED_FACTS_ES: dict[str, tuple[str, ...]] = {
     "answer_thanks": ("988",),
     "answer_thanks_2": ("988",),
     "answer_thanks_3": ("988",),
+    "checkin_changed": ("{score}",),
+    "checkin_changed_low": ("{score}", "988", "marca 2"),
     "stop_confirm": ("{program}", "START", "988"),
     "crisis": ("988", "marca 2", "AYUDA", "988lifeline.org", "741741", "911"),
     "crisis_outside": ("no se vigila todo el tiempo", "988", "emergencias local"),

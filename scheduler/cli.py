@@ -32,7 +32,8 @@ def _parse_now(value: str | None) -> datetime | None:
     "--now",
     "now_text",
     help="Run as if it were this time (ISO 8601 with offset), or 'next': the time the "
-    "next nudge is due (for trying it out).",
+    "next nudge is due (for trying it out). Records no capacity check or scheduler "
+    "heartbeat: /healthz keeps reporting the live service.",
 )
 @click.option(
     "--show", is_flag=True, help="Console transport: print the texts this pass sent (to stdout)."
@@ -58,7 +59,7 @@ def tick_command(now_text: str | None, show: bool) -> None:
             return
         runtime.clock = FrozenClock(due)
     try:
-        report = tick(runtime)
+        report = tick(runtime, simulated=now_text is not None)
     except Exception as exc:
         reason = _database_problem(runtime)
         if reason is None:

@@ -31,6 +31,7 @@ from nudges.domain.schedule import (
     programme_position,
     search_from,
     slot_day,
+    slot_to_send,
 )
 from nudges.runtime import Runtime
 from nudges.services.audit import About, record_many
@@ -177,7 +178,8 @@ def _dispatch_batch(
             .group_by(Outbox.subscriber_id)
         )
     }
-    keys = {sub.id: _key_for(sub.id, sub.next_send_at, sub.timezone) for sub in subs}
+    slots = {sub.id: _slot_for(sub, now, window) for sub in subs}
+    keys = {sub.id: _key_for(sub.id, slots[sub.id], sub.timezone) for sub in subs}
     taken = set(
         session.scalars(select(Outbox.dedupe_key).where(Outbox.dedupe_key.in_(keys.values())))
     )
@@ -186,7 +188,7 @@ def _dispatch_batch(
     parked: list[About] = []
     for sub in subs:
         try:
-            move, row = _plan(sub, now, window, recent, keys, taken, program)
+            move, row = _plan(sub, slots[sub.id], now, window, recent, keys, taken, program)
         except Exception as exc:  # noqa: BLE001 - one bad row never stops the rest
             log.exception("subscriber %s could not be scheduled; parked", sub.id)
             move = {"id": sub.id, "next_send_at": None, "nudges_sent": sub.nudges_sent}
@@ -196,9 +198,10 @@ def _dispatch_batch(
             if move["next_send_at"] is None:
                 parked.append(_parked(sub, "no slot inside SEND_WINDOW"))
         moves.append(move)
-        if row is None:
+        # Once a parent: their slot skipped, or passed over for a later one on time.
+        if row is None or slots[sub.id] != sub.next_send_at:
             report.skipped += 1
-        else:
+        if row is not None:
             rows.append(row)
     # Few statements for the whole batch: an executemany UPDATE by primary key
     # and multi-row INSERTs.
@@ -214,6 +217,7 @@ def _dispatch_batch(
 
 def _plan(
     sub: Row[Any],
+    slot: datetime,
     now: datetime,
     window: tuple[time, time],
     recent: dict[int | None, int],
@@ -222,10 +226,11 @@ def _plan(
     program: str = "GoodEnough",
 ) -> tuple[dict[str, object], dict[str, object] | None]:
     """For one due subscriber: where its next slot moves, and the outbox row to
-    write for this one (None when this slot is skipped). Once a week the row is
-    the check-in question instead of the nudge (the nudge waits for the next
-    slot: `nudges_sent` counts track texts only)."""
-    slot = sub.next_send_at
+    write for `slot` (None when it is skipped). `slot` is their next_send_at, or,
+    after an outage, a later slot of theirs still within its grace
+    (`_slot_for`). Once a week the row is the check-in question instead of the
+    nudge (the nudge waits for the next slot: `nudges_sent` counts track texts
+    only)."""
     zones = candidate_zones(sub.phone, sub.timezone)
     prefs = Preferences(sub.send_minute, sub.frequency, sub.timezone)
     skip = (
@@ -296,6 +301,20 @@ def checkin_asked(slot: datetime, now: datetime) -> dict[str, object]:
 
 def _parked(sub: Row[Any], why: str) -> About:
     return About(subscriber_id=sub.id, episode_id=sub.episode_id, detail=why)
+
+
+def _slot_for(sub: Row[Any], now: datetime, window: tuple[time, time]) -> datetime:
+    """The slot this tick considers: next_send_at, or when that is past its grace
+    a later slot of theirs that is not (schedule.slot_to_send)."""
+    slot: datetime = sub.next_send_at
+    if not is_late(slot, now):
+        return slot  # the usual case costs nothing more
+    try:
+        zones = candidate_zones(sub.phone, sub.timezone)
+        prefs = Preferences(sub.send_minute, sub.frequency, sub.timezone)
+        return slot_to_send(slot, now, prefs, zones, window)
+    except Exception:  # noqa: BLE001 - a bad zone is parked by _plan, not fatal here
+        return slot
 
 
 def _key_for(subscriber_id: int, slot: datetime, zone: str) -> str:

@@ -44,16 +44,24 @@ class TickReport:
         )
 
 
-def tick(runtime: Runtime, now: datetime | None = None) -> TickReport:
-    """Maintenance, dispatch and send, once. `now` defaults to the runtime's clock."""
+def tick(runtime: Runtime, now: datetime | None = None, simulated: bool = False) -> TickReport:
+    """Maintenance, dispatch and send, once. `now` defaults to the runtime's clock.
+
+    A `simulated` pass (`nudges tick --now`) runs as if at another time, so it
+    records nothing /healthz reports about the live service: no capacity check
+    (its "coming week" is not the service's, and a check stamped in the future
+    read as the latest one) and no scheduler heartbeat (one stamped ahead would
+    hide a stalled scheduler until that time came)."""
     now = now or runtime.clock.now()
     replay_journal(runtime)  # STOPs and crises journalled in an outage come first
     maintenance = maintain(runtime, now)
     dispatched = dispatch(runtime, now)
-    check_capacity(runtime, now)  # after dispatch: next slots have moved on
+    if not simulated:
+        check_capacity(runtime, now)  # after dispatch: next slots have moved on
     sent = send_queued(runtime)
     report = TickReport(maintenance, dispatched, sent)
-    health.beat(runtime, health.SCHEDULER, "tick", at=runtime.clock.now())
+    if not simulated:
+        health.beat(runtime, health.SCHEDULER, "tick", at=runtime.clock.now())
     return report
 
 

@@ -12,6 +12,9 @@ how the week has been, 1 (very hard) to 5 (very good). Pure rules.
   answer it; with no question open a digit is not guessed at.
 - Replying: a low week (1-2) gets a warm reply that names 988 and is flagged
   for the clinician; 3 a plain thanks; 4-5 a glad one.
+- Changing it: an answer closes the question, but for CORRECT_WITHIN after it
+  a new digit replaces it (a slip of the thumb, or a second thought), and the
+  reply says the answer was changed. Later a digit is not guessed at.
 
 Measurement-based care asks the same short question at a steady rhythm; one
 question a week, in place of a nudge, keeps the load at 3 texts a week.
@@ -32,6 +35,10 @@ CHECKIN_ID = "checkin"  # the outbox's nudge id (and kind) for the question
 # The last question asked (Subscriber.question), which a bare digit answers.
 TRACK_QUESTION = "track"
 CHECKIN_QUESTION = "checkin"
+# After an answer, Subscriber.question is "answered:<score>" and question_at the
+# answer's time: a digit within CORRECT_WITHIN replaces that score.
+ANSWERED = "answered:"
+CORRECT_WITHIN = timedelta(hours=1)
 
 
 def checkin_due(
@@ -57,10 +64,28 @@ def checkin_due(
 
 
 def checkin_open(question: str | None, question_at: datetime | None, now: datetime) -> bool:
-    """Was the last question asked a check-in, recently enough to be answered?"""
+    """Was the last question asked a check-in, recently enough to be answered?
+
+    A question stamped after `now` is still the last one asked (the scheduler's
+    clock ahead of this host's, or `nudges tick --now`): it is open."""
     if question != CHECKIN_QUESTION or question_at is None:
         return False
-    return question_at <= now <= question_at + ANSWER_OPEN
+    return now <= question_at + ANSWER_OPEN
+
+
+def answered_question(score: int) -> str:
+    """Subscriber.question once the check-in is answered with `score`."""
+    return f"{ANSWERED}{score}"
+
+
+def correctable(question: str | None, question_at: datetime | None, now: datetime) -> int | None:
+    """The answer a new digit would replace (answered within CORRECT_WITHIN), or None."""
+    if question is None or question_at is None or not question.startswith(ANSWERED):
+        return None
+    if now > question_at + CORRECT_WITHIN:
+        return None
+    score = question.removeprefix(ANSWERED)
+    return int(score) if score.isdigit() and is_answer(int(score)) else None
 
 
 def is_answer(number: int | None) -> bool:
@@ -74,6 +99,19 @@ def answer_reply(score: int) -> str:
     if score >= 4:
         return "checkin_thanks_glad"
     return "checkin_thanks"
+
+
+# What a text whose answer a later digit replaced is recorded as: "checkin_changed:2".
+CHANGED = "checkin_changed:"
+
+
+def changed_checkin(score: int) -> str:
+    return f"{CHANGED}{score}"
+
+
+def changed_reply(score: int) -> str:
+    """The system text key that says the answer is now `score`."""
+    return "checkin_changed_low" if score <= LOW else "checkin_changed"
 
 
 def is_low(score: int | None) -> bool:

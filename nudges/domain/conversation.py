@@ -84,6 +84,7 @@ class Decision:
     audit: tuple[tuple[str, str | None], ...] = ()
     answers: int | None = None  # the outbox id of the nudge this text answers
     checkin: int | None = None  # the check-in answer (1-5) this text gave
+    replaces_checkin: bool = False  # it replaces the answer the parent's last one gave
 
     @property
     def event(self) -> Event | None:
@@ -100,6 +101,7 @@ class Decision:
             audit=self.audit + other.audit,
             answers=self.answers or other.answers,
             checkin=self.checkin or other.checkin,
+            replaces_checkin=self.replaces_checkin or other.replaces_checkin,
         )
 
 
@@ -402,12 +404,17 @@ def answered(
     An answer is an ordinary message (no keyword) or a plain yes/no ("yeah",
     "sort of") from an active or paused parent, within ANSWER_OPEN of a nudge
     that asked a question, with no focus choice offered since (a check-in sent
-    since is a later programme text, so `asked` is then None)."""
+    since is a later programme text, so `asked` is then None).
+
+    `asked` is the last programme text that reached the number, so a reply
+    follows it whatever its stamp says: a nudge stamped after `now` (its slot,
+    by a scheduler whose clock runs ahead of this host's, or by `nudges tick
+    --now`) is still the one being answered."""
     if sub is None or asked is None or sub.state not in _ANSWERING:
         return None
     if intent.kind is not Kind.OTHER and not intent.short_answer:
         return None
-    if not asked.sent_at <= now <= asked.sent_at + ANSWER_OPEN:
+    if now > asked.sent_at + ANSWER_OPEN:
         return None
     if _focus_offered_since(sub, asked.sent_at):
         return None
@@ -504,7 +511,7 @@ def already_on(sub: Subscription, phone: str, rules: Rules, now: datetime) -> tu
     """RESUME, START or YES from a parent whose texts are coming: say so, and
     when, and change nothing (a "welcome back" read as if they had been away).
     A parent whose zones share no sending hours hears why nothing comes."""
-    promise = promised_time(sub, phone, rules, now)
+    promise = promised_time(sub, phone, rules.window, now)
     if promise is None:
         fields = {"zone": zone_label(sub.timezone), "window": window_text(rules.window)}
         return (Say("no_window", fields),)
@@ -721,7 +728,8 @@ def crisis_hold(sub: Subscription, concern: bool, now: datetime) -> SubscriberCh
 def _checkin_text(sub: Subscription, intent: Intent, now: datetime) -> Decision | None:
     """CHECKIN OFF/ON, or an answer to the open check-in; None for anything else.
 
-    An answer closes the question (a second digit is not a second answer)."""
+    An answer closes the question; a second digit soon after it replaces it
+    (a second answer would average into the clinician's chart)."""
     lang = sub.lang
     if intent.kind is Kind.CHECKINS_OFF:
         return Decision(
@@ -735,28 +743,51 @@ def _checkin_text(sub: Subscription, intent: Intent, now: datetime) -> Decision 
             change=SubscriberChange(checkins_enabled=True),
             audit=(("checkins_on", None),),
         )
-    score = checkin_answer(sub, intent, now)
-    if score is None:
+    scored = checkin_score(sub, intent, now)
+    if scored is None:
         return None
-    return Decision(replies=(Say(checkins.answer_reply(score), lang=lang),)).plus(_recorded(score))
+    score, earlier = scored
+    if earlier is None or earlier == score:
+        say = Say(checkins.answer_reply(score), lang=lang)
+    else:
+        say = Say(checkins.changed_reply(score), {"score": str(score)}, lang=lang)
+    return Decision(replies=(say,)).plus(_recorded(score, now, earlier))
 
 
-def checkin_answer(sub: Subscription | None, intent: Intent, now: datetime) -> int | None:
-    """The score this text gives the open check-in, or None: a bare 1-5, or a
-    message that starts with one ("2, rough week"), while the last question
-    asked is a check-in sent within ANSWER_OPEN."""
+def checkin_score(
+    sub: Subscription | None, intent: Intent, now: datetime
+) -> tuple[int, int | None] | None:
+    """(the score this text gives the check-in, the answer it replaces or None),
+    or None: a bare 1-5, or a message that starts with one ("2, rough week"),
+    while the last question asked is a check-in sent within ANSWER_OPEN, or
+    within CORRECT_WITHIN of an answer to one."""
     if sub is None or sub.state not in (State.ACTIVE, State.PAUSED):
         return None
-    if not checkins.is_answer(intent.number):
+    if intent.number is None or not checkins.is_answer(intent.number):
         return None
-    if not checkins.checkin_open(sub.question, sub.question_at, now):
+    if checkins.checkin_open(sub.question, sub.question_at, now):
+        return intent.number, None
+    earlier = checkins.correctable(sub.question, sub.question_at, now)
+    if earlier is None:
         return None
-    return intent.number
+    return intent.number, earlier
 
 
-def _recorded(score: int) -> Decision:
-    audit = (("checkin_low", f"{score}/5"),) if checkins.is_low(score) else ()
-    return Decision(change=SubscriberChange(question=None), checkin=score, audit=audit)
+def _recorded(score: int, now: datetime, earlier: int | None = None) -> Decision:
+    """The answer kept: on this text, the question now "answered" (a digit
+    within CORRECT_WITHIN changes it), and, for a change, the answer it
+    replaces taken off the earlier text (`replaces_checkin`)."""
+    audit: tuple[tuple[str, str | None], ...] = ()
+    if checkins.is_low(score):
+        audit += (("checkin_low", f"{score}/5"),)
+    if earlier is not None and earlier != score:
+        audit += (("checkin_changed", f"{earlier}/5 to {score}/5"),)
+    return Decision(
+        change=SubscriberChange(question=checkins.answered_question(score), question_at=now),
+        checkin=score,
+        replaces_checkin=earlier is not None,
+        audit=audit,
+    )
 
 
 def _in_question_context(
@@ -772,7 +803,7 @@ def _in_question_context(
         asked = SubscriberChange(question=checkins.TRACK_QUESTION, question_at=now)
         return replace(decision, change=decision.change.plus(asked))
     if decision.checkin is None and intent.crisis is not None:
-        score = checkin_answer(sub, intent, now)
-        if score is not None:
-            return decision.plus(_recorded(score))
+        scored = checkin_score(sub, intent, now)
+        if scored is not None:
+            return decision.plus(_recorded(scored[0], now, scored[1]))
     return decision

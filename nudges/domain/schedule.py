@@ -159,6 +159,30 @@ def is_late(slot: datetime, now: datetime) -> bool:
     return now - slot > GRACE
 
 
+def slot_to_send(
+    slot: datetime,
+    now: datetime,
+    prefs: Preferences,
+    zones: tuple[str, ...],
+    window: tuple[time, time],
+) -> datetime:
+    """The slot a tick at `now` considers for a subscriber whose next slot is `slot`.
+
+    Normally `slot` itself. After an outage longer than the grace, `slot` is
+    late and skipped, but a later slot of theirs may have come within the grace
+    (a daily parent's today, after a day without ticks): that one is still on
+    time and is the one to send, so an outage costs only the slots it really
+    missed. Never more than one slot: the ones in between are skipped, not sent
+    in a burst."""
+    if not is_late(slot, now):
+        return slot
+    # The first slot not yet past its grace (next_slot is strictly after).
+    recent = next_slot(prefs, zones, window, now - GRACE - timedelta(microseconds=1))
+    if recent is not None and slot < recent <= now:
+        return recent
+    return slot
+
+
 def programme_position(index: int, programme_length: int, checkins: int) -> tuple[str, int]:
     """Which nudge comes `index`-th: ("programme", i) until the track is used up,
     then ("checkin", j) cycling through the caring check-ins."""

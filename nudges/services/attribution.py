@@ -33,7 +33,12 @@ def followed_column() -> ScalarSelect[int]:
     """The outbox id of the last nudge or check-in that went out to the
     subscriber in the WITHIN before `now`, or NULL: a column of a query of
     Subscriber rows (the inbound text reads both in one round trip). Its
-    parameters are `followed_params(now)`."""
+    parameters are `followed_params(now)`.
+
+    No upper bound on its stamp (the slot): a text that went out is before the
+    reply however it is stamped, and one stamped after `now` (a scheduler's
+    clock ahead of this host's, `nudges tick --now`) is still the one replied to,
+    as `conversation.answered` has it."""
     return (
         select(Outbox.id)
         .where(
@@ -42,7 +47,6 @@ def followed_column() -> ScalarSelect[int]:
             # parameter, re-rendered into the SQL at every execution.
             or_(*(Outbox.kind == kind for kind in ATTRIBUTED_KINDS)),
             or_(*(Outbox.state == state for state in WENT_OUT)),
-            Outbox.slot_at <= bindparam("now"),
             Outbox.slot_at > bindparam("since"),
         )
         .order_by(Outbox.slot_at.desc(), Outbox.id.desc())
@@ -52,7 +56,7 @@ def followed_column() -> ScalarSelect[int]:
 
 
 def followed_params(now: datetime) -> dict[str, datetime]:
-    return {"now": now, "since": now - WITHIN}
+    return {"since": now - WITHIN}
 
 
 @dataclass(frozen=True)

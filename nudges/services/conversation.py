@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from messages import load_library
 from nudges.db.models import InboundMessage, Outbox, Subscriber
-from nudges.domain.checkin import HIGHEST
+from nudges.domain.checkin import CHANGED, HIGHEST
 from nudges.domain.conversation import UNTAKEN_NUMBER
 from nudges.domain.outbox import OutboxState
 from nudges.services.episodes import same
@@ -70,6 +70,7 @@ class Line:
 def conversation(session: Session, sub: Subscriber) -> list[Line]:
     """Every text of the subscriber's current episode, oldest first."""
     keyed: list[tuple[datetime, int, int, Line]] = []
+    stamps: dict[int, datetime] = {}
     for o in session.scalars(
         select(Outbox).where(
             Outbox.subscriber_id == sub.id,
@@ -79,19 +80,23 @@ def conversation(session: Session, sub: Subscriber) -> list[Line]:
     ):
         line = Line(o.slot_at, "out", o.kind, _sent_words(o), _status(o))
         keyed.append((o.slot_at, o.id, 0, line))
+        stamps[o.id] = o.slot_at
     for m in session.scalars(
         select(InboundMessage).where(
             InboundMessage.subscriber_id == sub.id,
             same(InboundMessage.episode_id, sub.episode_id),
         )
     ):
-        # An answer to a nudge's question reads as one, right after that nudge.
+        # An answer to a nudge's question reads as one, right after that nudge,
+        # even when the nudge is stamped after it (its slot, by a scheduler whose
+        # clock ran ahead, or `nudges tick --now`); each line keeps its own time.
         kind = "answer" if m.answers_outbox_id is not None else "message"
+        place = max(m.received_at, stamps.get(m.answers_outbox_id or 0, m.received_at))
         line = Line(m.received_at, "in", kind, *_theirs(m), checkin=_answer(m))
-        keyed.append((m.received_at, m.id, 1, line))
+        keyed.append((place, m.id, 1, line))
         for n, reply in enumerate(json.loads(m.reply or "[]"), start=2):
             line = Line(m.received_at, "out", "reply", reply, "sent as the reply")
-            keyed.append((m.received_at, m.id, n, line))
+            keyed.append((place, m.id, n, line))
     keyed.sort(key=lambda k: (k[0], k[2] > 0, k[1], k[2]))
     return [line for *_, line in keyed]
 
@@ -117,6 +122,10 @@ def _sent_words(o: Outbox) -> str:
 def _theirs(m: InboundMessage) -> tuple[str, str]:
     """The words and the status of one of the parent's messages."""
     keyword = m.intent.rsplit("+", 1)[-1]
+    if keyword.startswith(CHANGED) and m.level is None:  # a bare digit a later one replaced
+        return f"check-in answer {keyword.removeprefix(CHANGED)}, changed by their next text", (
+            "keyword"
+        )
     if m.level is None and m.answers_outbox_id is not None and m.body is not None:
         return m.body, "answer"  # "yes" to "Did you...?": kept as the answer it is
     if m.level is None:  # a bare keyword: its words were never kept

@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import Engine, bindparam, select
+from sqlalchemy import Engine, bindparam, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -27,6 +27,7 @@ from nudges.crisis_model import SemanticScreen
 from nudges.db.models import InboundMessage, Outbox, Subscriber
 from nudges.db.rows import SUBSCRIBER_COLUMNS, AnySubscriber, SubscriberRow, Writes, insert_of
 from nudges.db.session import PointRead
+from nudges.domain.checkin import changed_checkin
 from nudges.domain.consent import Event, State
 from nudges.domain.conversation import (
     MOMENT_KEY,
@@ -462,6 +463,8 @@ def _handle_once(
     )
     writes = Writes()  # the text's writes: one round trip on PostgreSQL
     sub = _apply(session, runtime.settings, sub, sms, intent, decision, now, writes)
+    if decision.replaces_checkin and sub is not None:
+        _unanswer_last_checkin(session, sub)
     messages = [render(runtime.settings, say) for say in decision.replies]
     writes.insert(
         RECORD_INBOUND,
@@ -562,6 +565,33 @@ def _asked(session: Session, sub: AnySubscriber, intent: Intent) -> AskedNudge |
     if not nudge.asks:
         return None
     return AskedNudge(row.id, row.slot_at, nudge.lang)
+
+
+def _unanswer_last_checkin(session: Session, sub: AnySubscriber) -> None:
+    """Take the check-in answer off the parent's last text that gave one: this
+    text replaces it (a second digit soon after, domain/checkin.py), so the
+    clinician's row, chart and export show one answer, not the mean of a slip
+    and the answer. The text stays in the conversation, read as the answer it
+    was ("check-in answer 2, changed by their next text")."""
+    row = session.execute(
+        select(InboundMessage.id, InboundMessage.intent, InboundMessage.checkin)
+        .where(
+            InboundMessage.subscriber_id == sub.id,
+            episodes.same(InboundMessage.episode_id, sub.episode_id),
+            InboundMessage.checkin.is_not(None),
+        )
+        .order_by(InboundMessage.received_at.desc(), InboundMessage.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return
+    screened, _, _kind = row.intent.rpartition("+")
+    changed = (f"{screened}+" if screened else "") + changed_checkin(row.checkin)
+    session.execute(
+        update(InboundMessage)
+        .where(InboundMessage.id == row.id)
+        .values(checkin=None, intent=changed[:32])
+    )
 
 
 def _epoch() -> datetime:

@@ -7,7 +7,13 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from nudges.domain.checkin import CHECKIN_QUESTION, TRACK_QUESTION, checkin_due
+from nudges.domain.checkin import (
+    CHECKIN_QUESTION,
+    CORRECT_WITHIN,
+    TRACK_QUESTION,
+    answered_question,
+    checkin_due,
+)
 from nudges.domain.consent import State
 from nudges.domain.conversation import Decision, Rules, Subscription, decide
 from nudges.domain.keywords import interpret
@@ -61,6 +67,10 @@ DIGIT_CASES = [
     (parent(CHECKIN_QUESTION, HOUR), "3, long week", "checkin_thanks", 3, KEEP),
     (parent(CHECKIN_QUESTION, 2 * DAY), "4", "checkin_thanks_glad", 4, KEEP),
     (parent(CHECKIN_QUESTION, HOUR, state=State.PAUSED), "2", "checkin_low", 2, KEEP),
+    # Stamped ahead of this host's clock (the scheduler's runs ahead, or `tick --now`):
+    # still the last question asked.
+    (parent(CHECKIN_QUESTION, -HOUR), "2, rough week", "checkin_low", 2, KEEP),
+    (parent(CHECKIN_QUESTION, -3 * DAY), "4", "checkin_thanks_glad", 4, KEEP),
     # A check-in more than 3 days ago is no longer the question.
     (parent(CHECKIN_QUESTION, 4 * DAY), "4", "number_unclear", None, KEEP),
     (parent(CHECKIN_QUESTION, 4 * DAY), "2", "number_unclear", None, KEEP),
@@ -95,9 +105,57 @@ def test_a_digit_is_read_in_the_context_of_the_last_question(
 
 def test_an_answer_closes_the_question_and_a_low_one_is_audited() -> None:
     decision = reply(parent(CHECKIN_QUESTION, HOUR), "1")
-    assert decision.change.question is None
+    # Closed: what stays open is changing that answer, for CORRECT_WITHIN.
+    assert decision.change.question == answered_question(1) != CHECKIN_QUESTION
+    assert decision.change.question_at == NOW
     assert decision.audit == (("checkin_low", "1/5"),)
     assert reply(parent(CHECKIN_QUESTION, HOUR), "4").audit == ()
+
+
+MINUTES_AGO = timedelta(minutes=10)
+
+# (the answer given, how long ago, what they text) -> (the reply, the answer recorded)
+CORRECTION_CASES = [
+    # Soon after answering, a new digit replaces the answer, and the reply says so.
+    (2, MINUTES_AGO, "4", "checkin_changed", 4),
+    (2, MINUTES_AGO, "4 out of 5", "checkin_changed", 4),
+    (4, MINUTES_AGO, "1", "checkin_changed_low", 1),  # now a hard week: 988
+    (4, CORRECT_WITHIN, "2, rough week really", "checkin_changed_low", 2),
+    # The same digit again: the same answer, thanked as before.
+    (3, MINUTES_AGO, "3", "checkin_thanks", 3),
+    # Later than that, a digit is not guessed at (as with no question open).
+    (2, CORRECT_WITHIN + timedelta(minutes=1), "4", "number_unclear", None),
+    (2, DAY, "4", "number_unclear", None),
+    # Not an answer at all.
+    (2, MINUTES_AGO, "6", "unrecognised", None),
+]
+
+
+@pytest.mark.parametrize(("given", "ago", "body", "key", "answer"), CORRECTION_CASES)
+def test_a_second_digit_soon_after_an_answer_replaces_it(
+    given: int, ago: timedelta, body: str, key: str, answer: int | None
+) -> None:
+    decision = reply(parent(answered_question(given), ago), body)
+    assert keys(decision) == [key]
+    assert decision.checkin == answer
+    assert decision.replaces_checkin is (answer is not None)
+    if key.startswith("checkin_changed"):
+        assert decision.replies[0].fields == {"score": str(answer)}
+        assert ("checkin_changed", f"{given}/5 to {answer}/5") in decision.audit
+        assert decision.change.question == answered_question(answer)  # change it again
+
+
+def test_a_changed_answer_reads_as_one_in_both_languages() -> None:
+    from messages import system_text
+
+    for lang, words in (("en", "changed your answer to 4"), ("es", "cambiamos tu respuesta a 4")):
+        assert words in system_text("checkin_changed", lang=lang, score="4")
+        low = system_text("checkin_changed_low", lang=lang, score="1")
+        assert "988" in low and "741741" not in low
+
+
+def test_the_first_answer_is_not_a_correction() -> None:
+    assert reply(parent(CHECKIN_QUESTION, HOUR), "2").replaces_checkin is False
 
 
 def test_a_low_answer_names_988_and_a_good_one_is_glad() -> None:
@@ -145,6 +203,8 @@ def test_checkin_off_also_closes_an_open_check_in() -> None:
 def test_a_spanish_parent_is_thanked_in_spanish() -> None:
     decision = reply(parent(CHECKIN_QUESTION, HOUR, lang="es"), "4")
     assert [(say.key, say.lang) for say in decision.replies] == [("checkin_thanks_glad", "es")]
+    changed = reply(parent(answered_question(4), MINUTES_AGO, lang="es"), "1")
+    assert [(say.key, say.lang) for say in changed.replies] == [("checkin_changed_low", "es")]
 
 
 START = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)  # Monday noon in New York

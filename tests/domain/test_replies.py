@@ -109,6 +109,15 @@ def test_a_question_is_open_for_48_hours() -> None:
     assert run(State.ACTIVE, "yes", asked=too_late).answers is None
 
 
+def test_a_nudge_stamped_after_the_reply_is_still_the_one_it_answers() -> None:
+    # The last nudge that reached the phone, stamped ahead of this host's clock: a
+    # scheduler whose clock runs fast, or `nudges tick --now next` in the README.
+    for ahead in (timedelta(seconds=20), timedelta(days=5)):
+        decision = run(State.ACTIVE, "my mom mostly", asked=AskedNudge(9, NOW + ahead))
+        assert decision.answers == 9
+        assert keys(decision) == [ANSWER_THANKS[9 % len(ANSWER_THANKS)]]
+
+
 def test_a_focus_choice_offered_after_the_nudge_is_the_open_question() -> None:
     offered_after = NOW - timedelta(hours=1) + CHOICE_OPEN
     decision = run(State.ACTIVE, "not sure yet", track_choice_until=offered_after)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 import pytest
 from click.testing import CliRunner
 
@@ -34,6 +37,28 @@ def test_tick_prints_what_it_did(database_url: str) -> None:
     result = runner.invoke(main, ["tick", "--now", "2030-01-07T10:00-07:00"], env=env)
     assert result.exit_code == 0, result.output
     assert "queued=" in result.output and "sent=" in result.output
+
+
+def test_a_simulated_tick_leaves_the_live_health_report_alone(database_url: str, app: Any) -> None:
+    # `--now` runs one pass as if at another time; what /healthz reports is the
+    # service as it is now. A capacity check or a scheduler heartbeat stamped
+    # with a simulated future would show a check that has not happened, and
+    # would hide a stalled scheduler until that future came.
+    env = {"DATABASE_URL": database_url, "SMS_TRANSPORT": "console", "SECRET_KEY": "k"}
+    runner = CliRunner()
+    for body in ("JOIN", "YES", "TIME 10am"):
+        runner.invoke(main, ["sms", "+16025550111", body], env=env)
+    before = datetime.now(UTC)
+    assert runner.invoke(main, ["tick"], env=env).exit_code == 0  # a real pass records both
+    live = app.test_client().get("/healthz").get_json()
+    checked, ticked = live["capacity"]["checked_at"], live["scheduler"]["last_tick"]
+    assert before <= datetime.fromisoformat(checked) <= datetime.now(UTC)
+    for when in ("2030-01-07T10:00-07:00", "next"):
+        result = runner.invoke(main, ["tick", "--now", when], env=env)
+        assert result.exit_code == 0, result.output
+    after = app.test_client().get("/healthz").get_json()
+    assert after["capacity"]["checked_at"] == checked
+    assert after["scheduler"]["last_tick"] == ticked
 
 
 def test_tick_refuses_a_time_without_an_offset(database_url: str) -> None:

@@ -14,6 +14,7 @@ from nudges.domain.schedule import (
     next_slot,
     programme_position,
     shared_window,
+    slot_to_send,
 )
 
 WINDOW = (time(9), time(20))
@@ -171,3 +172,26 @@ def test_refusal_at_send_by_kind(
 
     slot = utc(2026, 11, 23, 15)
     assert refusal_at_send(state, False, (NY,), slot, now, WINDOW, kind) == reason
+
+
+@pytest.mark.parametrize(
+    ("slot", "now", "expected"),
+    [
+        # On time, or late within the grace: the slot itself.
+        (utc(2026, 11, 24, 15), utc(2026, 11, 24, 15, 1), utc(2026, 11, 24, 15)),
+        (utc(2026, 11, 24, 15), utc(2026, 11, 24, 17), utc(2026, 11, 24, 15)),
+        # A day late: today's slot, 30 s due, is the one to send.
+        (utc(2026, 11, 24, 15), utc(2026, 11, 25, 15, 0, 30), utc(2026, 11, 25, 15)),
+        # Today's slot is itself 2 h late at most: still today's.
+        (utc(2026, 11, 24, 15), utc(2026, 11, 25, 17), utc(2026, 11, 25, 15)),
+        # Today's slot is past its grace too: nothing newer, the late slot (skipped).
+        (utc(2026, 11, 24, 15), utc(2026, 11, 25, 17, 1), utc(2026, 11, 24, 15)),
+        # Today's slot has not come yet: nothing to send now.
+        (utc(2026, 11, 23, 15), utc(2026, 11, 25, 14), utc(2026, 11, 23, 15)),
+    ],
+)
+def test_the_slot_to_send_after_an_outage_is_the_latest_one_within_the_grace(
+    slot: datetime, now: datetime, expected: datetime
+) -> None:
+    daily = Preferences(10 * 60, "daily", NY)
+    assert slot_to_send(slot, now, daily, (NY,), WINDOW) == expected

@@ -136,6 +136,42 @@ def test_after_downtime_missed_slots_are_skipped_not_sent_in_a_burst(
     assert sub.next_send_at == WEDNESDAY_TEN_NY + timedelta(days=9)  # the next Friday
 
 
+def test_after_a_day_without_ticks_todays_slot_due_now_is_still_sent(
+    runtime: Runtime, fake_twilio: FakeTwilio, clock: FrozenClock
+) -> None:
+    # A daily parent; the scheduler last ran on Monday. Tuesday's slot is past its
+    # grace and skipped; Wednesday's came 30 s ago and goes out (it was skipped
+    # too, the first nudge coming only on Thursday).
+    join(runtime, ANNA_ATLANTA, "DAILY")
+    assert subscriber(runtime, ANNA_ATLANTA).next_send_at == WEDNESDAY_TEN_NY - timedelta(days=1)
+    clock.set(WEDNESDAY_TEN_NY + timedelta(seconds=30))
+    report = tick(runtime)
+    assert (report.dispatch.queued, report.dispatch.skipped, report.send.sent) == (1, 1, 1)
+    [row] = outbox(runtime)
+    assert row.slot_at == WEDNESDAY_TEN_NY and row.state == "sent"
+    assert row.nudge_id == "perf-w1-1"  # a skipped slot uses up no text
+    assert subscriber(runtime, ANNA_ATLANTA).next_send_at == WEDNESDAY_TEN_NY + timedelta(days=1)
+    clock.advance(minutes=5)
+    again = tick(runtime)
+    assert again.dispatch.queued == 0 and len(fake_twilio.messages) == 1
+
+
+def test_after_a_long_outage_only_the_slot_within_the_grace_is_sent(
+    runtime: Runtime, fake_twilio: FakeTwilio, clock: FrozenClock
+) -> None:
+    # Three a week, down from Monday to the Friday after next, back 90 minutes
+    # after Friday's slot: five slots missed, one text (Friday's), never a burst.
+    join(runtime)
+    friday_ten = WEDNESDAY_TEN_NY + timedelta(days=9)
+    clock.set(friday_ten + timedelta(minutes=90))
+    report = tick(runtime)
+    assert len(fake_twilio.messages) == 1
+    [row] = outbox(runtime)
+    assert row.slot_at == friday_ten
+    assert subscriber(runtime, ANNA_ATLANTA).next_send_at == friday_ten + timedelta(days=3)
+    assert report.dispatch.skipped == 1  # counted once per parent, as before
+
+
 def test_consent_is_checked_again_at_the_moment_of_sending(
     runtime: Runtime, fake_twilio: FakeTwilio, clock: FrozenClock
 ) -> None:

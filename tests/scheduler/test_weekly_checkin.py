@@ -106,11 +106,22 @@ def test_the_answer_is_recorded_linked_and_acknowledged(
 
     [reply] = text(console, ANNA_ATLANTA, "2")
     assert "988" in reply and "hard week" in reply
-    [again] = text(console, ANNA_ATLANTA, "4")  # the question is answered: not a second answer
-    assert "not sure what that number meant" in again
+    [again] = text(console, ANNA_ATLANTA, "4")  # soon after: it changes the answer
+    assert "we changed your answer to 4" in again
+    clock.advance(hours=2)
+    [late] = text(console, ANNA_ATLANTA, "3")  # the question is answered: not a second answer
+    assert "not sure what that number meant" in late
     with console.db.session() as session:
-        *_, answer, repeat = session.scalars(select(InboundMessage).order_by(InboundMessage.id))
-    assert (answer.checkin, answer.follows_outbox_id) == (2, asked.id)
+        *_, answer, change, repeat = session.scalars(
+            select(InboundMessage).order_by(InboundMessage.id)
+        )
+    # One answer, the last: the first is kept as the answer it was, changed.
+    assert (answer.checkin, answer.intent, answer.follows_outbox_id) == (
+        None,
+        "checkin_changed:2",
+        asked.id,
+    )
+    assert (change.checkin, change.follows_outbox_id) == (4, asked.id)
     assert (repeat.checkin, repeat.follows_outbox_id) == (None, asked.id)
 
 

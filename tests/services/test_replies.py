@@ -17,6 +17,7 @@ from nudges.crisis_model import Assessment
 from nudges.db.models import InboundMessage, Outbox
 from nudges.runtime import Runtime
 from nudges.services.clinicians import AccountError, create_clinician, set_invite_name
+from nudges.services.conversation import conversation
 from nudges.services.enrolment import Invitation, invite
 from nudges.services.inbound import InboundSms, respond
 from tests.conftest import ANNA_ATLANTA, CARLOS_CHICAGO, PAT_PORTLAND
@@ -86,6 +87,26 @@ def test_an_answer_is_thanked_and_kept_with_the_nudge_it_answers(
     row = stored(runtime, answer)
     assert row.answers_outbox_id == nudge
     assert row.body == "I sat outside for five minutes"  # for Lee to read
+
+
+def test_an_answer_to_a_nudge_stamped_ahead_of_this_clock_is_its_answer_and_reads_after_it(
+    runtime: Runtime, clock: FrozenClock
+) -> None:
+    # The scheduler's clock a minute ahead of the web host's (or `nudges tick --now`):
+    # the nudge's stamp is after the reply's, and it is still the text answered.
+    client_of_lee(runtime)
+    nudge = sent(runtime, ANNA_ATLANTA, ASKING.id, clock.now() + timedelta(minutes=1))
+    answer = sid()
+    [reply] = text(runtime, ANNA_ATLANTA, "my mom mostly", answer)
+    assert reply in THANKS
+    row = stored(runtime, answer)
+    assert row.answers_outbox_id == nudge and row.follows_outbox_id == nudge
+    sub = subscriber(runtime, ANNA_ATLANTA)
+    with runtime.db.session() as session:
+        lines = conversation(session, sub)
+    texts = [line.text for line in lines]
+    assert texts.index("my mom mostly") == texts.index(ASKING.text) + 1  # right after it
+    assert lines[texts.index("my mom mostly")].at == clock.now()  # at its own time
 
 
 def test_yes_to_a_did_you_question_is_an_answer_not_a_second_sign_up(

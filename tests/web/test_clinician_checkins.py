@@ -120,3 +120,37 @@ def test_checkin_off_shows_on_the_client_page(
     twilio.text(ANNA_ATLANTA, "CHECKIN OFF")
     page = lee.client.get(f"/clinician/clients/{client_id(runtime)}").data.decode()
     assert "weekly check-ins are off" in page and "none yet" in page
+
+
+def test_a_second_digit_soon_after_changes_the_answer_everywhere_the_clinician_looks(
+    lee: Clinic, runtime: Runtime, twilio: SignedClient, clock: FrozenClock
+) -> None:
+    sub_id = _until_the_first_checkin(lee, runtime, twilio, clock)
+    twilio.text(ANNA_ATLANTA, "2")
+    clock.advance(minutes=5)
+    reply = twilio.text(ANNA_ATLANTA, "4").data.decode()
+    assert "we changed your answer to 4" in reply and "not sure" not in reply
+
+    page = lee.client.get(f"/clinician/clients/{sub_id}").data.decode()
+    assert "last check-in 4/5, " in page and "2/5: a hard week" not in page
+    # One answer for the week, not the mean of the slip and the answer (3/5).
+    assert _chart_table(page, "client-chart")[-1]["Check-in"] == "4/5"
+    table = list(
+        csv.DictReader(
+            io.StringIO(lee.client.get(f"/clinician/clients/{sub_id}/export.csv").data.decode())
+        )
+    )
+    [answer] = [row for row in table if row["checkin"]]
+    assert (answer["checkin"], answer["text"]) == ("4/5", "check-in answer: 4")
+    # The first digit is still in the conversation, as the answer it was, changed.
+    assert "check-in answer 2, changed by their next text" in [row["text"] for row in table]
+
+    # Changed to a hard week: the reply names 988 and the page flags it.
+    clock.advance(minutes=5)
+    assert "988" in twilio.text(ANNA_ATLANTA, "1").data.decode()
+    page = lee.client.get(f"/clinician/clients/{sub_id}").data.decode()
+    assert "last check-in 1/5: a hard week" in page
+
+    # An hour on, a digit is not taken as a check-in answer.
+    clock.advance(hours=2)
+    assert "not sure what that number meant" in twilio.text(ANNA_ATLANTA, "5").data.decode()

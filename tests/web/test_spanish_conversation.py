@@ -204,6 +204,7 @@ def test_every_reply_to_a_spanish_parent_is_spanish(twilio: SignedClient, app: A
         # The weekly check-in: tests/domain/test_checkin.py, tests/scheduler/test_weekly_checkin.py.
         "checkin_question", "checkin_thanks", "checkin_thanks_glad", "checkin_low",
         "checkins_off", "checkins_on",
+        "checkin_changed", "checkin_changed_low",  # a second digit soon after the answer
         # A clinician's change, texted through the outbox: tests/web/test_clinician_states.py
         "clinician_changed_time", "clinician_changed_focus", "clinician_changed_both",
         # A switch of focus after nudges have come (the walk sends none):
