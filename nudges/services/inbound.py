@@ -199,13 +199,26 @@ def _respond(runtime: Runtime, sms: InboundSms) -> Reply:
         log.error("inbound processing missed its reply deadline: database not answering")
     except Exception as exc:
         # Never let an outage swallow a crisis or HELP reply, or lose a STOP or a crisis.
-        if isinstance(exc, OperationalError | ProgrammingError):
+        if _database_unavailable(runtime, exc):
             # The database is down or not migrated: one line a text, not a
             # traceback each (the cause is in /healthz).
             log.error("inbound processing failed: database unavailable (%s)", type(exc).__name__)
         else:
             log.exception("inbound processing failed")
     return _outage_reply(runtime, sms, intent)
+
+
+def _database_unavailable(runtime: Runtime, exc: BaseException) -> bool:
+    """The database is down or not migrated, as SQLAlchemy says it or as the
+    driver does (a pool's raw connection, HELP's one read, raises the driver's
+    own error: sqlite3's or psycopg's)."""
+    if isinstance(exc, OperationalError | ProgrammingError):
+        return True
+    engine = runtime.db.engine
+    dbapi = engine.dialect.loaded_dbapi if engine is not None else None
+    return dbapi is not None and isinstance(
+        exc, dbapi.OperationalError | dbapi.ProgrammingError | dbapi.InterfaceError
+    )
 
 
 def _is_help(intent: Intent) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -40,9 +41,19 @@ def messages(response: Any) -> list[str]:
 
 
 @pytest.mark.parametrize("body", ["HELP", "info", "AYUDA"])
-def test_help_still_answers_with_988(broken_twilio: SignedClient, body: str) -> None:
-    [reply] = messages(broken_twilio.text(ANNA_ATLANTA, body))
+def test_help_still_answers_with_988(
+    broken_twilio: SignedClient, body: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO):
+        [reply] = messages(broken_twilio.text(ANNA_ATLANTA, body))
     assert "988" in reply
+    # An outage is one line a text naming it, not a traceback each (the
+    # driver's own error, from HELP's one read, included).
+    failures = [r for r in caplog.records if r.getMessage().startswith("inbound processing")]
+    assert [r.getMessage() for r in failures] == [
+        "inbound processing failed: database unavailable (OperationalError)"
+    ]
+    assert all(r.exc_info is None for r in caplog.records if r.name.startswith("nudges"))
 
 
 def test_a_crisis_message_still_gets_the_crisis_reply(broken_twilio: SignedClient) -> None:
