@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from datetime import UTC
+from pathlib import Path
 
 import click
 
@@ -39,6 +40,7 @@ def serve_command(host: str, port: int, threads: int, debug: bool) -> None:
     from nudges.web import get_runtime
     from scheduler.runner import add_jobs
 
+    _default_public_url(host, port)
     app = create_app(settings=settings_or_exit())
     runtime = get_runtime(app)
     # Load the crisis model now, not on the first parent's text.
@@ -60,3 +62,14 @@ def serve_command(host: str, port: int, threads: int, debug: bool) -> None:
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=True)
+
+
+def _default_public_url(host: str, port: int) -> None:
+    """Without PUBLIC_BASE_URL (in the environment or .env), the service is
+    reached where it serves: links in texts (a clinician's alert) and the
+    signature check then name the port actually served, not 5000."""
+    from dotenv import load_dotenv
+
+    load_dotenv(Path.cwd() / ".env", override=False)
+    local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    os.environ.setdefault("PUBLIC_BASE_URL", f"http://{local}:{port}")
