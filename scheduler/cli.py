@@ -58,6 +58,14 @@ def tick_command(now_text: str | None, show: bool) -> None:
             runtime.db.dispose()
             return
         runtime.clock = FrozenClock(due)
+    if now_text is not None:
+        # Said every time: the pretend time is every parent's, not one's.
+        when = f"{runtime.clock.now():%Y-%m-%d %H:%M %Z}"
+        click.echo(
+            f"note: acting on the whole database as if it were {when}"
+            " (other parents' texts, invitations and pauses included)",
+            err=True,
+        )
     try:
         report = tick(runtime, simulated=now_text is not None)
     except Exception as exc:

@@ -37,6 +37,8 @@ def test_tick_prints_what_it_did(database_url: str) -> None:
     result = runner.invoke(main, ["tick", "--now", "2030-01-07T10:00-07:00"], env=env)
     assert result.exit_code == 0, result.output
     assert "queued=" in result.output and "sent=" in result.output
+    # The pretend time is the whole database's: said, on stderr, every time.
+    assert "acting on the whole database as if it were 2030-01-07 17:00 UTC" in result.stderr
 
 
 def test_a_simulated_tick_leaves_the_live_health_report_alone(database_url: str, app: Any) -> None:
