@@ -17,7 +17,7 @@ from typing import Any
 
 from messages.gsm import gsm7_length, non_gsm7
 from nudges.domain.phone import E164
-from nudges.domain.preferences import lifeline_zone
+from nudges.domain.preferences import lifeline_zone, parse_zone
 
 # The project's instance/ folder (absolute), so `nudges sms` finds the same
 # database from any directory; NUDGES_INSTANCE_DIR moves it.
@@ -228,11 +228,15 @@ def _sending_settings(env: Env) -> dict[str, Any]:
         window = parse_window(_get(env, "SEND_WINDOW", "09:00-20:00"))
     except ValueError as exc:
         raise _fail("SEND_WINDOW", str(exc)) from None
-    zone = _get(env, "DEFAULT_TIMEZONE", "America/New_York")
+    written = _get(env, "DEFAULT_TIMEZONE", "America/New_York")
+    # The names a parent may text with ZONE ("Eastern", "PT") work here too.
+    zone = parse_zone(written) or written
     try:
         zoneinfo.ZoneInfo(zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise _fail("DEFAULT_TIMEZONE", "expected an IANA zone such as America/Chicago") from None
+        raise _fail(
+            "DEFAULT_TIMEZONE", "expected an IANA zone such as America/Chicago, or Eastern"
+        ) from None
     if not lifeline_zone(zone):
         raise _fail("DEFAULT_TIMEZONE", "a US or Canadian zone (988 answers only there)")
     try:

@@ -87,3 +87,15 @@ def test_a_short_secret_key_with_twilio_is_warned_about_at_start(
         create_app(settings=load_settings({**GOOD_TWILIO, **database, "SECRET_KEY": "x" * 32}))
         create_app(settings=load_settings({**database, "SECRET_KEY": "k"}))  # console: a dev key
     assert not any("SECRET_KEY" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize(
+    ("written", "zone"),
+    [
+        ("Eastern", "America/New_York"),
+        ("pacific", "America/Los_Angeles"),
+        ("CT", "America/Chicago"),
+    ],
+)
+def test_a_default_timezone_may_be_named_as_a_parent_would(written: str, zone: str) -> None:
+    assert load_settings({"DEFAULT_TIMEZONE": written}).default_timezone == zone
