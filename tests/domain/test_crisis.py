@@ -186,6 +186,16 @@ def test_the_end_of_a_very_long_message_is_read() -> None:
         "I've got all my pills lined up",
         "the meds are counted out",
         "the rope is ready",
+        # After any word ending in s, and with a time after "ready" (a review
+        # found the first version of this rule missed these, which the one
+        # before it caught).
+        "No more tears, pills are ready",
+        "Wrote the letters. Gun is ready.",
+        "The kids are at my parents. Pills are ready",
+        "the gun is ready this time",
+        "my pills are ready before anyone wakes up",
+        "I have the pills ready after the kids go to sleep",
+        "I have the pills ready with a glass of water",
     ],
 )
 def test_the_means_ready_is_a_crisis(message: str) -> None:
@@ -207,6 +217,9 @@ def test_the_means_ready_is_a_crisis(message: str) -> None:
         "I have my meds lined up for the week",
         "got my meds laid out for the trip",
         "bye for now, thanks!",
+        "my mom's pills are ready at the pharmacy",
+        "her meds are ready",
+        "the baby's meds are ready",
     ],
 )
 def test_means_ready_for_a_purpose_or_someone_else_stays_ordinary(message: str) -> None:
