@@ -202,7 +202,7 @@ def _interpret(body: str) -> Intent:
         short_answer=is_only(words_of(plain), SHORT_ANSWER_WORDS),
         number=intent.number,
         unknown_track=intent.unknown_track,
-        consents=intent.kind is Kind.OTHER and _acknowledges(words_of(plain)),
+        consents=intent.kind is Kind.OTHER and _acknowledges(words_of(plain), body),
         rejoins=intent.kind is Kind.CONFIRM and _first_word(plain) in REJOIN_WORDS,
         beyond=_beyond_keyword(intent, body),
     )
@@ -222,9 +222,21 @@ REJOIN_WORDS = frozenset({"start", "unstop", "yes", "si"})
 OK_WORDS = {"ok", "okay", "okey", "okie"}
 
 
-def _acknowledges(words: list[str]) -> bool:
-    """`ok`, `Okay!`, `ok thanks`, a thumbs-up: an "ok" with nothing but politeness."""
-    return any(w in OK_WORDS for w in words) and all(w in OK_WORDS or w in POLITE for w in words)
+# What may stand beside an "ok" that says yes: thanks and please, nothing that
+# hedges ("ok sorry", "ok just", "ok now").
+_OK_COMPANIONS = {"thanks", "thank", "you", "thx", "ty", "please", "pls", "plz", "gracias"}
+# An "ok" asked or trailing off is not a yes: "ok?", "ok...", "ok…".
+_OK_DOUBT = re.compile(r"(?:\?|\.\.|…)\W*$")
+
+
+def _acknowledges(words: list[str], body: str = "") -> bool:
+    """`ok`, `Okay!`, `ok thanks`, a thumbs-up: an "ok" with nothing but thanks
+    or please, not asked or trailing off ("ok?", "ok...")."""
+    return (
+        any(w in OK_WORDS for w in words)
+        and all(w in OK_WORDS or w in _OK_COMPANIONS for w in words)
+        and not _OK_DOUBT.search(body)
+    )
 
 
 def _beyond_keyword(intent: Intent, body: str) -> str:

@@ -118,6 +118,11 @@ def test_a_spanish_sentence_of_yes_after_an_english_join_confirms_in_spanish(
         "yes but not now",
         "si pero no se",
         "claro que no",
+        "ok?",
+        "ok...",
+        "ok…",
+        "ok sorry",
+        "ok just",
     ],
 )
 def test_what_is_not_an_affirmative_does_not_confirm(
