@@ -1,22 +1,23 @@
-"""The text the trained crisis model (tier 2) reads: `model_reading(text) -> str`. Pure.
+"""The texts the trained crisis model (tier 2) reads for one message:
+`model_readings(text) -> tuple[str, ...]`; the screen keeps the most severe
+verdict among them. Pure.
 
-The model scores what it is given, and on a few shapes of text its score says
-more about the shape than the words (measured on the shipped model):
+On a few shapes of text the model's score says more about the shape than the
+words (measured on the shipped model):
 
 - **Capitals.** The sentence encoder loses most of what a shouted text says:
   "I KEEP THINKING ABOUT THE BRIDGE" scored 0.04 (ordinary) where the same words
-  in lower case scored 1.0, "I HAVE THE PILLS COUNTED OUT" 0.002. A text with no
-  lower-case letter is read in lower case.
-- **One word.** "Bye" scored 0.99 (the full crisis response) and "bye" 0.001,
-  "Saludos" 0.74 and "saludos" 0.085, "Pills" 0.83 and "pills" 0.97. A one-word
-  text is read in lower case, the way most are typed, so its case changes
-  nothing; on a list of one-word risk texts lower case was the form caught most
-  often (17 of 26, against 12 capitalised and 1 in capitals), and on 92 ordinary
-  one-word replies it flagged none, as every other form.
-- **A word repeated.** "blah" scored 0.004 and "blah" 2,000 times 0.95 (a
-  concern). A run of one word is read once: "blah blah blah" as "blah", "no,
-  no, no" as "no". Only a run of the same word, so nothing else is lost.
+  in lower case scored 1.0, "I HAVE THE PILLS COUNTED OUT" 0.002.
+- **One word.** Case moves a one-word score either way: "Bye" 0.99 and "bye"
+  0.001, "Pills" 0.83 and "pills" 0.97, "Alone" a concern and "alone" nothing.
+- **A long run of one word.** "blah" scored 0.004 and "blah" 2,000 times 0.95 (a
+  concern).
 
+So a text with no lower-case letter, or of one word, is read as written and in
+lower case, and the more severe reading stands: lowering never hides a risk
+the text as written showed ("Alone", "Soga"), and a shouted risk is found. A
+run of five or more of the same word is read once ("blah" x 2000 as "blah");
+shorter runs are how people write ("cant cant cant breathe", "sorry, sorry").
 Punctuation stays: a trailing-off "hey..." says more than "hey", and the phrase
 rules read the text as written whatever the model is given.
 """
@@ -25,15 +26,17 @@ from __future__ import annotations
 
 import re
 
-# The same word again and again, separated by spaces or commas (not across
-# sentences or lines). Case-insensitive: "Blah blah BLAH" is one run.
-_RUN = re.compile(r"\b(\w+)(?:(?:[ \t]*,[ \t]*|[ \t]+)\1\b)+", re.IGNORECASE)
+# Five or more of the same word, separated by spaces or commas (not across
+# sentences or lines). Case-insensitive: "Blah blah BLAH blah blah" is one run.
+_LONG_RUN = re.compile(r"\b(\w+)(?:(?:[ \t]*,[ \t]*|[ \t]+)\1\b){4,}", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 
 
-def model_reading(text: str) -> str:
-    """The text as the model reads it (see the module's notes)."""
-    text = _RUN.sub(r"\1", text)
-    if len(_WORD.findall(text)) == 1 or not any(ch.islower() for ch in text):
-        return text.lower()
-    return text
+def model_readings(text: str) -> tuple[str, ...]:
+    """The text as the model reads it, and in lower case when case may hide or
+    invent a risk (see the module's notes); the first is the main reading."""
+    text = _LONG_RUN.sub(r"\1", text)
+    lowered = text.lower()
+    if lowered != text and (len(_WORD.findall(text)) == 1 or not any(c.islower() for c in text)):
+        return (text, lowered)
+    return (text,)

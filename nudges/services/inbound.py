@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from messages import load_library, moment_bank, moment_text, system_text
 from nudges import metrics
 from nudges.config import Settings
-from nudges.crisis_model import SemanticScreen
+from nudges.crisis_model import Assessment, SemanticScreen
 from nudges.db.models import InboundMessage, Outbox, Subscriber
 from nudges.db.rows import SUBSCRIBER_COLUMNS, AnySubscriber, SubscriberRow, Writes, insert_of
 from nudges.db.session import PointRead
@@ -45,7 +45,7 @@ from nudges.domain.conversation import (
 )
 from nudges.domain.crisis import CrisisSignal, reassures
 from nudges.domain.keywords import Intent, Kind, interpret
-from nudges.domain.model_reading import model_reading
+from nudges.domain.model_reading import model_readings
 from nudges.domain.phone import E164, lifeline_reaches
 from nudges.domain.pleasantry import is_farewell, is_pleasantry
 from nudges.domain.preferences import DEFAULT_FREQUENCY
@@ -343,8 +343,9 @@ def screen_with(model: SemanticScreen, body: str) -> Intent:
     free text only: a bare keyword (STOP, HELP, YES...), or one with its
     argument (TIME 7:30pm, PAUSE 3 days), never pays for it, nor does a text
     that only greets, thanks or acknowledges ("hello", "ok thanks": see
-    nudges.domain.pleasantry). It reads a one-word text or one in capitals in
-    lower case, and a word repeated once (nudges.domain.model_reading). Of a keyword with
+    nudges.domain.pleasantry). A one-word text or one in capitals it reads as
+    written and in lower case, keeping the more severe, and a long run of one
+    word once (nudges.domain.model_reading). Of a keyword with
     more words ("STOP. Tonight is my last night") it reads those words, never
     the opt-out wording itself, which it takes for risk ("leave me alone").
     - The model can raise a text the rules missed to concern or crisis, and a
@@ -361,17 +362,18 @@ def screen_with(model: SemanticScreen, body: str) -> Intent:
     text = intent.beyond if intent.is_bare_keyword else body
     if not any(ch.isalnum() for ch in text):
         return intent  # a keyword alone, or nothing in words ("...", "?!"): nothing to read
-    # One word or capitals in lower case, a word repeated once ("blah" x 2000):
-    # see nudges.domain.model_reading.
-    reading = model_reading(text)
-    if is_pleasantry(reading):
+    # One word or capitals also in lower case, a long run of one word once
+    # ("blah" x 2000): see nudges.domain.model_reading.
+    readings = model_readings(text)
+    if is_pleasantry(readings[0]):
         # "hello", "ok thanks", "hola buenas": nothing the model was trained to
         # judge, and its score on one such word is noise above a threshold set
         # for recall ("hello" read as a concern, "Hello" not). The rules have read it.
         return intent
-    verdict = model.assess(reading)
-    if verdict is None:
+    verdicts = [v for v in map(model.assess, readings) if v is not None]
+    if not verdicts:
         return intent  # no model: the rules decide alone
+    verdict = max(verdicts, key=_severity)
     if rules is None:
         if verdict.level is None:
             return intent
@@ -387,6 +389,11 @@ def screen_with(model: SemanticScreen, body: str) -> Intent:
     if rules.is_concern and verdict.level == "crisis":
         return replace(intent, crisis=replace(rules, level="crisis"))
     return intent
+
+
+def _severity(verdict: Assessment) -> tuple[int, float, float]:
+    """Crisis over concern over nothing, then the higher scores."""
+    return ({"crisis": 2, "concern": 1}.get(verdict.level or "", 0), verdict.risk, verdict.crisis)
 
 
 def handle_inbound(

@@ -1,33 +1,33 @@
-"""`model_reading`: what the trained crisis model is given to read."""
+"""`model_readings`: what the trained crisis model is given to read."""
 
 from __future__ import annotations
 
 import pytest
 
-from nudges.domain.model_reading import model_reading
+from nudges.domain.model_reading import model_readings
 
 
 @pytest.mark.parametrize(
     ("text", "read"),
     [
-        # One word, or capitals: lower case (a tester's "Bye" got the full crisis
-        # response, "bye" nothing; "Saludos" 0.74, "saludos" 0.085).
-        ("Bye", "bye"),
-        ("Saludos", "saludos"),
-        ("Pills!", "pills!"),
-        ("I KEEP THINKING ABOUT THE BRIDGE", "i keep thinking about the bridge"),
-        ("STOP. I WANT TO DIE", "stop. i want to die"),
-        # A word repeated: read once ("blah" x 2000 got a concern).
-        (" ".join(["blah"] * 2000), "blah"),
-        ("Blah blah BLAH", "blah"),
-        ("no, no, no", "no"),
-        ("I'm so so so tired", "I'm so tired"),
-        ("ok ok ok ok", "ok"),
-        ("he had had enough", "he had enough"),
+        # One word, or capitals: as written and in lower case (the screen keeps
+        # the more severe: "Alone" was a concern, "alone" nothing; "I KEEP
+        # THINKING ABOUT THE BRIDGE" ordinary, in lower case a crisis).
+        ("Bye", ("Bye", "bye")),
+        ("Alone", ("Alone", "alone")),
+        ("Pills!", ("Pills!", "pills!")),
+        ("I KEEP THINKING", ("I KEEP THINKING", "i keep thinking")),
+        ("STOP. I WANT TO DIE", ("STOP. I WANT TO DIE", "stop. i want to die")),
+        # A long run of one word: read once ("blah" x 2000 got a concern).
+        (" ".join(["blah"] * 2000), ("blah",)),
+        ("Blah blah BLAH blah blah", ("Blah", "blah")),
+        ("no, no, no, no, no", ("no",)),
     ],
-)
-def test_shapes_the_model_misreads_are_read_plainly(text: str, read: str) -> None:
-    assert model_reading(text) == read
+)  # fmt: skip
+def test_shapes_the_model_misreads_are_read_both_ways_or_once(
+    text: str, read: tuple[str, ...]
+) -> None:
+    assert model_readings(text) == read
 
 
 @pytest.mark.parametrize(
@@ -36,11 +36,14 @@ def test_shapes_the_model_misreads_are_read_plainly(text: str, read: str) -> Non
         "I have the pills ready",  # mixed case, several words: as written
         "hey...",  # punctuation stays: a trailing-off says more
         "bye for now, thanks!",
-        "Done. Done.",  # a run is within a sentence, never across one
+        "cant cant cant breathe",  # a short run is how people write: kept
+        "I'm sorry, sorry, sorry",
+        "Done. Done. Done. Done. Done.",  # a run is within a sentence, never across one
         "blah blahs",
+        "bye",  # already lower case: one reading
         "🙏🙏🙏",
         "4/5",
     ],
 )
 def test_anything_else_is_read_as_written(text: str) -> None:
-    assert model_reading(text) == text
+    assert model_readings(text) == (text,)

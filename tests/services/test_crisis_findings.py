@@ -40,13 +40,15 @@ def test_preparation_and_a_final_goodbye_get_the_full_crisis_response(
 
 
 @pytest.mark.parametrize(
-    "body", ["I have the pills ready for the kids' flu", "bye for now, thanks!", "Bye", "BYE"]
+    "body", ["I have the pills ready for the kids' flu", "bye for now, thanks!"]
 )
-def test_look_alikes_and_a_plain_bye_stay_ordinary(runtime: Runtime, body: str) -> None:
+def test_look_alikes_stay_ordinary(runtime: Runtime, body: str) -> None:
     assert level(runtime, body) is None
 
 
-@pytest.mark.parametrize("body", ["tengo las pastillas listas para mi mamá", "adios", "Adiós"])
+@pytest.mark.parametrize(
+    "body", ["tengo las pastillas listas para mi mamá", "adios", "Adiós", "Bye", "BYE", "bye"]
+)
 def test_never_the_full_crisis_response(runtime: Runtime, body: str) -> None:
     # The rules pass these; the model's concern stands (a training author wrote a
     # lone "adios" as a goodbye), but it wakes no clinician.
@@ -58,17 +60,23 @@ def test_a_word_repeated_is_ordinary_as_the_word_is(runtime: Runtime) -> None:
     assert level(runtime, "blah") is None
 
 
+SEVERITY = {None: 0, "concern": 1, "crisis": 2}
+
+
 @pytest.mark.parametrize(
-    "forms",
-    [
-        ("Bye", "bye", "BYE", "Bye."),
-        ("Pills", "pills", "PILLS"),
-        ("I KEEP THINKING ABOUT THE BRIDGE", "i keep thinking about the bridge"),
-    ],
+    "form",
+    ["Bye", "BYE", "Bye.", "Pills", "PILLS", "Alone", "Soga", "I KEEP THINKING ABOUT THE BRIDGE"],
 )
-def test_case_changes_nothing(runtime: Runtime, forms: tuple[str, ...]) -> None:
-    levels = {level(runtime, form) for form in forms}
-    assert len(levels) == 1, levels
+def test_case_never_hides_what_lower_case_shows(runtime: Runtime, form: str) -> None:
+    # A one-word or shouted text is at least as severe as its lower case, and
+    # as the text as written: lowering never hides what the written form showed.
+    lowered = level(runtime, form.lower())
+    as_written = level(runtime, form)
+    assert SEVERITY[as_written] >= SEVERITY[lowered]
+
+
+def test_a_shouted_risk_is_found(runtime: Runtime) -> None:
+    assert level(runtime, "I KEEP THINKING ABOUT THE BRIDGE") == "crisis"
 
 
 class Reading:

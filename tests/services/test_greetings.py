@@ -16,7 +16,7 @@ import pytest
 
 from nudges.crisis_model import Assessment
 from nudges.db.models import CrisisAlert
-from nudges.domain.model_reading import model_reading
+from nudges.domain.model_reading import model_readings
 from nudges.runtime import Runtime
 from nudges.services.inbound import InboundSms, Reply, respond, screen_with
 from tests.conftest import ANNA_ATLANTA
@@ -99,5 +99,5 @@ def test_a_pleasantry_never_reaches_the_model(body: str) -> None:
 def test_a_goodbye_or_anything_more_still_reaches_the_model(body: str) -> None:
     model = Reading()
     intent = screen_with(model, body)  # type: ignore[arg-type]
-    assert model.read == [model_reading(body)]  # "Bye" read as "bye"
+    assert model.read == list(model_readings(body))  # "Bye" read as written and as "bye"
     assert intent.crisis is not None and intent.crisis.tier == 2
