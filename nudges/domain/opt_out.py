@@ -240,13 +240,10 @@ def is_opt_out(plain: str, raw: str = "") -> bool:
 # "Stahp", "STOPPP", "sotp"; never "stoop" (a porch).
 _STOP_SPELLINGS = re.compile(r"s+t+o+p+|s+t+a+h+p+|stpo|sotp")
 _NOT_STOP = frozenset({"stoop"})
-_STOP = "stop"
 _UNSUBSCRIBE = "unsubscribe"
 # Real words near "unsubscribe" that are not a request.
 _NOT_UNSUBSCRIBE = frozenset({"unsubscribed", "unsubscribes", "unsubscribing"})
-_ALNUM = re.compile(r"[a-z0-9]+")
-# Digits typed for the letters they look like, inside a word: "St0p", "unsubscr1be".
-_LEET = str.maketrans("013457", "oieast")
+_LETTERS = re.compile(r"[a-z]+")
 
 
 def _within(word: str, target: str, edits: int) -> bool:
@@ -268,7 +265,7 @@ def _spelled(word: str) -> str:
     if word in _NOT_STOP:
         return word
     if _STOP_SPELLINGS.fullmatch(word):
-        return _STOP
+        return "stop"
     if (
         word.startswith("un")
         and 8 <= len(word) <= 13
@@ -281,20 +278,11 @@ def _spelled(word: str) -> str:
 
 
 def respelled(plain: str) -> str:
-    """Common misspellings of STOP and UNSUBSCRIBE as the word itself, also with
-    digits for letters ("St0p"; any other word with digits stays as it is: "b4"),
-    and every keyword spelt the usual ways (nudges/domain/spelling.py): each line
-    or sentence too ("S T O P. I want to die" opts out, and the model reads the rest)."""
-    return _ALNUM.sub(lambda m: _respelled_word(m.group(0)), respell_keywords(plain))
-
-
-def _respelled_word(word: str) -> str:
-    if word.isalpha():
-        return _spelled(word)
-    if word.isdigit():
-        return word
-    spelled = _spelled(word.translate(_LEET))
-    return spelled if spelled in (_STOP, _UNSUBSCRIBE) else word
+    """Common misspellings of STOP and UNSUBSCRIBE as the word itself, and every
+    keyword spelt the usual ways, digits for letters included ("St0p",
+    "unsubscr1be"; nudges/domain/spelling.py): each line or sentence too
+    ("S T O P. I want to die" opts out, and the model reads the rest)."""
+    return _LETTERS.sub(lambda m: _spelled(m.group(0)), respell_keywords(plain))
 
 
 # --- the words beyond an opt-out ---------------------------------------------
