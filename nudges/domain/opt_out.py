@@ -134,7 +134,11 @@ _ES_LIST = (
 _NATURAL_OPT_OUT_ES = re.compile(
     r"\bno\s+(?:quiero\s+)?mas\s+" + _ES_TEXTS + r"\b"
     r"|\bya\s+no\s+quiero\s+(?:recibir\s+)?(?:mas\s+)?(?:" + _ES_TEXTS + r"|recibir)\b"
-    r"|\b(?:dejen|deja|dejar)\s+de\s+(?:enviarme|mandarme|escribirme|enviar|mandar|escribir)\b"
+    r"|\b(?:dejen|deja|dejar|para|paren|pare|parar)\s+de\s+"
+    r"(?:enviarme|mandarme|escribirme|enviar|mandar|escribir)\b"
+    r"|\bno\s+me\s+(?:escriban|manden|envien|escribas|mandes|envies)\s+(?:mas\s+)?"
+    + _ES_TEXTS
+    + r"\b"
     r"|\bno\s+me\s+(?:escriban|manden|envien|escribas|mandes|envies)\s+mas\b"
     # Off the list, never off oneself: "quitarme de la lista", "que me quiten de los
     # mensajes"; "quitarme la vida" is a crisis and "quitarme este peso" venting.
