@@ -136,10 +136,8 @@ _NATURAL_OPT_OUT_ES = re.compile(
     r"|\bya\s+no\s+quiero\s+(?:recibir\s+)?(?:mas\s+)?(?:" + _ES_TEXTS + r"|recibir)\b"
     r"|\b(?:dejen|deja|dejar|para|paren|pare|parar)\s+de\s+"
     r"(?:enviarme|mandarme|escribirme|enviar|mandar|escribir)\b"
-    r"|\bno\s+me\s+(?:escriban|manden|envien|escribas|mandes|envies)\s+(?:mas\s+)?"
-    + _ES_TEXTS
-    + r"\b"
-    r"|\bno\s+me\s+(?:escriban|manden|envien|escribas|mandes|envies)\s+mas\b"
+    r"|\bno\s+me\s+(?:escriban|manden|envien|escribas|mandes|envies)\s+"
+    r"(?:mas\b|" + _ES_TEXTS + r"\b)"
     # Off the list, never off oneself: "quitarme de la lista", "que me quiten de los
     # mensajes"; "quitarme la vida" is a crisis and "quitarme este peso" venting.
     r"|\b(?:quitenme|quitarme|quitame|quiteme|sacarme|sacame|saquenme|borrenme|borrarme"
