@@ -17,6 +17,12 @@ more about the shape than the words (measured on the shipped model):
   concern). A run of one word is read once: "blah blah blah" as "blah", "no,
   no, no" as "no". Only a run of the same word, so nothing else is lost.
 
+- **A venting idiom it misreads.** "quiero quitarme este peso de encima, mucho
+  trabajo" (I want this weight off me, so much work) scored as a crisis: the
+  model hears "quitarme la vida" in it. A few such idioms (`[model_paraphrase]`
+  in crisis_phrases.toml) are read as the plain words they mean ("desahogarme",
+  to vent), so what else the message says still decides.
+
 Punctuation stays: a trailing-off "hey..." says more than "hey", and the phrase
 rules read the text as written whatever the model is given.
 """
@@ -24,6 +30,8 @@ rules read the text as written whatever the model is given.
 from __future__ import annotations
 
 import re
+
+from nudges.domain.crisis import MODEL_PARAPHRASES
 
 # The same word again and again, separated by spaces or commas (not across
 # sentences or lines). Case-insensitive: "Blah blah BLAH" is one run.
@@ -33,6 +41,8 @@ _WORD = re.compile(r"\w+")
 
 def model_reading(text: str) -> str:
     """The text as the model reads it (see the module's notes)."""
+    for idiom, plain in MODEL_PARAPHRASES:
+        text = idiom.sub(plain, text)
     text = _RUN.sub(r"\1", text)
     if len(_WORD.findall(text)) == 1 or not any(ch.islower() for ch in text):
         return text.lower()

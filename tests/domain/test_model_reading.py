@@ -24,6 +24,15 @@ from nudges.domain.model_reading import model_reading
         ("I'm so so so tired", "I'm so tired"),
         ("ok ok ok ok", "ok"),
         ("he had had enough", "he had enough"),
+        # A venting idiom the model misreads: the plain words it means ("quiero
+        # quitarme este peso de encima, mucho trabajo" got the full crisis response).
+        (
+            "quiero quitarme este peso de encima, mucho trabajo",
+            "quiero desahogarme, mucho trabajo",
+        ),
+        ("Necesito sacarme este peso, que semana", "Necesito desahogarme, que semana"),
+        ("por fin me quité un peso de encima", "por fin me desahogué"),
+        ("I need to get this weight off my chest", "I need to vent"),
     ],
 )
 def test_shapes_the_model_misreads_are_read_plainly(text: str, read: str) -> None:
@@ -40,6 +49,9 @@ def test_shapes_the_model_misreads_are_read_plainly(text: str, read: str) -> Non
         "blah blahs",
         "🙏🙏🙏",
         "4/5",
+        # Relieving others of oneself is a burden, not venting: read as written.
+        "ya les voy a quitar este peso de encima",
+        "me quiero quitar la vida",
     ],
 )
 def test_anything_else_is_read_as_written(text: str) -> None:
