@@ -96,6 +96,12 @@ _DYE, _REASSURANCE, _NEGATED_HARM, _IDIOMS = (
     for key in ("dye", "reassurance", "negated_harm", "idioms")
 )
 _COMPILED = {name: re.compile("|".join(parts)) for name, parts in PATTERNS.items()}
+# Venting idioms the trained model misreads, and the plain words it reads instead
+# (applied by nudges.domain.model_reading; the rules above read the text as written).
+MODEL_PARAPHRASES = tuple(
+    (re.compile(pattern, re.IGNORECASE), plain)
+    for pattern, plain in _TABLES["model_paraphrase"].items()
+)
 
 
 def normalise(text: str) -> str:

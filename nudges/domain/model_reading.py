@@ -12,6 +12,11 @@ words (measured on the shipped model):
   0.001, "Pills" 0.83 and "pills" 0.97, "Alone" a concern and "alone" nothing.
 - **A long run of one word.** "blah" scored 0.004 and "blah" 2,000 times 0.95 (a
   concern).
+- **A venting idiom it misreads.** "quiero quitarme este peso de encima, mucho
+  trabajo" (I want this weight off me, so much work) scored as a crisis: the
+  model hears "quitarme la vida" in it. A few such idioms (`[model_paraphrase]`
+  in crisis_phrases.toml) are read as the plain words they mean ("desahogarme",
+  to vent), so what else the message says still decides.
 
 So a text with no lower-case letter, or of one word, is read as written and in
 lower case, and the more severe reading stands: lowering never hides a risk
@@ -26,6 +31,8 @@ from __future__ import annotations
 
 import re
 
+from nudges.domain.crisis import MODEL_PARAPHRASES
+
 # Five or more of the same word, separated by spaces or commas (not across
 # sentences or lines). Case-insensitive: "Blah blah BLAH blah blah" is one run.
 _LONG_RUN = re.compile(r"\b(\w+)(?:(?:[ \t]*,[ \t]*|[ \t]+)\1\b){4,}", re.IGNORECASE)
@@ -35,6 +42,8 @@ _WORD = re.compile(r"\w+")
 def model_readings(text: str) -> tuple[str, ...]:
     """The text as the model reads it, and in lower case when case may hide or
     invent a risk (see the module's notes); the first is the main reading."""
+    for idiom, plain in MODEL_PARAPHRASES:
+        text = idiom.sub(plain, text)
     text = _LONG_RUN.sub(r"\1", text)
     lowered = text.lower()
     if lowered != text and (len(_WORD.findall(text)) == 1 or not any(c.islower() for c in text)):

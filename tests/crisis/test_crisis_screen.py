@@ -270,6 +270,11 @@ def test_the_words_of_a_parent_with_no_clinician_are_not_kept(
         ("my husband choked me last night and I am scared", "1-800-799-7233"),
         ("I am scared I am going to hurt my baby", "1-800-422-4453"),
         ("mi esposo me golpea", "1-800-799-7233"),
+        # Fear of what one might do over a crying baby is harm to a child, not
+        # only "not safe": the child lines appear (a second tester's text).
+        ("my baby wont stop crying and i'm scared of what i might do", "1-800-422-4453"),
+        ("my baby wont stop crying and i'm scared of what i might do", "1-833-852-6262"),
+        ("la bebe no deja de llorar y tengo miedo de lo que pueda hacer", "1-800-422-4453"),
     ],
 )
 def test_the_crisis_reply_gives_the_resource_that_fits(
@@ -479,3 +484,43 @@ def test_venting_stays_ordinary(screen: SemanticScreen) -> None:
     from nudges.services.inbound import screen_with
 
     assert screen_with(screen, "this week is killing me lol").crisis is None
+
+
+# A second tester's texts, through the screen as the service runs it.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ya les deje una carta a mis hijos, perdonenme",
+        "I wrote letters to each of my kids today and put them in my nightstand",
+        "cuiden a mis hijos cuando no este",
+        # "kms" is "kill myself": a joke about homework, most often, but the
+        # screen cannot tell a joke from the first time it is said in earnest.
+        "kms this math homework is impossible",
+    ],
+)
+def test_the_second_testers_goodbyes_get_the_crisis_level(
+    screen: SemanticScreen, text: str
+) -> None:
+    from nudges.services.inbound import screen_with
+
+    signal = screen_with(screen, text).crisis
+    assert signal is not None and signal.level == "crisis", signal
+
+
+def test_feeling_nothing_and_not_here_gets_at_least_a_concern(screen: SemanticScreen) -> None:
+    from nudges.services.inbound import screen_with
+
+    assert screen_with(screen, "I feel nothing anymore. like I'm not even here").crisis
+
+
+def test_a_venting_idiom_the_model_misread_is_not_a_crisis(screen: SemanticScreen) -> None:
+    """The README names "quitarme este peso" as venting; the model heard
+    "quitarme la vida" in it and gave the full crisis response."""
+    from nudges.services.inbound import screen_with
+
+    assert screen_with(screen, "quiero quitarme este peso de encima, mucho trabajo").crisis is None
+    variant = screen_with(screen, "ay no, quiero quitarme este peso de encima, tanto trabajo")
+    assert variant.crisis is None or variant.crisis.level == "concern"
+    # A risk said beside the idiom is still read.
+    risky = screen_with(screen, "quiero quitarme este peso de encima, ya no quiero vivir")
+    assert risky.crisis is not None and risky.crisis.level == "crisis"

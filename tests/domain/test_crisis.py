@@ -224,3 +224,89 @@ def test_the_means_ready_is_a_crisis(message: str) -> None:
 )
 def test_means_ready_for_a_purpose_or_someone_else_stays_ordinary(message: str) -> None:
     assert detect_crisis(message) is None
+
+
+# A second tester's texts (crisis2). A Spanish goodbye letter got only the model's
+# concern where its English twin was a crisis; "I feel nothing anymore. like I'm
+# not even here" got the ordinary reply; fear of what one might do to a crying
+# baby got the crisis reply without the child lines (not_safe alone).
+@pytest.mark.parametrize(
+    ("message", "category"),
+    [
+        ("ya les deje una carta a mis hijos, perdonenme", "goodbye"),
+        ("le escribí una carta a cada uno de mis hijos", "goodbye"),
+        ("ya escribi las cartas para mis hijos, estan en el cajon", "goodbye"),
+        ("cuiden a mis hijos cuando no este", "goodbye"),
+        ("cuida a mis niños cuando ya no esté", "goodbye"),
+        ("forgive me for everything", "goodbye"),
+        ("please take care of my kids when I'm gone", "preparation"),
+        ("I wrote letters to each of my kids today and put them in my nightstand", "preparation"),
+        ("my baby wont stop crying and i'm scared of what i might do", "harm_to_child"),
+        ("im scared of what ill do to my son if he doesnt stop screaming", "harm_to_child"),
+        ("scared of what I might do, the baby has been screaming for hours", "harm_to_child"),
+        ("la bebe no deja de llorar y tengo miedo de lo que pueda hacer", "harm_to_child"),
+        ("tengo miedo de lo que le pueda hacer a mi niña", "harm_to_child"),
+    ],
+)
+def test_the_second_testers_crises_are_a_crisis_in_their_category(
+    message: str, category: str
+) -> None:
+    signal = detect_crisis(message)
+    assert signal is not None and signal.level == "crisis" and category in signal.categories
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I feel nothing anymore. like I'm not even here",
+        "i don't feel anything anymore",
+        "I feel like I'm not even here",
+        "so empty, like I'm not real",
+        "ya no siento nada",
+        "me siento vacia, como si no existiera",
+        "ya no aguanto la vida",
+    ],
+)
+def test_feeling_nothing_or_not_here_is_a_concern(message: str) -> None:
+    signal = detect_crisis(message)
+    assert signal is not None and signal.level == "concern", signal
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "le escribi una carta a mis hijos por navidad",
+        "les escribi una carta a mis hijos para su cumpleaños",
+        "los niños escribieron una carta a los reyes magos",
+        "deje una nota a mis hijos en el refri con la lista de tareas",
+        "mi mama cuida a mis hijos cuando no estoy",
+        "cuiden a mis hijos cuando no este el sabado, tengo turno",
+        "cuiden a mis hijos cuando no este en casa porfa",
+        "can you take care of my kids when I'm gone on the trip",
+        "my sister will take care of the kids when I'm not here on Saturday",
+        "forgive me for everything I said last night lol",
+        "perdonenme la tardanza",
+        "I feel nothing for him anymore, the divorce is final",
+        "I can't feel my toes anymore it's so cold",
+        "the kids act like I'm not even here",
+        "they talk over me like I'm not even here lol",
+        "ya no siento nada en la pierna del frio",
+        "mis hijos me ignoran como si no existiera",
+        "my baby wont stop crying and i'm scared of what the doctor will say",
+        "i'm scared of what my toddler might do with the scissors",
+        "the baby keeps crying, I'm scared of what the pediatrician might find",
+        "la bebe no deja de llorar y tengo miedo de que este enferma",
+        "tengo miedo de lo que le pueda pasar a mi hijo en la escuela",
+        "quiero quitarme este peso de encima, mucho trabajo",
+    ],
+)
+def test_look_alikes_of_the_second_testers_phrases_stay_ordinary(message: str) -> None:
+    assert detect_crisis(message) is None
+
+
+def test_kms_is_kill_myself_whatever_it_is_said_about() -> None:
+    """The normaliser reads "kms" as "kill myself". Said about homework it is most
+    often a joke, but a joke is how many say it first, and the rules cannot tell. The model may
+    answer it as a concern when it is confident the text is ordinary."""
+    signal = detect_crisis("kms this math homework is impossible")
+    assert signal is not None and signal.categories == ("suicidal",)

@@ -22,6 +22,15 @@ from nudges.domain.model_reading import model_readings
         (" ".join(["blah"] * 2000), ("blah",)),
         ("Blah blah BLAH blah blah", ("Blah", "blah")),
         ("no, no, no, no, no", ("no",)),
+        # A venting idiom the model misreads: the plain words it means ("quiero
+        # quitarme este peso de encima, mucho trabajo" got the full crisis response).
+        (
+            "quiero quitarme este peso de encima, mucho trabajo",
+            ("quiero desahogarme, mucho trabajo",),
+        ),
+        ("Necesito sacarme este peso, que semana", ("Necesito desahogarme, que semana",)),
+        ("por fin me quité un peso de encima", ("por fin me desahogué",)),
+        ("I need to get this weight off my chest", ("I need to vent",)),
     ],
 )  # fmt: skip
 def test_shapes_the_model_misreads_are_read_both_ways_or_once(
@@ -43,6 +52,9 @@ def test_shapes_the_model_misreads_are_read_both_ways_or_once(
         "bye",  # already lower case: one reading
         "🙏🙏🙏",
         "4/5",
+        # Relieving others of oneself is a burden, not venting: read as written.
+        "ya les voy a quitar este peso de encima",
+        "me quiero quitar la vida",
     ],
 )
 def test_anything_else_is_read_as_written(text: str) -> None:
