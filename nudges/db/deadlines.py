@@ -122,7 +122,7 @@ def _listen(engine: Engine, limits: Limits, dog: _Watchdog, *, ping: bool = True
     def _statement(
         conn: Any, cursor: Any, statement: Any, parameters: Any, context: Any, executemany: bool
     ) -> None:
-        dog.arm(cursor.connection, conn.info, _within(conn.info, limits.client_statement))
+        dog.arm(cursor.connection, conn.info, *_within(conn.info, limits.client_statement))
 
     @event.listens_for(engine, "after_cursor_execute")
     def _statement_done(
@@ -144,7 +144,7 @@ def _listen(engine: Engine, limits: Limits, dog: _Watchdog, *, ping: bool = True
     def _ending(conn: Any) -> None:
         dbapi_conn = _dbapi_connection(conn)
         if dbapi_conn is not None:
-            dog.arm(dbapi_conn, conn.info, _within(conn.info, limits.client_statement))
+            dog.arm(dbapi_conn, conn.info, *_within(conn.info, limits.client_statement))
 
     @event.listens_for(engine, "reset")
     def _resetting(dbapi_connection: Any, connection_record: Any, reset_state: Any) -> None:
@@ -179,11 +179,17 @@ def _listen(engine: Engine, limits: Limits, dog: _Watchdog, *, ping: bool = True
 UNTIL = "nudges_until"
 
 
-def _within(info: Any, seconds: float) -> float:
+def _within(info: Any, seconds: float) -> tuple[float, bool]:
+    """The call's deadline, and whether it is the checkout's share (UNTIL)
+    rather than the call's own limit: a share missed is a slow moment the
+    caller recovers from (the pool tries again), not a database that stopped."""
     until = info.get(UNTIL)
     if until is None:
-        return seconds
-    return max(min(seconds, until - time.monotonic()), 0.0)
+        return seconds, False
+    left = until - time.monotonic()
+    if left >= seconds:
+        return seconds, False
+    return max(left, 0.0), True
 
 
 def _dbapi_connection(conn: Any) -> Any:
@@ -214,18 +220,21 @@ class _Watchdog:
     def _reset(self) -> None:
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
-        self._armed: dict[int, tuple[float, int, int]] = {}  # id(conn): deadline, fd, inode
+        # id(conn): deadline, fd, inode, and whether the deadline is a share (`_within`)
+        self._armed: dict[int, tuple[float, int, int, bool]] = {}
         self._next = math.inf
         self._thread: threading.Thread | None = None
         self.fired = 0
 
-    def arm(self, dbapi_conn: Any, info: Any, seconds: float) -> None:
+    def arm(self, dbapi_conn: Any, info: Any, seconds: float, share: bool = False) -> None:
+        """Shut the connection down if still armed after `seconds`; `share`: the
+        deadline is a share of a caller's budget (see `_within`), logged lower."""
         identity = info.get(_IDENTITY)
         if identity is None:
             return  # opened before the listeners: nothing known to shut down
         deadline = time.monotonic() + seconds
         with self._lock:
-            self._armed[id(dbapi_conn)] = (deadline, *identity)
+            self._armed[id(dbapi_conn)] = (deadline, *identity, share)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, daemon=True, name="db-watchdog")
                 self._thread.start()
@@ -240,29 +249,38 @@ class _Watchdog:
     def _run(self) -> None:
         idle = 0  # polls in a row that found nothing armed
         while True:
-            overdue: list[tuple[int, int]] = []
+            stopped = shares = 0  # connections shut down: hard deadlines, shares
             with self._lock:
                 now = time.monotonic()
-                for key, (deadline, fd, inode) in list(self._armed.items()):
+                for key, (deadline, fd, inode, share) in list(self._armed.items()):
                     if deadline <= now:
                         del self._armed[key]
                         if _shut_down(fd, inode):
-                            overdue.append((fd, inode))
-                self.fired += len(overdue)
+                            shares += share
+                            stopped += not share
+                self.fired += stopped + shares
                 idle = 0 if self._armed else idle + 1
-                earliest = min((d for d, _, _ in self._armed.values()), default=math.inf)
+                earliest = min((armed[0] for armed in self._armed.values()), default=math.inf)
                 # While the database is in use, wake every POLL whatever is armed:
                 # then `arm` (every statement) need not wake this thread, which
                 # would cost the caller a thread switch each time. Idle a while,
                 # sleep until the next arm.
                 self._next = earliest if idle > IDLE_POLLS else min(earliest, now + POLL)
-                if not overdue:
+                if not stopped + shares:
                     self._wake.wait(None if self._next == math.inf else self._next - now)
-            if overdue:
+            if stopped:
                 log.error(
                     "database: %d connection(s) got no answer within their deadline; "
                     "closed so the work fails instead of hanging",
-                    len(overdue),
+                    stopped,
+                )
+            if shares:
+                # A text's work on the request thread ran out of its share of the
+                # reply deadline: slow, perhaps only a busy moment; the pool tries again.
+                log.warning(
+                    "database: %d connection(s) slower than their share of a reply "
+                    "deadline; closed, the work is tried again",
+                    shares,
                 )
 
 
