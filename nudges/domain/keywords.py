@@ -248,6 +248,8 @@ def _beyond_keyword(intent: Intent, body: str) -> str:
         )
     if kind is Kind.JOIN:  # "hola, quiero unirme"
         return beyond(body, _asks_to_join)
+    if kind is Kind.PAUSE:  # "pause for a week, I'm drowning": read whole (pause_with_reason)
+        return intent.beyond
     return ""
 
 
@@ -383,7 +385,7 @@ def _keyword(text: str, plain: str, raw: str) -> Intent:
         return Intent(Kind.JOIN)
     said = " ".join(words_of(command))
     head, _, rest = said.partition(" ")
-    pause = _pause(head, rest, said)
+    pause = pause_with_reason(raw) or _pause(head, rest, said)
     if pause is not None:
         return pause
     if is_only(words, RESUME_WORDS):
@@ -500,6 +502,109 @@ def _pause(head: str, rest: str, joined: str) -> Intent | None:
     if head != "hold" and len(rest.split()) <= 3:  # "hold on a sec" is just talk
         return Intent(Kind.PAUSE)
     return None
+
+
+# --- a pause with its reason ----------------------------------------------------
+#
+# "pause for a week, I'm drowning", "Pause. Too much going on", "pause 7 im
+# drowning", "can you pause for a bit im overwhelmed", "pausa por una semana,
+# estoy agotada": the command, then why. The command is read as it would be
+# alone, for the span it names; the reason never cancels it. The model reads the
+# whole message (`Intent.beyond`), as it did when these were free text.
+
+# Asking for it: "can you pause", "could u pls pause", "puedes pausar".
+_PAUSE_ASK = re.compile(
+    r"(?:(?:can|could|would|will)\s+(?:you|u|ya|we)|i\s+(?:need|want|would\s+like)\s+to"
+    r"|i'?d\s+like\s+to|we\s+need\s+to|puedes|pueden|puede|podrias|podrian|quiero|necesito)"
+    r"(?:\s+(?:please|pls|plz|por\s+favor|porfa|just))?\s+"
+)
+_REASON_PAUSE_HEADS = {"pause", "snooze", "pausa", "pausar", "pausen"}
+# Words a span may carry beyond a number and a unit: "for a bit", "for a little while".
+_SPAN_FILLER = {"bit", "little", "it", "them", "these", "everything", "all", "you", "u"}
+# How a reason begins when no punctuation sets it off: "pause 7 im drowning",
+# "pause please I can't do this", "pausa una semana estoy agotada". Not "pause
+# button on the remote" or "pausa de cafe": those are sentences, not commands.
+REASON_LEADS = {
+    "i", "i'm", "im", "i've", "ive", "i'd", "id", "i'll", "we", "we're", "were", "we've",
+    "weve", "we'll", "too", "so", "because", "bc", "cause", "cuz", "coz", "since", "as",
+    "it's", "its", "things", "feeling", "overwhelmed", "exhausted", "tired", "busy", "sick",
+    "stressed", "swamped", "drowning", "travelling", "traveling", "away",
+    "estoy", "estamos", "ando", "andamos", "ya", "no", "porque", "pq", "tengo", "tenemos",
+    "vamos", "voy", "hay", "es", "son", "demasiado", "muy", "me", "agotada", "agotado",
+    "cansada", "cansado", "estresada", "estresado",
+}  # fmt: skip
+
+
+def pause_with_reason(raw: str) -> Intent | None:
+    """A pause asked for with a reason or a feeling beside it, or asked for as a
+    question ("can you pause for a bit"); None for anything else (a bare PAUSE is
+    read by `_pause` and `_pausa`)."""
+    parts = [words_of(respell_keywords(fold(straight_apostrophes(part)))) for part in _pieces(raw)]
+    parts = [words for words in parts if words and not all(w in POLITE for w in words)]
+    if not parts:
+        return None
+    first, *more = parts
+    read = _read_pause(first)
+    if read is None and more:
+        # The first sentence a pause we cannot time ("pause until monday. ugh"):
+        # until RESUME, as alone.
+        said = " ".join(first)
+        head, _, rest = said.partition(" ")
+        command = _pause(head, rest, said) or _pausa(said)
+        read = None if command is None else (command, [], False)
+    if read is None:
+        return None
+    intent, reason, asked = read
+    if not (reason or more or asked):
+        return None  # the command alone: `_pause` and `_pausa` read it as they always have
+    return replace(intent, beyond=raw.strip())
+
+
+_PIECE = re.compile(r"[.!?;\n]+|,\s*")
+
+
+def _pieces(raw: str) -> list[str]:
+    return [part for part in _PIECE.split(raw.strip()) if part.strip()]
+
+
+def _read_pause(words: list[str]) -> tuple[Intent, list[str], bool] | None:
+    """(the pause, the words of its reason, whether it was asked as a question)
+    for one sentence that starts with a pause command; None otherwise."""
+    while words and words[0] in POLITE:
+        words = words[1:]
+    said = " ".join(words)
+    ask = _PAUSE_ASK.match(said)
+    if ask:
+        words = said[ask.end() :].split()
+    if not words or words[0] not in _REASON_PAUSE_HEADS:
+        return None
+    head, tokens = words[0], words[1:]
+    spanish = head in _PAUSA_HEADS
+    for k in range(len(tokens), -1, -1):
+        span, reason = tokens[:k], tokens[k:]
+        if reason and reason[0] not in REASON_LEADS:
+            continue
+        intent = _span(head, span, spanish)
+        if intent is not None:
+            return intent, reason, ask is not None
+    return None
+
+
+def _span(head: str, span: list[str], spanish: bool) -> Intent | None:
+    """The pause a span names exactly ("for 2 weeks please", "por una semana",
+    "for a bit"), or None: a guess ("until monday") is left to the command alone."""
+    if spanish:
+        if all(w in _SPANISH_FILLER or w in _SPAN_FILLER_ES for w in span):
+            return Intent(Kind.PAUSE, lang="es")
+        intent = _pausa(" ".join([head, *span]))
+        return intent if intent is not None and intent.days is not None else None
+    if all(w in _PAUSE_FILLER or w in _SPAN_FILLER for w in span):
+        return Intent(Kind.PAUSE)
+    days = _pause_days(" ".join(w for w in span if w not in _SPAN_FILLER))
+    return None if days is None else Intent(Kind.PAUSE, days=days)
+
+
+_SPAN_FILLER_ES = {"un", "poco", "rato", "tiempo", "favor", "todo", "esto"}
 
 
 def _pause_days(rest: str) -> int | None:
