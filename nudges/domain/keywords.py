@@ -412,9 +412,31 @@ def _keyword(text: str, plain: str, raw: str) -> Intent:
     if MAYBE_OPT_OUT.search(joined) and len(words) <= 8 and not OTHER_STOP.search(plain):
         return Intent(Kind.UNCLEAR_OPT_OUT)
     # "I need help" is not the HELP keyword, but the help reply (with 988) is the kind answer.
-    if _HELP_ANYWHERE.search(plain) and len(plain) <= 160:
+    if asks_for_help(plain) and len(plain) <= 160:
         return Intent(Kind.HELP_ES if "ayuda" in plain else Kind.HELP)
     return Intent(Kind.OTHER)
+
+
+# "help" said of the texts is thanks, not a request: "thanks these texts actually
+# help", "They really do help", "thanks for the help", "gracias, esto me ayuda".
+# Only these readings are taken out; any other "help" in the message still asks
+# ("these help but I need help now", "what is this? help", "can you help me").
+_HELP_AS_THANKS = re.compile(
+    r"\b(?:these|this|that|it|they|texts?|messages?|msgs|nudges?|reminders?|tips?|words"
+    r"|esto|estos|estas|eso|esos|mensajes|textos)"
+    r"(?:\s+(?:really|actually|truly|do|does|did|always|so|honestly|genuinely|definitely"
+    r"|also|all|both|sometimes|often|kinda|me|nos|si|realmente|siempre|tambien))*"
+    r"\s+(?:help|ayuda|ayudan)\b"
+    r"|\b(?:thanks|thank\s+you|thx|ty|gracias)\s+(?:so\s+much\s+)?(?:for|por)\s+"
+    r"(?:the|your|ur|all\s+(?:the|your)|la|tu|su|toda\s+la)\s+(?:help|ayuda)\b"
+    r"|\bme\s+(?:ayuda|ayudan)\s+(?:mucho|muchisimo|bastante)\b"
+)
+
+
+def asks_for_help(plain: str) -> bool:
+    """Does a sentence ask for help ("I need help", "help me", "ayuda por favor"),
+    rather than only use the verb of the texts ("these texts actually help")?"""
+    return bool(_HELP_ANYWHERE.search(_HELP_AS_THANKS.sub(" ", plain)))
 
 
 # The three concerns the tracks grew from, in the order the choice offers them.
