@@ -202,7 +202,8 @@ def _interpret(body: str) -> Intent:
         short_answer=is_only(words_of(plain), SHORT_ANSWER_WORDS),
         number=intent.number,
         unknown_track=intent.unknown_track,
-        consents=intent.kind is Kind.OTHER and _acknowledges(words_of(plain)),
+        consents=intent.kind is Kind.OTHER
+        and (_acknowledges(words_of(plain)) or casual_yes(words_of(plain))),
         rejoins=intent.kind is Kind.CONFIRM and _first_word(plain) in REJOIN_WORDS,
         beyond=_beyond_keyword(intent, body),
     )
@@ -225,6 +226,30 @@ OK_WORDS = {"ok", "okay", "okey", "okie"}
 def _acknowledges(words: list[str]) -> bool:
     """`ok`, `Okay!`, `ok thanks`, a thumbs-up: an "ok" with nothing but politeness."""
     return any(w in OK_WORDS for w in words) and all(w in OK_WORDS or w in POLITE for w in words)
+
+
+# "sure why not", "sounds good", "claro, por qué no": a yes to the consent prompt,
+# said casually. Like "ok", consent only there (`Intent.consents`): to a nudge's
+# question it is an answer, to a stop confirmation it rejoins nobody.
+CASUAL_YES = {
+    "why not", "sounds good", "sounds great", "sounds good to me", "that sounds good",
+    "por que no", "porque no", "me parece bien", "suena bien",
+}  # fmt: skip
+_CASUAL_YES_HEADS = {
+    "sure", "ok", "okay", "yes", "yeah", "yea", "yep", "claro", "si", "dale", "va", "bueno",
+}  # fmt: skip
+
+
+def casual_yes(words: list[str]) -> bool:
+    """`sure why not`, `Why not!`, `ok sounds good`, `claro, por qué no`."""
+    # With the politeness and without it: "por" is polite ("por favor"), and
+    # part of "por que no".
+    for said in (words, [w for w in words if w not in POLITE]):
+        if said and said[0] in _CASUAL_YES_HEADS:
+            said = said[1:]
+        if " ".join(said) in CASUAL_YES:
+            return True
+    return False
 
 
 def _beyond_keyword(intent: Intent, body: str) -> str:

@@ -61,3 +61,17 @@ def test_a_pause_with_a_reason_is_the_span_asked_and_the_model_reads_it_all(
     intent = interpret(message)
     assert intent.kind is Kind.PAUSE and intent.days == days
     assert intent.beyond == message  # the screen reads the reason, as it read free text
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["sure why not", "why not", "sure, why not", "ok sounds good", "claro, por qué no"],
+)
+def test_a_casual_yes_consents_only_at_the_prompt(message: str) -> None:
+    intent = interpret(message)
+    assert intent.kind is Kind.OTHER and intent.consents
+
+
+@pytest.mark.parametrize("message", ["why not me", "sounds bad", "por que no me contestan"])
+def test_a_question_that_starts_like_a_casual_yes_is_not_one(message: str) -> None:
+    assert not interpret(message).consents
