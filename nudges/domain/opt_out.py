@@ -3,10 +3,10 @@ reasonable means"), not only the carrier keywords.
 
 A message that is only an opt-out word and politeness ("STOP please", "stop pls
 🙏", misspelt: "Stahp", "Unsuscribe"), a first line or sentence that is one
-("STOP. I want to die"), a last one that is a STOP ("Enough texts. Stop."), or
-plain wording ("no more texts", "leave me alone", "pls stop msging me", "I want
-out") opts out. Sentences that merely contain the word ("I can't stop texting my
-ex") do not. Pure.
+("STOP. I want to die"), a last one that is a STOP ("Enough texts. Stop."), a
+STOP leading how the parent feels ("stop i'm drowning"), or plain wording ("no
+more texts", "leave me alone", "pls stop msging me", "I want out") opts out.
+Sentences that merely contain the word ("I can't stop texting my ex") do not. Pure.
 
 `beyond_opt_out` gives the words of an opt-out beyond the opt-out itself, for the
 trained crisis model: "STOP. Tonight is my last night" -> "Tonight is my last
