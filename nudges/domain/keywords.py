@@ -586,6 +586,8 @@ def pause_with_reason(raw: str) -> Intent | None:
     """A pause asked for with a reason or a feeling beside it, or asked for as a
     question ("can you pause for a bit"); None for anything else (a bare PAUSE is
     read by `_pause` and `_pausa`)."""
+    if not _PAUSE_WORD.search(respell_keywords(fold(straight_apostrophes(raw[:200])))):
+        return None  # most texts: no pause near the start, nothing to split
     parts = [words_of(respell_keywords(fold(straight_apostrophes(part)))) for part in _pieces(raw)]
     parts = [words for words in parts if words and not all(w in POLITE for w in words)]
     if not parts:
@@ -608,6 +610,9 @@ def pause_with_reason(raw: str) -> Intent | None:
 
 
 _PIECE = re.compile(r"[.!?;\n]+|,\s*")
+_PAUSE_WORD = re.compile(r"\b(?:pause|snooze|pausa|pausar|pausen)\b")
+# A span is a few words ("for the next 2 weeks please"); what follows is the reason.
+_MAX_SPAN_WORDS = 8
 
 
 def _pieces(raw: str) -> list[str]:
@@ -627,7 +632,7 @@ def _read_pause(words: list[str]) -> tuple[Intent, list[str], bool] | None:
         return None
     head, tokens = words[0], words[1:]
     spanish = head in _PAUSA_HEADS
-    for k in range(len(tokens), -1, -1):
+    for k in range(min(len(tokens), _MAX_SPAN_WORDS), -1, -1):
         span, reason = tokens[:k], tokens[k:]
         if reason and reason[0] not in REASON_LEADS:
             continue
