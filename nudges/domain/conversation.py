@@ -262,6 +262,12 @@ def _decide(
             audit=() if sub else (("crisis_reply_unknown_number", None),),
             answers=answers,
         )
+        concern = intent.crisis.is_concern
+        if intent.kind is Kind.PAUSE and concern and sub is not None and state in _ANSWERING:
+            # "pause for a week, I can't do this anymore": the pause asked for, not
+            # the concern's 24-hour hold, beside the concern reply (which comes first).
+            # A crisis pauses until RESUME already, and its reply says so.
+            return decision.plus(_preference(sub, phone, intent, rules, now))
         if intent.kind is not Kind.OPT_OUT and advanced_opt_out != "STOP":
             return decision
 

@@ -202,7 +202,8 @@ def _interpret(body: str) -> Intent:
         short_answer=is_only(words_of(plain), SHORT_ANSWER_WORDS),
         number=intent.number,
         unknown_track=intent.unknown_track,
-        consents=intent.kind is Kind.OTHER and _acknowledges(words_of(plain), body),
+        consents=intent.kind is Kind.OTHER
+        and (_acknowledges(words_of(plain), body) or casual_yes(words_of(plain))),
         rejoins=intent.kind is Kind.CONFIRM and _first_word(plain) in REJOIN_WORDS,
         beyond=_beyond_keyword(intent, body),
     )
@@ -239,6 +240,30 @@ def _acknowledges(words: list[str], body: str = "") -> bool:
     )
 
 
+# "sure why not", "sounds good", "claro, por qué no": a yes to the consent prompt,
+# said casually. Like "ok", consent only there (`Intent.consents`): to a nudge's
+# question it is an answer, to a stop confirmation it rejoins nobody.
+CASUAL_YES = {
+    "why not", "sounds good", "sounds great", "sounds good to me", "that sounds good",
+    "por que no", "porque no", "me parece bien", "suena bien",
+}  # fmt: skip
+_CASUAL_YES_HEADS = {
+    "sure", "ok", "okay", "yes", "yeah", "yea", "yep", "claro", "si", "dale", "va", "bueno",
+}  # fmt: skip
+
+
+def casual_yes(words: list[str]) -> bool:
+    """`sure why not`, `Why not!`, `ok sounds good`, `claro, por qué no`."""
+    # With the politeness and without it: "por" is polite ("por favor"), and
+    # part of "por que no".
+    for said in (words, [w for w in words if w not in POLITE]):
+        if said and said[0] in _CASUAL_YES_HEADS:
+            said = said[1:]
+        if " ".join(said) in CASUAL_YES:
+            return True
+    return False
+
+
 def _beyond_keyword(intent: Intent, body: str) -> str:
     """The words of a keyword message beyond the keyword (see `Intent.beyond`).
 
@@ -260,6 +285,8 @@ def _beyond_keyword(intent: Intent, body: str) -> str:
         )
     if kind is Kind.JOIN:  # "hola, quiero unirme"
         return beyond(body, _asks_to_join)
+    if kind is Kind.PAUSE:  # "pause for a week, I'm drowning": read whole (pause_with_reason)
+        return intent.beyond
     return ""
 
 
@@ -395,7 +422,7 @@ def _keyword(text: str, plain: str, raw: str) -> Intent:
         return Intent(Kind.JOIN)
     said = " ".join(words_of(command))
     head, _, rest = said.partition(" ")
-    pause = _pause(head, rest, said)
+    pause = pause_with_reason(raw) or _pause(head, rest, said)
     if pause is not None:
         return pause
     if is_only(words, RESUME_WORDS):
@@ -422,9 +449,31 @@ def _keyword(text: str, plain: str, raw: str) -> Intent:
     if MAYBE_OPT_OUT.search(joined) and len(words) <= 8 and not OTHER_STOP.search(plain):
         return Intent(Kind.UNCLEAR_OPT_OUT)
     # "I need help" is not the HELP keyword, but the help reply (with 988) is the kind answer.
-    if _HELP_ANYWHERE.search(plain) and len(plain) <= 160:
+    if asks_for_help(plain) and len(plain) <= 160:
         return Intent(Kind.HELP_ES if "ayuda" in plain else Kind.HELP)
     return Intent(Kind.OTHER)
+
+
+# "help" said of the texts is thanks, not a request: "thanks these texts actually
+# help", "They really do help", "thanks for the help", "gracias, esto me ayuda".
+# Only these readings are taken out; any other "help" in the message still asks
+# ("these help but I need help now", "what is this? help", "can you help me").
+_HELP_AS_THANKS = re.compile(
+    r"\b(?:these|this|that|it|they|texts?|messages?|msgs|nudges?|reminders?|tips?|words"
+    r"|esto|estos|estas|eso|esos|mensajes|textos)"
+    r"(?:\s+(?:really|actually|truly|do|does|did|always|so|honestly|genuinely|definitely"
+    r"|also|all|both|sometimes|often|kinda|me|nos|si|realmente|siempre|tambien))*"
+    r"\s+(?:help|ayuda|ayudan)\b"
+    r"|\b(?:thanks|thank\s+you|thx|ty|gracias)\s+(?:so\s+much\s+)?(?:for|por)\s+"
+    r"(?:the|your|ur|all\s+(?:the|your)|la|tu|su|toda\s+la)\s+(?:help|ayuda)\b"
+    r"|\bme\s+(?:ayuda|ayudan)\s+(?:mucho|muchisimo|bastante)\b"
+)
+
+
+def asks_for_help(plain: str) -> bool:
+    """Does a sentence ask for help ("I need help", "help me", "ayuda por favor"),
+    rather than only use the verb of the texts ("these texts actually help")?"""
+    return bool(_HELP_ANYWHERE.search(_HELP_AS_THANKS.sub(" ", plain)))
 
 
 # The three concerns the tracks grew from, in the order the choice offers them.
@@ -512,6 +561,114 @@ def _pause(head: str, rest: str, joined: str) -> Intent | None:
     if head != "hold" and len(rest.split()) <= 3:  # "hold on a sec" is just talk
         return Intent(Kind.PAUSE)
     return None
+
+
+# --- a pause with its reason ----------------------------------------------------
+#
+# "pause for a week, I'm drowning", "Pause. Too much going on", "pause 7 im
+# drowning", "can you pause for a bit im overwhelmed", "pausa por una semana,
+# estoy agotada": the command, then why. The command is read as it would be
+# alone, for the span it names; the reason never cancels it. The model reads the
+# whole message (`Intent.beyond`), as it did when these were free text.
+
+# Asking for it: "can you pause", "could u pls pause", "puedes pausar".
+_PAUSE_ASK = re.compile(
+    r"(?:(?:can|could|would|will)\s+(?:you|u|ya|we)|i\s+(?:need|want|would\s+like)\s+to"
+    r"|i'?d\s+like\s+to|we\s+need\s+to|puedes|pueden|puede|podrias|podrian|quiero|necesito)"
+    r"(?:\s+(?:please|pls|plz|por\s+favor|porfa|just))?\s+"
+)
+_REASON_PAUSE_HEADS = {"pause", "snooze", "pausa", "pausar", "pausen"}
+# Words a span may carry beyond a number and a unit: "for a bit", "for a little while".
+_SPAN_FILLER = {"bit", "little", "it", "them", "these", "everything", "all", "you", "u"}
+# How a reason begins when no punctuation sets it off: "pause 7 im drowning",
+# "pause please I can't do this", "pausa una semana estoy agotada". Not "pause
+# button on the remote" or "pausa de cafe": those are sentences, not commands.
+REASON_LEADS = {
+    "i", "i'm", "im", "i've", "ive", "i'd", "id", "i'll", "we", "we're", "were", "we've",
+    "weve", "we'll", "too", "so", "because", "bc", "cause", "cuz", "coz", "since", "as",
+    "it's", "its", "things", "feeling", "overwhelmed", "exhausted", "tired", "busy", "sick",
+    "stressed", "swamped", "drowning", "travelling", "traveling", "away",
+    "estoy", "estamos", "ando", "andamos", "ya", "no", "porque", "pq", "tengo", "tenemos",
+    "vamos", "voy", "hay", "es", "son", "demasiado", "muy", "me", "agotada", "agotado",
+    "cansada", "cansado", "estresada", "estresado",
+}  # fmt: skip
+
+
+def pause_with_reason(raw: str) -> Intent | None:
+    """A pause asked for with a reason or a feeling beside it, or asked for as a
+    question ("can you pause for a bit"); None for anything else (a bare PAUSE is
+    read by `_pause` and `_pausa`)."""
+    if not _PAUSE_WORD.search(respell_keywords(fold(straight_apostrophes(raw[:200])))):
+        return None  # most texts: no pause near the start, nothing to split
+    parts = [words_of(respell_keywords(fold(straight_apostrophes(part)))) for part in _pieces(raw)]
+    parts = [words for words in parts if words and not all(w in POLITE for w in words)]
+    if not parts:
+        return None
+    first, *more = parts
+    read = _read_pause(first)
+    if read is None and more:
+        # The first sentence a pause we cannot time ("pause until monday. ugh"):
+        # until RESUME, as alone.
+        said = " ".join(first)
+        head, _, rest = said.partition(" ")
+        command = _pause(head, rest, said) or _pausa(said)
+        read = None if command is None else (command, [], False)
+    if read is None:
+        return None
+    intent, reason, asked = read
+    if not (reason or more or asked):
+        return None  # the command alone: `_pause` and `_pausa` read it as they always have
+    return replace(intent, beyond=raw.strip())
+
+
+_PIECE = re.compile(r"[.!?;\n]+|,\s*")
+_PAUSE_WORD = re.compile(r"\b(?:pause|snooze|pausa|pausar|pausen)\b")
+# A span is a few words ("for the next 2 weeks please"); what follows is the reason.
+_MAX_SPAN_WORDS = 8
+
+
+def _pieces(raw: str) -> list[str]:
+    return [part for part in _PIECE.split(raw.strip()) if part.strip()]
+
+
+def _read_pause(words: list[str]) -> tuple[Intent, list[str], bool] | None:
+    """(the pause, the words of its reason, whether it was asked as a question)
+    for one sentence that starts with a pause command; None otherwise."""
+    while words and words[0] in POLITE:
+        words = words[1:]
+    said = " ".join(words)
+    ask = _PAUSE_ASK.match(said)
+    if ask:
+        words = said[ask.end() :].split()
+    if not words or words[0] not in _REASON_PAUSE_HEADS:
+        return None
+    head, tokens = words[0], words[1:]
+    spanish = head in _PAUSA_HEADS
+    for k in range(min(len(tokens), _MAX_SPAN_WORDS), -1, -1):
+        span, reason = tokens[:k], tokens[k:]
+        if reason and reason[0] not in REASON_LEADS:
+            continue
+        intent = _span(head, span, spanish)
+        if intent is not None:
+            return intent, reason, ask is not None
+    return None
+
+
+def _span(head: str, span: list[str], spanish: bool) -> Intent | None:
+    """The pause a span names exactly ("for 2 weeks please", "por una semana",
+    "for a bit"), or None: a guess ("until monday") is left to the command alone."""
+    if spanish:
+        if all(w in _SPANISH_FILLER or w in _SPAN_FILLER_ES for w in span):
+            return Intent(Kind.PAUSE, lang="es")
+        intent = _pausa(" ".join([head, *span]))
+        return intent if intent is not None and intent.days is not None else None
+    if all(w in _PAUSE_FILLER or w in _SPAN_FILLER for w in span):
+        return Intent(Kind.PAUSE)
+    days = _pause_days(" ".join(w for w in span if w not in _SPAN_FILLER))
+    return None if days is None else Intent(Kind.PAUSE, days=days)
+
+
+_SPAN_FILLER_ES = {"un", "poco", "rato", "tiempo", "favor", "todo", "esto"}
 
 
 def _pause_days(rest: str) -> int | None:

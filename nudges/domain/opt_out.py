@@ -3,10 +3,10 @@ reasonable means"), not only the carrier keywords.
 
 A message that is only an opt-out word and politeness ("STOP please", "stop pls
 🙏", misspelt: "Stahp", "Unsuscribe"), a first line or sentence that is one
-("STOP. I want to die"), a last one that is a STOP ("Enough texts. Stop."), or
-plain wording ("no more texts", "leave me alone", "pls stop msging me", "I want
-out") opts out. Sentences that merely contain the word ("I can't stop texting my
-ex") do not. Pure.
+("STOP. I want to die"), a last one that is a STOP ("Enough texts. Stop."), a
+STOP leading how the parent feels ("stop i'm drowning"), or plain wording ("no
+more texts", "leave me alone", "pls stop msging me", "I want out") opts out.
+Sentences that merely contain the word ("I can't stop texting my ex") do not. Pure.
 
 `beyond_opt_out` gives the words of an opt-out beyond the opt-out itself, for the
 trained crisis model: "STOP. Tonight is my last night" -> "Tonight is my last
@@ -192,6 +192,27 @@ OTHER_STOP = re.compile(
 # Case-sensitive on purpose: the raw text, before folding.
 _SHOUTED_STOP = re.compile(r"\s*(?:STOP|UNSUBSCRIBE|STOPALL)\b")
 
+# An opt-out word leading the message, then how the parent feels: "stop i'm
+# drowning", "Stop pls I'm done with everything", "parar ya no puedo mas",
+# "basta por favor ya no aguanto". The STOP is said to us and honoured. The
+# model still reads the whole message, as it did when these were free text
+# (answered with the concern reply alone, the STOP lost), so honouring the STOP
+# loses no safety reply. Only the first person follows the word: "stop for a
+# week" still gets the question, "stop yelling" is about something else, and "I
+# want it all to stop" (not leading) is despair about life, not an opt-out.
+_LEADING_OPT_OUT_WORD = (
+    r"(?:stop|stopall|unsubscribe|unsub|cancel|quit|optout|opt\s+out"
+    r"|parar|alto|cancelar|basta|baja)"
+)
+_POLITE_WORD = "|".join(sorted((re.escape(w) for w in POLITE), key=len, reverse=True))
+_FEELING_FOLLOWS = (
+    r"(?:i|i'm|im|i've|ive|i'd|i'll|i\s+am|feeling|so\s+(?:tired|done|over\s+it)|too\s+much"
+    r"|ya\s+no|no\s+(?:puedo|aguanto|soporto|doy\s+mas)|estoy|me\s+siento|ando|siento)"
+)
+_STOP_THEN_FEELING = re.compile(
+    rf"(?:(?:{_POLITE_WORD})\W+)*{_LEADING_OPT_OUT_WORD}(?:\W+(?:{_POLITE_WORD})\b)*\W+{_FEELING_FOLLOWS}\b"
+)
+
 
 def words_of(text: str) -> list[str]:
     """Words only: emoji, punctuation and symbols fall away."""
@@ -227,6 +248,8 @@ def is_opt_out(plain: str, raw: str = "") -> bool:
         return True
     # A shouted STOP leading the message: "STOP sending these", "STOP i mean it".
     if _SHOUTED_STOP.match(raw):
+        return True
+    if _STOP_THEN_FEELING.match(plain):
         return True
     if _WANT_TO_STOP.fullmatch(" ".join(words)):
         return True

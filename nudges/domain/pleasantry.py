@@ -66,7 +66,21 @@ _THANKS = (
     "mil gracias",
 )
 _ACKNOWLEDGEMENTS = ("ok", "okay", "k", "kk", "got it", "vale", "sale", "va")
-_PHRASES = _GREETINGS + _THANKS + _ACKNOWLEDGEMENTS
+# A casual yes ("sure why not" to the consent prompt): "claro, por qué no" read
+# 0.25 to the model, a concern reply where the parent had said yes.
+_CASUAL_YES = (
+    "sure",
+    "claro",
+    "why not",
+    "sounds good",
+    "sounds great",
+    "por que no",
+    "porque no",
+    "me parece bien",
+    "suena bien",
+)
+
+_PHRASES = _GREETINGS + _THANKS + _ACKNOWLEDGEMENTS + _CASUAL_YES
 _FAREWELLS = (
     "bye",
     "bye bye",
