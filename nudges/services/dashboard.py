@@ -97,6 +97,11 @@ class ClientDetail:
     lines: list[Line]  # the conversation of the current episode, oldest first
     outcomes: list[OutcomeWeek] = field(default_factory=list)  # check-ins beside engagement
     checkins_enabled: bool = True
+    language: str = "English"  # the language of every text the parent gets
+
+
+# What the client page calls each language a parent can have.
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish (español)"}
 
 
 # Ids are 32-bit on every database: a larger one is nobody's client (404), not
@@ -275,6 +280,7 @@ def client_detail(
             lines=conversation(session, sub),
             outcomes=for_client(session, sub, now, zone or sub.timezone),
             checkins_enabled=sub.checkins_enabled is not False,
+            language=LANGUAGE_NAMES.get(sub.lang or "en", sub.lang),
         )
 
 
