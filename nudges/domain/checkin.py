@@ -22,6 +22,7 @@ question a week, in place of a nudge, keeps the load at 3 texts a week.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -120,3 +121,89 @@ def is_low(score: int | None) -> bool:
 
 def _local_day(at: datetime, zone: str) -> date:
     return at.astimezone(ZoneInfo(zone)).date()
+
+
+# --- reading a score out of the words around it -----------------------------------
+#
+# Parents answer "how has the week been, 1 to 5" the way they talk: "prob a 2",
+# "honestly like a 1, my husband moved out", "Two", "3 i guess", "como un 3". A
+# number is the answer when the words beside it in its clause only hedge or
+# frame it; a number that counts or times something ("I have 2 kids", "at 3pm",
+# "5 minutes", "1 more thing") is not. Read only while a check-in is the open
+# question (or its answer may still be changed): elsewhere a number is not guessed at.
+
+_SCORE_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5,
+}  # fmt: skip
+# A later score after one of these replaces the earlier: "3, actually 2".
+_CORRECTING = frozenset({"actually", "no", "wait", "mean", "rather", "digo", "mejor", "bueno"})
+# Words that hedge or frame a score and say nothing else, English and Spanish
+# (accents folded): "prob a 2", "it was a 4", "like a 1", "diria que un 3".
+_FRAMING = _CORRECTING | {
+    "a", "an", "i", "i'd", "id", "i'm", "im", "i'll", "ill", "it", "it's", "its", "was", "been",
+    "be", "is", "has", "had", "would", "say", "guess", "think", "prob", "probably", "prolly",
+    "maybe", "honestly", "honest", "tbh", "like", "about", "around", "roughly", "actually",
+    "really", "just", "only", "so", "well", "oh", "ugh", "um", "umm", "hmm", "hm", "uh", "eh",
+    "meh", "lol", "haha", "ha", "yeah", "yes", "ok", "okay", "no", "sorry", "solid", "strong",
+    "low", "high", "weak", "overall", "today", "week", "this", "that", "the", "my", "for", "me",
+    "rate", "rating", "score", "give", "gave", "call", "more", "less", "or", "and", "to",
+    "between", "kinda", "sort", "of", "definitely", "def", "pretty", "much",
+    "como", "un", "una", "creo", "que", "fue", "sido", "es", "esta", "este", "la", "el",
+    "semana", "pues", "diria", "digo", "yo", "mas", "menos", "o", "y", "entre", "tal", "vez",
+    "quizas", "quiza", "honestamente", "sinceramente", "verdad", "bueno", "mmm", "ay", "uf",
+    "pero", "le", "doy", "pongo", "seria", "mi", "de",
+}  # fmt: skip
+# "2/5", "2 out of 5", "2 de 5": a rating whatever surrounds it.
+_RATED = re.compile(r"\b(\d+)\s*(?:/|out of|outta|of|de|sobre)\s*(?:5|five|cinco)\b")
+_OUT_OF_5 = "outof5"  # the mark a rated score carries through the clause split
+_DECIMAL = re.compile(r"\b(\d+)[.,]\d+\b")  # "2.5", "2,5": the lower whole score
+_RANGE = re.compile(r"\b(\d+)\s*-+\s*(\d+)\b")  # "2-3": one clause, two scores
+# Clauses end at punctuation and at emoji or other symbols ("it was a 4 😊");
+# a clock time ("3:30") or a fraction ("1/2") stays one token, and no score.
+_CLAUSE_END = re.compile(r"(?<!\d)[:/]|[:/](?!\d)|[^\w\s':/]+|\s-+\s|_")
+_TOKEN = re.compile(r"[\w':/]+")
+
+
+def stated_score(text: str) -> int | None:
+    """The check-in score 1-5 a message states as its answer, or None.
+
+    A clause answers when a 1-5 (a digit or a number word, English or Spanish)
+    stands in it with only framing words ("prob a 2", "un 2", "it was a 4"),
+    or is rated out of 5 ("ugh 2 out of 5 honestly"); other clauses ("rough
+    week", "my husband moved out") are the parent's words, kept as written.
+    Two different scores ("between 2 and 3", "2 or 3", "a 2, maybe a 3") read
+    as the lower: the harder week is the one a clinician must not miss, the
+    low reply names 988, and the parent's words show the range. A later score
+    that corrects ("3, actually 2") replaces the earlier one. A number outside
+    1-5 in a clause makes it no answer ("6", "10 minutes")."""
+    text = text.lower().replace("\ufe0f", "").replace("\u20e3", "")  # "2️⃣"
+    text = _RATED.sub(rf" \1{_OUT_OF_5} ", text)
+    text = _DECIMAL.sub(r"\1", text)
+    text = _RANGE.sub(r"\1 to \2", text)
+    found: list[int] = []
+    for clause in _CLAUSE_END.split(text):
+        scores = _clause_scores(_TOKEN.findall(clause))
+        if not scores:
+            continue
+        if found and _TOKEN.findall(clause)[0] in _CORRECTING:
+            found = []  # "3, actually 2": the second thought is the answer
+        found += scores
+    return min(found) if found else None
+
+
+def _clause_scores(words: list[str]) -> list[int]:
+    """The scores a clause states, or [] when its words are about something else."""
+    rated = [int(w.removesuffix(_OUT_OF_5)) for w in words if w.endswith(_OUT_OF_5)]
+    if rated:  # "2/5 rough week": rated, whatever the words around it
+        return rated if all(LOWEST <= n <= HIGHEST for n in rated) else []
+    scores: list[int] = []
+    for word in words:
+        number = int(word) if word.isdigit() else _SCORE_WORDS.get(word)
+        if number is not None:
+            if not LOWEST <= number <= HIGHEST:
+                return []  # "6", "10 minutes": no score
+            scores.append(number)
+        elif word not in _FRAMING:
+            return []  # "I have 2 kids", "at 3pm", "1 more thing"
+    return scores

@@ -35,6 +35,7 @@ ACTIONS: dict[str, tuple[Event, str]] = {
 # out of anything, so it lapses (as an unanswered one does after 7 days) and may
 # be invited again. It is not counted as an opt-out.
 CANCEL: tuple[Event, str] = (Event.EXPIRE, "invitation_cancelled")
+LANGUAGES = ("en", "es")  # the languages a parent's texts can come in
 
 
 def actions_for(sub: Subscription) -> tuple[str, ...]:
@@ -78,11 +79,13 @@ def clinician_change(
     *,
     track: str | None = None,
     send_minute: int | None = None,
+    lang: str | None = None,
 ) -> Edit:
-    """A new track (keeping the client's place: same week, new track) or send time.
+    """A new track (keeping the client's place: same week, new track), send time
+    or language.
 
-    An unknown or unchanged track changes nothing. The time is kept inside the
-    send window, like a parent's TIME, and the next send time follows it."""
+    An unknown or unchanged track or language changes nothing. The time is kept
+    inside the send window, like a parent's TIME, and the next send time follows it."""
     change = SubscriberChange()
     audit: tuple[tuple[str, str | None], ...] = ()
     if track and track in TRACK_LABELS and track != sub.track:
@@ -93,6 +96,9 @@ def clinician_change(
         minute = clamp_to_window(send_minute, window)
         change = change.plus(SubscriberChange(send_minute=minute))
         audit += (("time_changed", format_minute(minute)),)
+    if lang in LANGUAGES and lang != sub.lang:
+        change = change.plus(SubscriberChange(lang=lang))
+        audit += (("language_changed", lang),)
     return Edit(scheduled(change, sub, phone, window, now), audit)
 
 
@@ -127,20 +133,22 @@ def invitation(
 
 @dataclass(frozen=True)
 class Told:
-    """What a parent knows of their settings: the focus and the time set. A
-    clinician's notice names what differs from it; one that replaces an unsent
-    notice starts from what that one started from."""
+    """What a parent knows of their settings: the focus, the time set and the
+    language their texts come in. A clinician's notice names what differs from
+    it; one that replaces an unsent notice starts from what that one started from."""
 
     track: str
     send_minute: int
+    lang: str = ""  # "" in a notice queued before the language was told: no change
 
     def encode(self) -> str:
-        return f"{self.track} {self.send_minute}"
+        return f"{self.track} {self.send_minute} {self.lang}".rstrip()
 
     @classmethod
     def decode(cls, raw: str | None) -> Told | None:
-        track, _, minute = (raw or "").partition(" ")
-        return cls(track, int(minute)) if track and minute.isdigit() else None
+        track, _, rest = (raw or "").partition(" ")
+        minute, _, lang = rest.partition(" ")
+        return cls(track, int(minute), lang) if track and minute.isdigit() else None
 
 
 def untold(

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
 
+from nudges.domain.checkin import stated_score
 from nudges.domain.crisis import CrisisSignal, detect_crisis
 from nudges.domain.language import ZONE_NAMES_ES, asks_to_join_in_spanish, looks_spanish
 from nudges.domain.opt_out import (
@@ -712,8 +713,6 @@ CHECKINS_OFF_ES = {"sin preguntas", "preguntas no", "no preguntas", "no mas preg
 CHECKINS_ON_ES = {"con preguntas", "preguntas si"}
 _SCORE = r"#?\s*([1-5])(?:\s*(?:/|out of|of|de)\s*5)?"
 _BARE_SCORE = re.compile(_SCORE)
-# "2, rough week", "4 - better", "3. tired": a score, then words about the week.
-_LEADING_SCORE = re.compile(_SCORE + r"\s*[-,.:;)!]+\s*\S")
 
 
 def _checkin_reading(intent: Intent, text: str, plain: str) -> Intent:
@@ -721,8 +720,8 @@ def _checkin_reading(intent: Intent, text: str, plain: str) -> Intent:
 
     Only what no other keyword claimed is read here ("checkin off" is not an
     unclear opt-out). A bare score is a CHOICE (a focus or a check-in answer,
-    by the last question); a score followed by words stays free text (the crisis
-    screen reads it all) and carries the number."""
+    by the last question); a score stated among words ("2, rough week", "prob a
+    2") stays free text (the crisis screen reads it all) and carries the number."""
     if intent.kind not in (Kind.OTHER, Kind.UNCLEAR_OPT_OUT, Kind.CHOICE):
         return intent
     phrase = " ".join(w for w in words_of(plain) if w not in POLITE)  # "checkin off please"
@@ -742,9 +741,10 @@ def _checkin_reading(intent: Intent, text: str, plain: str) -> Intent:
         return Intent(Kind.CHOICE, track=intent.track or track, number=number)
     if intent.kind is Kind.CHOICE and intent.track in TRACK_CHOICES:  # "option 2", "#2"
         return replace(intent, number=TRACK_CHOICES.index(intent.track) + 1)
-    leading = _LEADING_SCORE.match(text)
-    if leading and intent.kind is Kind.OTHER:
-        return replace(intent, number=int(leading.group(1)))
+    if intent.kind is Kind.OTHER:
+        # "2, rough week", "prob a 2", "Two", "como un 3": the score stated in the
+        # words, which the conversation takes only while a check-in is open.
+        return replace(intent, number=stated_score(fold(text)))
     return intent
 
 

@@ -97,6 +97,12 @@ class ClientDetail:
     lines: list[Line]  # the conversation of the current episode, oldest first
     outcomes: list[OutcomeWeek] = field(default_factory=list)  # check-ins beside engagement
     checkins_enabled: bool = True
+    language: str = "English"  # the language of every text the parent gets
+    lang_key: str = "en"
+
+
+# What the client page calls each language a parent can have.
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish (español)"}
 
 
 # Ids are 32-bit on every database: a larger one is nobody's client (404), not
@@ -275,6 +281,8 @@ def client_detail(
             lines=conversation(session, sub),
             outcomes=for_client(session, sub, now, zone or sub.timezone),
             checkins_enabled=sub.checkins_enabled is not False,
+            language=LANGUAGE_NAMES.get(sub.lang or "en", sub.lang),
+            lang_key=sub.lang or "en",
         )
 
 
@@ -364,6 +372,7 @@ class ChangeResult:
     moved: bool  # the window moved the time typed: `time` is not `asked_time`
     texted: bool  # the parent was sent one text saying so
     why_not_texted: str | None  # when something changed but they were not texted
+    language: str | None = None  # the new language, in words, when it changed
 
 
 def change(
@@ -373,9 +382,11 @@ def change(
     *,
     track: str | None = None,
     send_minute: int | None = None,
+    lang: str | None = None,
 ) -> ChangeResult | None:
-    """Change a client's track (keeping their place) or send time, and confirm
-    it to an active parent with one short text; None if the client is not theirs."""
+    """Change a client's track (keeping their place), send time or language, and
+    confirm it to an active parent with one short text, in their language (the
+    new one); None if the client is not theirs."""
     now = runtime.clock.now()
     settings = runtime.settings
     with runtime.db.session() as session:
@@ -383,27 +394,32 @@ def change(
         if sub is None:
             return None
         window = settings.send_window
-        before = Told(sub.track, sub.send_minute)
+        before = _told(sub)
         edit = clinician_change(
-            snapshot(sub), sub.phone, window, now, track=track, send_minute=send_minute
+            snapshot(sub), sub.phone, window, now, track=track, send_minute=send_minute, lang=lang
         )
         _write(session, sub, edit, clinician_id, now)
         focus = TRACK_LABELS[sub.track] if edit.change.track is not KEEP else None
         promise = promised_time(snapshot(sub), sub.phone, window, now)
         time_text = promise.text if promise is not None and send_minute is not None else None
         moved = promise is not None and send_minute is not None and promise.minute != send_minute
-        if focus is None and send_minute is None:
+        language = LANGUAGE_NAMES[sub.lang] if edit.change.lang is not KEEP else None
+        if focus is None and send_minute is None and language is None:
             return ChangeResult(None, None, None, False, False, None)
         asked = format_minute(send_minute) if send_minute is not None else None
         # Only what really changed is texted: saving the same settings again
         # sends the parent nothing (and leaves a notice still waiting as it is).
-        if Told(sub.track, sub.send_minute) == before:
-            return ChangeResult(focus, asked, time_text, moved, False, None)
+        if _told(sub) == before:
+            return ChangeResult(focus, asked, time_text, moved, False, None, language)
         why = notice.why_not(sub)
         if why is not None:
-            return ChangeResult(focus, asked, time_text, moved, False, why)
+            return ChangeResult(focus, asked, time_text, moved, False, why, language)
         untold = notice.queue(session, settings, sub, now, before=before)
-        return ChangeResult(focus, asked, time_text, moved, untold is None, untold)
+        return ChangeResult(focus, asked, time_text, moved, untold is None, untold, language)
+
+
+def _told(sub: Subscriber) -> Told:
+    return Told(sub.track, sub.send_minute, sub.lang or "en")
 
 
 @dataclass(frozen=True)

@@ -364,5 +364,6 @@ def invite_again(runtime: Runtime, clinician_id: int, client_id: int) -> int | N
             sub.timezone,
             sub.send_minute,
             sub.frequency,
+            sub.lang or "en",  # a Spanish invitee is invited again in Spanish
         )
         return _invite(session, runtime, clinician_id, checked, now)

@@ -64,7 +64,10 @@ def queue(
     ).all()
     told = next(filter(None, map(Told.decode, waiting)), before)
     focus, time = untold(told, snapshot(sub), sub.phone, settings.send_window, now)
-    if focus is None and time is None:
+    # A new language: the notice comes in it (every text is in the parent's
+    # language), and alone it says so and how to switch back.
+    relanguaged = bool(told.lang) and told.lang != (sub.lang or "en")
+    if focus is None and time is None and not relanguaged:
         if outbox_store.supersede(
             session, subscriber_id=sub.id, kind=KIND, now=now, reason=WITHDRAWN
         ):
@@ -78,8 +81,10 @@ def queue(
         key, fields = "clinician_changed_both", {"focus": label, "time": time}
     elif label:
         key, fields = "clinician_changed_focus", {"focus": label}
+    elif time:
+        key, fields = "clinician_changed_time", {"time": time}
     else:
-        key, fields = "clinician_changed_time", {"time": time or ""}
+        key, fields = "clinician_changed_language", {}
     # The fields as the parent's language says them ("las 9:00am (hora del Este)").
     [say] = in_language(Decision(replies=(Say(key, fields, lang=None),)), sub.lang or "en").replies
     body = system_text(key, lang=say.lang or "en", program=settings.program_name, **say.fields)

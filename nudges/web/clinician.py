@@ -247,7 +247,7 @@ def client_page(client_id: int) -> ResponseReturnValue:
     detail = dashboard.client_detail(get_runtime(current_app), _me(), client_id, _zone())
     if detail is None:
         abort(404)
-    change_form = ChangeForm(track=detail.track_key)
+    change_form = ChangeForm(track=detail.track_key, language=detail.lang_key)
     return render_template(
         "client.html",
         c=detail,
@@ -355,7 +355,12 @@ def client_change(client_id: int) -> ResponseReturnValue:
         return redirect(url_for("clinician.client_page", client_id=client_id))
     track = form.track.data if form.track.data in TRACK_CHOICES else None
     result = dashboard.change(
-        get_runtime(current_app), _me(), client_id, track=track, send_minute=minute
+        get_runtime(current_app),
+        _me(),
+        client_id,
+        track=track,
+        send_minute=minute,
+        lang=form.language.data or None,
     )
     if result is None:
         abort(404)
@@ -366,11 +371,13 @@ def client_change(client_id: int) -> ResponseReturnValue:
 def changed(result: dashboard.ChangeResult) -> str:
     """The change as it really is: the time the window allows, and whether the
     parent was told."""
-    if result.focus is None and result.asked_time is None:
+    if result.focus is None and result.asked_time is None and result.language is None:
         return "Nothing changed."
     parts = []
     if result.focus:
         parts.append(f"Focus is now {result.focus}.")
+    if result.language:
+        parts.append(f"Their texts now come in {result.language}.")
     if result.asked_time:
         parts.append(time_said(result.time, result.asked_time, result.moved))
     if result.texted:

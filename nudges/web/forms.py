@@ -66,4 +66,6 @@ class ActionForm(FlaskForm):
 
 class ChangeForm(FlaskForm):
     track = SelectField("Focus", choices=TRACK_OPTIONS[1:])
+    # Not sent by an older page (or a script posting focus and time): keep it.
+    language = SelectField("Language", choices=LANGUAGE_OPTIONS, validate_choice=False)
     send_time = StringField("Time of day", validators=[Optional(), Length(max=20)])

@@ -274,3 +274,84 @@ def test_no_checkin_before_the_first_nudge() -> None:
     slot = START + 9 * DAY
     assert checkin_due(**due, nudges_sent=1, slot=slot, zone=ZONE)
     assert not checkin_due(**due, nudges_sent=0, slot=slot, zone=ZONE)
+
+
+# What parents wrote to the check-in (a black-box tester's eight, and Spanish):
+# the score stated in the words is the answer, and the reply fits it.
+STATED_CASES = [
+    ("ugh 2 out of 5 honestly, rough week", 2, "checkin_low"),
+    ("2/5 rough week", 2, "checkin_low"),
+    ("prob a 2", 2, "checkin_low"),
+    ("Two", 2, "checkin_low"),
+    ("honestly like a 1, my husband moved out", 1, "checkin_low"),
+    ("3 i guess", 3, "checkin_thanks"),
+    ("it was a 4 😊", 4, "checkin_thanks_glad"),
+    ("actually 3", 3, "checkin_thanks"),
+    ("FIVE!", 5, "checkin_thanks_glad"),
+    ("i'd give it a 3", 3, "checkin_thanks"),
+    ("2, I have 3 kids and they all got sick", 2, "checkin_low"),
+    ("dos", 2, "checkin_low"),
+    ("un 2", 2, "checkin_low"),
+    ("como un 3", 3, "checkin_thanks"),
+    ("tres", 3, "checkin_thanks"),
+    ("diría que un 4", 4, "checkin_thanks_glad"),
+    ("la verdad un 2, estoy agotada", 2, "checkin_low"),
+    # Two different scores: the lower, the harder week (the words keep the range).
+    ("between 2 and 3", 2, "checkin_low"),
+    ("2 or 3", 2, "checkin_low"),
+    ("2-3", 2, "checkin_low"),
+    ("a 4, maybe a 3", 3, "checkin_thanks"),
+    ("entre 2 y 3", 2, "checkin_low"),
+    ("2.5", 2, "checkin_low"),
+    # ...unless the second corrects the first.
+    ("3, actually 2", 2, "checkin_low"),
+    ("2, no wait 4", 4, "checkin_thanks_glad"),
+]
+
+
+@pytest.mark.parametrize(("body", "score", "key"), STATED_CASES)
+def test_a_score_stated_in_words_answers_the_open_check_in(body: str, score: int, key: str) -> None:
+    decision = reply(parent(CHECKIN_QUESTION, HOUR), body)
+    assert keys(decision) == [key]
+    assert decision.checkin == score
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "I have 2 kids",
+        "at 3pm",
+        "5 minutes",
+        "1 more thing",
+        "one of those weeks",
+        "we had 2 good days",
+        "it's 3:30 and the baby is still up",
+        "7",
+        "a 6",
+        "10/10",
+        "6 out of 5 lol",
+        "5-10 minutes late again",
+        "it was fine",
+    ],
+)
+def test_a_number_about_something_else_is_no_answer(body: str) -> None:
+    decision = reply(parent(CHECKIN_QUESTION, HOUR), body)
+    assert keys(decision) == ["unrecognised"]
+    assert decision.checkin is None
+
+
+def test_a_score_in_words_with_no_check_in_open_is_not_guessed_at() -> None:
+    for body in ("prob a 2", "Two", "como un 3"):
+        decision = reply(parent(), body)
+        assert keys(decision) == ["unrecognised"] and decision.checkin is None
+
+
+def test_a_score_in_words_soon_after_an_answer_changes_it() -> None:
+    decision = reply(parent(answered_question(2), MINUTES_AGO), "actually more like a 4")
+    assert keys(decision) == ["checkin_changed"] and decision.checkin == 4
+
+
+def test_a_score_in_a_concern_message_is_recorded_beside_the_concern_reply() -> None:
+    decision = reply(parent(CHECKIN_QUESTION, HOUR), "1. worst week ever, i cant do this anymore")
+    assert keys(decision) == ["concern"]
+    assert decision.checkin == 1

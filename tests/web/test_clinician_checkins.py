@@ -10,6 +10,8 @@ import csv
 import io
 import re
 
+import pytest
+
 from nudges.clock import FrozenClock
 from nudges.db.models import Outbox
 from nudges.runtime import Runtime
@@ -154,3 +156,51 @@ def test_a_second_digit_soon_after_changes_the_answer_everywhere_the_clinician_l
     # An hour on, a digit is not taken as a check-in answer.
     clock.advance(hours=2)
     assert "not sure what that number meant" in twilio.text(ANNA_ATLANTA, "5").data.decode()
+
+
+# A black-box tester's parents, each answering the check-in in their own words:
+# the score reaches the clinician and the words are kept as written.
+IN_THEIR_WORDS = [
+    ("ugh 2 out of 5 honestly, rough week", 2),
+    ("2/5 rough week", 2),
+    ("prob a 2", 2),
+    ("Two", 2),
+    ("honestly like a 1, my husband moved out", 1),
+    ("3 i guess", 3),
+    ("it was a 4 😊", 4),
+    ("actually 3", 3),
+]
+
+
+def _export(lee: Clinic, sub_id: int) -> list[dict[str, str]]:
+    page = lee.client.get(f"/clinician/clients/{sub_id}/export.csv").data.decode()
+    return list(csv.DictReader(io.StringIO(page)))
+
+
+@pytest.mark.parametrize(("body", "score"), IN_THEIR_WORDS)
+def test_an_answer_in_the_parents_words_reaches_the_clinician(
+    lee: Clinic, runtime: Runtime, twilio: SignedClient, clock: FrozenClock, body: str, score: int
+) -> None:
+    sub_id = _until_the_first_checkin(lee, runtime, twilio, clock)
+    reply = twilio.text(ANNA_ATLANTA, body).data.decode()
+    assert "automated" not in reply
+    assert ("988" in reply) is (score <= 2)
+
+    page = lee.client.get(f"/clinician/clients/{sub_id}").data.decode()
+    assert f"last check-in {score}/5" in page
+    [answer] = [row for row in _export(lee, sub_id) if row["checkin"]]
+    assert (answer["checkin"], answer["text"]) == (f"{score}/5", body)
+
+
+def test_a_1_in_a_concern_message_is_recorded_with_the_concern_reply(
+    lee: Clinic, runtime: Runtime, twilio: SignedClient, clock: FrozenClock
+) -> None:
+    sub_id = _until_the_first_checkin(lee, runtime, twilio, clock)
+    body = "1. worst week ever, i cant do this anymore"
+    reply = twilio.text(ANNA_ATLANTA, body).data.decode()
+    assert "a lot to carry" in reply and "988" in reply
+
+    page = lee.client.get(f"/clinician/clients/{sub_id}").data.decode()
+    assert "last check-in 1/5: a hard week" in page and "Possible alert" in page
+    [answer] = [row for row in _export(lee, sub_id) if row["checkin"]]
+    assert (answer["checkin"], answer["text"]) == ("1/5", body)

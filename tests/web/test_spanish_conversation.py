@@ -207,6 +207,7 @@ def test_every_reply_to_a_spanish_parent_is_spanish(twilio: SignedClient, app: A
         "checkin_changed", "checkin_changed_low",  # a second digit soon after the answer
         # A clinician's change, texted through the outbox: tests/web/test_clinician_states.py
         "clinician_changed_time", "clinician_changed_focus", "clinician_changed_both",
+        "clinician_changed_language",  # tests/web/test_client_language.py
         # A switch of focus after nudges have come (the walk sends none):
         # tests/domain/test_spanish_conversation.py, tests/web/test_inbound_conversation.py.
         "track_switched",
