@@ -319,10 +319,12 @@ def _not_subscribed_key(intent: Intent, state: State) -> str:
     """What a number that gets no texts hears for a text that needs them (TIME,
     PAUSE, TRACK, anything). A stopped number is told what the stop confirmation
     told it, START, which rejoins at once (JOIN would ask for YES all over again);
-    a number we never texted, or whose invitation expired, is told JOIN."""
-    if intent.kind is Kind.MENU:
-        return "menu"
-    return "not_subscribed_stopped" if state is State.STOPPED else "not_subscribed"
+    a number we never texted, or whose invitation expired, is told JOIN. MENU
+    from a stopped number gets the same (the menu's TIME, PAUSE... do nothing
+    there); from anyone else, the menu."""
+    if state is State.STOPPED:
+        return "not_subscribed_stopped"
+    return "menu" if intent.kind is Kind.MENU else "not_subscribed"
 
 
 def stop_confirm_key(in_area: bool) -> str:

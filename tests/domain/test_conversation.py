@@ -97,7 +97,7 @@ def keys(decision: Decision) -> list[str]:
         (State.ACTIVE, "TRACK 5", ["track_unknown"], None),
         (State.ACTIVE, "TRACK", ["track_menu"], None),
         (State.STOPPED, "RESUME", ["not_subscribed_stopped"], None),
-        (State.STOPPED, "MENU", ["menu"], None),
+        (State.STOPPED, "MENU", ["not_subscribed_stopped"], None),  # its commands do nothing there
     ],
 )
 def test_the_conversation_table(

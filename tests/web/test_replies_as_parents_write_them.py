@@ -311,7 +311,7 @@ def say_key(reply: str) -> tuple[str, str]:
 # --- 5. a stopped number is told what rejoins it --------------------------------------
 
 
-@pytest.mark.parametrize("body", ["TIME 7pm", "PAUSE", "TRACK", "RESUME", "what now?"])
+@pytest.mark.parametrize("body", ["TIME 7pm", "PAUSE", "TRACK", "RESUME", "what now?", "MENU"])
 def test_a_stopped_number_is_told_the_keyword_that_rejoins_it(
     twilio: SignedClient, app: Any, body: str
 ) -> None:
