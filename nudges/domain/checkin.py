@@ -86,7 +86,8 @@ def correctable(question: str | None, question_at: datetime | None, now: datetim
     if now > question_at + CORRECT_WITHIN:
         return None
     score = question.removeprefix(ANSWERED)
-    return int(score) if score.isdigit() and is_answer(int(score)) else None
+    number = _number(score)
+    return number if is_answer(number) else None
 
 
 def is_answer(number: int | None) -> bool:
@@ -165,6 +166,9 @@ _CLAUSE_END = re.compile(r"(?<!\d)[:/]|[:/](?!\d)|[^\w\s':/]+|\s-+\s|_")
 _TOKEN = re.compile(r"[\w':/]+")
 
 
+_SMALL_NUMBER = re.compile(r"[0-9]{1,2}")
+
+
 def stated_score(text: str) -> int | None:
     """The check-in score 1-5 a message states as its answer, or None.
 
@@ -192,14 +196,22 @@ def stated_score(text: str) -> int | None:
     return min(found) if found else None
 
 
+def _number(word: str) -> int | None:
+    """An ASCII number of at most two digits, else None: str.isdigit() is also
+    true of "❶" and "²", which int() refuses, and of digit runs too long for
+    int() (a text must never make the reading fail: it runs on crisis texts)."""
+    return int(word) if _SMALL_NUMBER.fullmatch(word) else None
+
+
 def _clause_scores(words: list[str]) -> list[int]:
     """The scores a clause states, or [] when its words are about something else."""
-    rated = [int(w.removesuffix(_OUT_OF_5)) for w in words if w.endswith(_OUT_OF_5)]
+    rated = [_number(w.removesuffix(_OUT_OF_5)) for w in words if w.endswith(_OUT_OF_5)]
     if rated:  # "2/5 rough week": rated, whatever the words around it
-        return rated if all(LOWEST <= n <= HIGHEST for n in rated) else []
+        valid = [n for n in rated if n is not None and LOWEST <= n <= HIGHEST]
+        return valid if len(valid) == len(rated) else []
     scores: list[int] = []
     for word in words:
-        number = int(word) if word.isdigit() else _SCORE_WORDS.get(word)
+        number = _number(word) if word.isdigit() else _SCORE_WORDS.get(word)
         if number is not None:
             if not LOWEST <= number <= HIGHEST:
                 return []  # "6", "10 minutes": no score

@@ -246,7 +246,7 @@ def _acknowledges(words: list[str], body: str = "") -> bool:
 # question it is an answer, to a stop confirmation it rejoins nobody.
 CASUAL_YES = {
     "why not", "sounds good", "sounds great", "sounds good to me", "that sounds good",
-    "por que no", "porque no", "me parece bien", "suena bien",
+    "por que no", "me parece bien", "suena bien",
 }  # fmt: skip
 _CASUAL_YES_HEADS = {
     "sure", "ok", "okay", "yes", "yeah", "yea", "yep", "claro", "si", "dale", "va", "bueno",

@@ -134,7 +134,7 @@ _ES_LIST = (
 _NATURAL_OPT_OUT_ES = re.compile(
     r"\bno\s+(?:quiero\s+)?mas\s+" + _ES_TEXTS + r"\b"
     r"|\bya\s+no\s+quiero\s+(?:recibir\s+)?(?:mas\s+)?(?:" + _ES_TEXTS + r"|recibir)\b"
-    r"|\b(?:dejen|deja|dejar|para|paren|pare|parar)\s+de\s+"
+    r"|(?<!\bno\s)\b(?:dejen|deja|dejar|para|paren|pare|parar)\s+de\s+"
     r"(?:enviarme|mandarme|escribirme|enviar|mandar|escribir)\b"
     r"|\bno\s+me\s+(?:escriban|manden|envien|escribas|mandes|envies)\s+"
     r"(?:mas\b|" + _ES_TEXTS + r"\b)"
@@ -205,9 +205,23 @@ _LEADING_OPT_OUT_WORD = (
     r"|parar|alto|cancelar|basta|baja)"
 )
 _POLITE_WORD = "|".join(sorted((re.escape(w) for w in POLITE), key=len, reverse=True))
+# Distress said in the first person, not any first person: "Stop I needed this
+# today", "stop feeling guilty is so hard", "stop i'm crying" (about a nudge) and
+# "cancel i'll be away next week" are not opt-outs.
+_DISTRESS = (
+    r"(?:so\s+|too\s+|really\s+|just\s+)?(?:done|tired|exhausted|drowning|overwhelmed|over\s+it"
+    r"|sick\s+of|fed\s+up|drained|burnt?\s+out|struggling|not\s+ok(?:ay)?|falling\s+apart"
+    r"|at\s+my\s+limit|losing\s+it|stressed|depressed|miserable|hopeless|broken|numb|empty)"
+)
 _FEELING_FOLLOWS = (
-    r"(?:i|i'm|im|i've|ive|i'd|i'll|i\s+am|feeling|so\s+(?:tired|done|over\s+it)|too\s+much"
-    r"|ya\s+no|no\s+(?:puedo|aguanto|soporto|doy\s+mas)|estoy|me\s+siento|ando|siento)"
+    rf"(?:(?:i'm|im|i\s+am|i've\s+been|ive\s+been|i\s+feel|feeling)\s+{_DISTRESS}"
+    r"|i\s+(?:can't|cant|cannot)\s+(?:do\s+this|take|anymore|handle)|so\s+(?:tired|done|over\s+it)"
+    r"|i\s+(?:just\s+)?want\s+to\s+(?:die|end\s+it|disappear|give\s+up|be\s+gone)"
+    r"|i\s+(?:don't|dont|do\s+not)\s+want\s+to\s+(?:live|be\s+here|wake\s+up)"
+    r"|quiero\s+(?:morir|morirme|desaparecer)|no\s+quiero\s+vivir"
+    r"|too\s+much|ya\s+no|no\s+(?:puedo|aguanto|soporto|doy\s+mas)"
+    r"|(?:estoy|me\s+siento|ando)\s+(?:muy\s+|tan\s+)?(?:harta|harto|cansada|cansado|agotada"
+    r"|agotado|mal|fatal|triste|deprimida|deprimido|quemada|quemado|abrumada|abrumado))"
 )
 _STOP_THEN_FEELING = re.compile(
     rf"(?:(?:{_POLITE_WORD})\W+)*{_LEADING_OPT_OUT_WORD}(?:\W+(?:{_POLITE_WORD})\b)*\W+{_FEELING_FOLLOWS}\b"

@@ -75,7 +75,6 @@ _CASUAL_YES = (
     "sounds good",
     "sounds great",
     "por que no",
-    "porque no",
     "me parece bien",
     "suena bien",
 )

@@ -43,7 +43,7 @@ from nudges.domain.conversation import (
     safety_language,
     stop_confirm_key,
 )
-from nudges.domain.crisis import CrisisSignal, reassures
+from nudges.domain.crisis import CrisisSignal, detect_crisis, reassures
 from nudges.domain.keywords import Intent, Kind, interpret
 from nudges.domain.model_reading import model_readings
 from nudges.domain.phone import E164, lifeline_reaches
@@ -332,8 +332,21 @@ def _journal(runtime: Runtime, sms: InboundSms, intent: Intent, opting_out: bool
 
 
 def screen(runtime: Runtime, body: str) -> Intent:
-    """What the text asks for, with the crisis screen's verdict and its level."""
-    return screen_with(runtime.semantic, body)
+    """What the text asks for, with the crisis screen's verdict and its level.
+    Never fails: if reading the text raises (a bug in a rule, an odd
+    character), the phrase rules alone decide, and a text they cannot read
+    either gets the concern reply (988 and 741741) rather than none."""
+    # The exception's type only: its message may quote the text.
+    try:
+        return screen_with(runtime.semantic, body)
+    except Exception as exc:  # noqa: BLE001 - the reply to a crisis must never be lost
+        log.error("reading a text failed (%s); the phrase rules decide", type(exc).__name__)
+    try:
+        signal = detect_crisis(body)
+    except Exception as exc:  # noqa: BLE001
+        log.error("the phrase rules failed on an inbound text (%s)", type(exc).__name__)
+        signal = None
+    return Intent(Kind.OTHER, crisis=signal or CrisisSignal(("possible",), level="concern"))
 
 
 def screen_with(model: SemanticScreen, body: str) -> Intent:

@@ -196,6 +196,7 @@ def test_the_end_of_a_very_long_message_is_read() -> None:
         "my pills are ready before anyone wakes up",
         "I have the pills ready after the kids go to sleep",
         "I have the pills ready with a glass of water",
+        "got the other pills lined up",  # "other" ends in "her", no owner
     ],
 )
 def test_the_means_ready_is_a_crisis(message: str) -> None:

@@ -386,3 +386,16 @@ def test_resume_after_a_pause_still_welcomes_back(twilio: SignedClient, app: Any
     assert say(twilio, ANNA_ATLANTA, "PAUSE") == [(EN, "paused_indefinitely")]
     assert say(twilio, ANNA_ATLANTA, "RESUME") == [(EN, "resumed")]
     assert state(app) == "active"
+
+
+@pytest.mark.parametrize(
+    "body", ["I want to die. \u2776", "\u2776", "\u2777 rough week", "2\u00b2", "1" * 1500]
+)
+def test_odd_digits_never_stop_the_reply(twilio: SignedClient, body: str) -> None:
+    # Circled or superscript digits pass str.isdigit() but not int(): a review
+    # found "I want to die. ❶" answered with a 500 and no crisis reply.
+    response = twilio.text(ANNA_ATLANTA, body)
+    assert response.status_code == 200
+    if "die" in body:
+        [reply] = replies(response)
+        assert "988" in reply and "741741" in reply
