@@ -585,7 +585,7 @@ _SPAN_FILLER = {"bit", "little", "it", "them", "these", "everything", "all", "yo
 # "pause please I can't do this", "pausa una semana estoy agotada". Not "pause
 # button on the remote" or "pausa de cafe": those are sentences, not commands.
 REASON_LEADS = {
-    "i", "i'm", "im", "i've", "ive", "i'd", "id", "i'll", "we", "we're", "were", "we've",
+    "i'm", "im", "i've", "ive", "i'd", "id", "i'll", "we", "we're", "were", "we've",
     "weve", "we'll", "too", "so", "because", "bc", "cause", "cuz", "coz", "since", "as",
     "it's", "its", "things", "feeling", "overwhelmed", "exhausted", "tired", "busy", "sick",
     "stressed", "swamped", "drowning", "travelling", "traveling", "away",
@@ -601,6 +601,10 @@ def pause_with_reason(raw: str) -> Intent | None:
     read by `_pause` and `_pausa`)."""
     if not _PAUSE_WORD.search(respell_keywords(fold(straight_apostrophes(raw[:200])))):
         return None  # most texts: no pause near the start, nothing to split
+    if _PAUSE_ASKED.match(raw) or _PAUSE_LISTED.match(raw):
+        # "Pause? I'm not sure what that means" asks about the word; "Pause,
+        # breathe, I tried that today" lists it (an answer to a nudge).
+        return None
     parts = [words_of(respell_keywords(fold(straight_apostrophes(part)))) for part in _pieces(raw)]
     parts = [words for words in parts if words and not all(w in POLITE for w in words)]
     if not parts:
@@ -623,6 +627,8 @@ def pause_with_reason(raw: str) -> Intent | None:
 
 
 _PIECE = re.compile(r"[.!?;\n]+|,\s*")
+_PAUSE_ASKED = re.compile(r"\s*(?:pause|snooze|pausa|pausar)\s*\?", re.IGNORECASE)
+_PAUSE_LISTED = re.compile(r"\s*(?:pause|pausa),\s*\w+(?:,|\s+(?:and|y)\b)", re.IGNORECASE)
 _PAUSE_WORD = re.compile(r"\b(?:pause|snooze|pausa|pausar|pausen)\b")
 # A span is a few words ("for the next 2 weeks please"); what follows is the reason.
 _MAX_SPAN_WORDS = 8
@@ -647,12 +653,35 @@ def _read_pause(words: list[str]) -> tuple[Intent, list[str], bool] | None:
     spanish = head in _PAUSA_HEADS
     for k in range(min(len(tokens), _MAX_SPAN_WORDS), -1, -1):
         span, reason = tokens[:k], tokens[k:]
-        if reason and reason[0] not in REASON_LEADS:
+        if reason and not _leads_a_reason(reason):
             continue
         intent = _span(head, span, spanish)
         if intent is not None:
             return intent, reason, ask is not None
     return None
+
+
+# "I" leads a reason only with what says one: "pause I can't do this", not
+# "Pause I like that idea".
+_I_REASONS = {
+    "can't",
+    "cant",
+    "cannot",
+    "need",
+    "am",
+    "feel",
+    "just",
+    "have",
+    "got",
+    "don't",
+    "dont",
+}
+
+
+def _leads_a_reason(reason: list[str]) -> bool:
+    if reason[0] == "i":
+        return len(reason) > 1 and reason[1] in _I_REASONS
+    return reason[0] in REASON_LEADS
 
 
 def _span(head: str, span: list[str], spanish: bool) -> Intent | None:
