@@ -156,6 +156,10 @@ _FRAMING = _CORRECTING | {
     "pero", "le", "doy", "pongo", "seria", "mi", "de",
 }  # fmt: skip
 # "2/5", "2 out of 5", "2 de 5": a rating whatever surrounds it.
+# The scale itself, echoed back: "1-5? 3", "1 to 5, a 3", "del 1 al 5 un 2".
+_SCALE = re.compile(r"\b(?:del\s+)?1\s*(?:-+|to|a|al|through)\s*5\b")
+# "one" as a word, not a number: "no one", "the only one", "someone".
+_NOT_A_COUNT = re.compile(r"\b(?:no|only|the|this|that|every|any|some|each|which)\s+one\b")
 _RATED = re.compile(r"\b(\d+)\s*(?:/|out of|outta|of|de|sobre)\s*(?:5|five|cinco)\b")
 _OUT_OF_5 = "outof5"  # the mark a rated score carries through the clause split
 _DECIMAL = re.compile(r"\b(\d+)[.,]\d+\b")  # "2.5", "2,5": the lower whole score
@@ -182,16 +186,24 @@ def stated_score(text: str) -> int | None:
     that corrects ("3, actually 2") replaces the earlier one. A number outside
     1-5 in a clause makes it no answer ("6", "10 minutes")."""
     text = text.lower().replace("\ufe0f", "").replace("\u20e3", "")  # "2️⃣"
+    text = _SCALE.sub(" ", text)  # "1-5? 3": the scale asked about, echoed
+    text = _NOT_A_COUNT.sub(" ", text)  # "no one", "the only one": words, not 1
     text = _RATED.sub(rf" \1{_OUT_OF_5} ", text)
     text = _DECIMAL.sub(r"\1", text)
     text = _RANGE.sub(r"\1 to \2", text)
     found: list[int] = []
+    correcting = False  # the clause before was only "no", "wait": "2, no, 3"
     for clause in _CLAUSE_END.split(text):
-        scores = _clause_scores(_TOKEN.findall(clause))
+        words = _TOKEN.findall(clause)
+        scores = _clause_scores(words)
         if not scores:
+            correcting = (
+                bool(words) and all(w in _CORRECTING for w in words) or (correcting and not words)
+            )
             continue
-        if found and _TOKEN.findall(clause)[0] in _CORRECTING:
+        if found and (correcting or words[0] in _CORRECTING):
             found = []  # "3, actually 2": the second thought is the answer
+        correcting = False
         found += scores
     return min(found) if found else None
 

@@ -306,6 +306,11 @@ STATED_CASES = [
     # ...unless the second corrects the first.
     ("3, actually 2", 2, "checkin_low"),
     ("2, no wait 4", 4, "checkin_thanks_glad"),
+    ("2, no, 3", 3, "checkin_thanks"),
+    # The scale echoed back is not a score (a review found "1-5? 3" read as 1).
+    ("1-5? 3", 3, "checkin_thanks"),
+    ("1 to 5? 4", 4, "checkin_thanks_glad"),
+    ("del 1 al 5 un 2", 2, "checkin_low"),
 ]
 
 
@@ -332,6 +337,8 @@ def test_a_score_stated_in_words_answers_the_open_check_in(body: str, score: int
         "6 out of 5 lol",
         "5-10 minutes late again",
         "it was fine",
+        "no one",
+        "I'm the only one",
     ],
 )
 def test_a_number_about_something_else_is_no_answer(body: str) -> None:
