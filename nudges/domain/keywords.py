@@ -460,11 +460,13 @@ def _keyword(text: str, plain: str, raw: str) -> Intent:
 # Only these readings are taken out; any other "help" in the message still asks
 # ("these help but I need help now", "what is this? help", "can you help me").
 _HELP_AS_THANKS = re.compile(
+    # Not asked ("can this help me?", "can they help me"), not a help line.
+    r"(?<!\bcan\s)(?<!\bcould\s)(?<!\bwill\s)(?<!\bwould\s)(?<!\bdoes\s)(?<!\bdo\s)"
     r"\b(?:these|this|that|it|they|texts?|messages?|msgs|nudges?|reminders?|tips?|words"
     r"|esto|estos|estas|eso|esos|mensajes|textos)"
     r"(?:\s+(?:really|actually|truly|do|does|did|always|so|honestly|genuinely|definitely"
     r"|also|all|both|sometimes|often|kinda|me|nos|si|realmente|siempre|tambien))*"
-    r"\s+(?:help|ayuda|ayudan)\b"
+    r"\s+(?:help|ayuda|ayudan)\b(?!\s+(?:line|number|desk|me\s+(?:sleep|now|please)))"
     r"|\b(?:thanks|thank\s+you|thx|ty|gracias)\s+(?:so\s+much\s+)?(?:for|por)\s+"
     r"(?:the|your|ur|all\s+(?:the|your)|la|tu|su|toda\s+la)\s+(?:help|ayuda)\b"
     r"|\bme\s+(?:ayuda|ayudan)\s+(?:mucho|muchisimo|bastante)\b"
