@@ -36,6 +36,7 @@ from nudges.domain.opt_out import (
     is_opt_out,
     words_of,
 )
+from nudges.domain.pleasantry import CASUAL_YES
 from nudges.domain.preferences import TRACKS, parse_local_time, parse_zone
 from nudges.domain.spelling import respell_keywords
 from nudges.domain.text import fold, straight_apostrophes, visible
@@ -244,10 +245,6 @@ def _acknowledges(words: list[str], body: str = "") -> bool:
 # "sure why not", "sounds good", "claro, por qué no": a yes to the consent prompt,
 # said casually. Like "ok", consent only there (`Intent.consents`): to a nudge's
 # question it is an answer, to a stop confirmation it rejoins nobody.
-CASUAL_YES = {
-    "why not", "sounds good", "sounds great", "sounds good to me", "that sounds good",
-    "por que no", "me parece bien", "suena bien",
-}  # fmt: skip
 _CASUAL_YES_HEADS = {
     "sure", "ok", "okay", "yes", "yeah", "yea", "yep", "claro", "si", "dale", "va", "bueno",
 }  # fmt: skip

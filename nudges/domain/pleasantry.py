@@ -67,19 +67,20 @@ _THANKS = (
 )
 _ACKNOWLEDGEMENTS = ("ok", "okay", "k", "kk", "got it", "vale", "sale", "va")
 # A casual yes ("sure why not" to the consent prompt): "claro, por qué no" read
-# 0.25 to the model, a concern reply where the parent had said yes.
-_CASUAL_YES = (
-    "sure",
-    "claro",
+# 0.25 to the model, a concern reply where the parent had said yes. The one list:
+# keywords.casual_yes reads these as consent at the prompt.
+CASUAL_YES = (
     "why not",
     "sounds good",
     "sounds great",
+    "sounds good to me",
+    "that sounds good",
     "por que no",
     "me parece bien",
     "suena bien",
 )
 
-_PHRASES = _GREETINGS + _THANKS + _ACKNOWLEDGEMENTS + _CASUAL_YES
+_PHRASES = _GREETINGS + _THANKS + _ACKNOWLEDGEMENTS + ("sure", "claro") + CASUAL_YES
 _FAREWELLS = (
     "bye",
     "bye bye",
